@@ -1,0 +1,107 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Region(models.TextChoices):
+    NORTH_AMERICA = "na", "North America"
+    EMEA = "emea", "EMEA"
+    APAC = "apac", "APAC"
+    LATAM = "latam", "Latin America"
+
+
+class User(AbstractUser):
+    """A person who signs in: a sales rep, a product manager or an admin.
+
+    What a user may do comes from the role groups (see accounts.roles), not
+    from fields here.
+    """
+
+    class NotificationPreference(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediately"
+        DAILY = "daily", "Daily digest"
+        OFF = "off", "Off"
+
+    email = models.EmailField("email address", blank=True)
+    title = models.CharField(
+        max_length=100, blank=True, help_text="Job title, e.g. Account Executive"
+    )
+    notification_preference = models.CharField(
+        max_length=10,
+        choices=NotificationPreference.choices,
+        default=NotificationPreference.IMMEDIATE,
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_unique_ci",
+                violation_error_message="A user with this email address already exists.",
+            )
+        ]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role(self) -> str | None:
+        from .roles import role_of
+
+        return role_of(self)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Team(models.Model):
+    """A sales or product team; reps and product managers belong to teams."""
+
+    class Kind(models.TextChoices):
+        SALES = "sales", "Sales"
+        PRODUCT = "product", "Product"
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    region = models.CharField(max_length=10, choices=Region.choices, blank=True)
+    members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="team_name_unique_ci",
+                violation_error_message="A team with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["sales", "product"]), name="team_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    """That a user belongs to a team, and since when."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    is_lead = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                name="membership_unique",
+                violation_error_message="This user is already a member of this team.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"

@@ -1,0 +1,33 @@
+"""Row-level access rules: which notes, accounts and deals a user may change.
+
+Model permissions (accounts.roles) say what kind of thing a user may do; these
+functions say on which rows. Views, API permissions and services all ask here.
+"""
+
+
+def can_change_note(user, note) -> bool:
+    if not user.is_authenticated or not user.has_perm("insights.change_callnote"):
+        return False
+    return note.author_id == user.pk or user.has_perm("insights.change_any_callnote")
+
+
+def can_delete_note(user, note) -> bool:
+    if not user.is_authenticated or not user.has_perm("insights.delete_callnote"):
+        return False
+    return note.author_id == user.pk or user.has_perm("insights.change_any_callnote")
+
+
+def can_change_account(user, account) -> bool:
+    if not user.is_authenticated or not user.has_perm("deals.change_account"):
+        return False
+    return account.owner_id == user.pk or user.has_perm("deals.change_any_account")
+
+
+def can_change_deal(user, deal) -> bool:
+    if not user.is_authenticated or not user.has_perm("deals.change_deal"):
+        return False
+    return deal.owner_id == user.pk or user.has_perm("deals.change_any_deal")
+
+
+def can_triage(user) -> bool:
+    return user.is_authenticated and user.has_perm("insights.triage_theme")

@@ -1,0 +1,31 @@
+"""Writes about people: roles and team membership."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Team, TeamMembership, User
+from .roles import Role
+
+
+@transaction.atomic
+def user_set_role(*, user: User, role: str) -> User:
+    """Give the user exactly one role; admins also get access to Django admin."""
+    if role not in Role.ALL:
+        raise ValueError(f"Unknown role {role!r}; choose one of: {', '.join(Role.ALL)}")
+    role_groups = Group.objects.filter(name__in=Role.ALL)
+    user.groups.remove(*role_groups)
+    user.groups.add(Group.objects.get(name=role))
+    user.is_staff = role == Role.ADMIN
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+@transaction.atomic
+def team_add_members(*, team: Team, users: Iterable[User]) -> int:
+    """Add users to a team; those already in it are left as they are."""
+    existing = set(team.memberships.values_list("user_id", flat=True))
+    new = [TeamMembership(team=team, user=u) for u in users if u.pk not in existing]
+    TeamMembership.objects.bulk_create(new)
+    return len(new)

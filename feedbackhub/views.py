@@ -1,0 +1,20 @@
+from django.shortcuts import render
+
+from deals.models import Account, Deal
+from insights.models import CallNote, Theme
+
+
+def home(request):
+    """The landing page after login: where to go next, for each role."""
+    context = {
+        "counts": {
+            "notes": CallNote.objects.count(),
+            "accounts": Account.objects.count(),
+            "open_deals": Deal.objects.open().count(),
+            "themes": Theme.objects.filter(merged_into__isnull=True).count(),
+        },
+        "recent_notes": CallNote.objects.select_related("account", "author").order_by(
+            "-created_at"
+        )[:10],
+    }
+    return render(request, "home.html", context)
