@@ -13,7 +13,6 @@ ADD = """
 ALTER TABLE insights_callnote
   ADD CONSTRAINT callnote_deal_of_same_account
   FOREIGN KEY (deal_id, account_id) REFERENCES deals_deal (id, account_id)
-  DEFERRABLE INITIALLY DEFERRED
 """
 DROP = "ALTER TABLE insights_callnote DROP CONSTRAINT callnote_deal_of_same_account"
 

@@ -1,0 +1,65 @@
+import pytest
+from django.test import Client
+
+from .factories import AdminFactory, ProductManagerFactory, RepFactory
+
+
+@pytest.fixture
+def rep(db):
+    return RepFactory()
+
+
+@pytest.fixture
+def other_rep(db):
+    return RepFactory()
+
+
+@pytest.fixture
+def pm(db):
+    return ProductManagerFactory()
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory()
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def rep_client(rep):
+    return _client_for(rep)
+
+
+@pytest.fixture
+def pm_client(pm):
+    return _client_for(pm)
+
+
+@pytest.fixture
+def admin_client_(admin_user):
+    """A logged-in client for a user with the Admin role (not a superuser)."""
+    return _client_for(admin_user)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_test_redis():
+    """Start every test session with an empty test Redis database (queues, cache)."""
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker process on the local Redis and the test database."""
+    from .worker import WorkerProcess
+
+    worker = WorkerProcess().start()
+    yield worker
+    worker.stop()
