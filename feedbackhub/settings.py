@@ -230,6 +230,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Theme engine -----------------------------------------------------------
+
+# A running theme run whose heartbeat is older than this is taken to be dead
+# (its worker was killed); it may then be taken over or marked failed.
+THEME_RUN_STALE_SECONDS = env_int("THEME_RUN_STALE_SECONDS", 600)
+# A full run starts by itself once this many notes wait unthemed since the last run.
+THEME_RUN_UNTHEMED_THRESHOLD = env_int("THEME_RUN_UNTHEMED_THRESHOLD", 200)
+
 # --- Logging ----------------------------------------------------------------
 
 LOGGING = {

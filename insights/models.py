@@ -206,6 +206,12 @@ class Theme(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_themes"
     )
     centroid = models.BinaryField(null=True, blank=True, editable=False)
+    placement_threshold = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Least similarity to the centroid for a new note to be placed here.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     # Statistics, as defined in PRODUCT.md, refreshed by insights tasks.

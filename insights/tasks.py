@@ -1,13 +1,70 @@
-"""Celery tasks of the theme engine. Each takes ids, re-reads the world, and
-returns quietly when there is nothing left to do, so running one twice is safe.
+"""Celery tasks of the theme engine.
+
+Each takes ids, re-reads the world, and returns quietly when there is nothing
+left to do, so a task delivered twice (late acknowledgement after a worker
+died) does no harm.
 """
+
+import logging
 
 from celery import shared_task
 
+log = logging.getLogger(__name__)
 
-@shared_task(name="insights.tasks.place_note", acks_late=True, ignore_result=True)
+
+@shared_task(name="insights.tasks.place_note", ignore_result=True)
 def place_note(note_id: int) -> None:
     """Place a freshly saved note into the best existing theme, or leave it unthemed."""
     from .theming import placement
 
     placement.place_note(note_id=note_id)
+
+
+@shared_task(name="insights.tasks.embed_notes", ignore_result=True)
+def embed_notes(note_ids: list[int]) -> int:
+    """Compute and store the embeddings of these notes that are missing or stale."""
+    from .theming import vectors
+
+    return vectors.ensure_embeddings(note_ids=note_ids)
+
+
+@shared_task(name="insights.tasks.run_full_regroup", ignore_result=True)
+def run_full_regroup(run_id: int) -> None:
+    """Execute a recorded full run (see insights.theming.runs)."""
+    from .theming import regroup
+
+    regroup.execute_full_run(run_id=run_id)
+
+
+@shared_task(name="insights.tasks.scheduled_full_run", ignore_result=True)
+def scheduled_full_run() -> None:
+    """Beat's nightly run; skipped quietly when a run is already on."""
+    from .models import ClusteringRun
+    from .theming.runs import RunAlreadyActive, request_full_run
+
+    try:
+        request_full_run(trigger=ClusteringRun.Trigger.SCHEDULE)
+    except RunAlreadyActive as exc:
+        log.info("Nightly theme run skipped: %s", exc)
+
+
+@shared_task(name="insights.tasks.refresh_theme_stats", ignore_result=True)
+def refresh_theme_stats(theme_ids: list[int]) -> int:
+    from .theming.stats import refresh_theme_stats as refresh
+
+    return refresh(theme_ids=theme_ids)
+
+
+@shared_task(name="insights.tasks.refresh_all_theme_stats", ignore_result=True)
+def refresh_all_theme_stats() -> int:
+    from .theming.stats import refresh_theme_stats as refresh
+
+    return refresh()
+
+
+@shared_task(name="insights.tasks.similar_to_text")
+def similar_to_text(text: str, tags: list[str] | None = None, limit: int = 5) -> dict:
+    """Notes and themes most like a draft text (the model lives in the worker only)."""
+    from .theming import similar
+
+    return similar.similar_to_text(text=text, tags=tags or [], limit=limit)

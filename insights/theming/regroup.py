@@ -1,0 +1,207 @@
+"""A full theme run: regroup every note, keep identities and product decisions.
+
+Phases (recorded on the ClusteringRun as it goes): embedding → grouping →
+matching → writing → statistics. Only the writing phase changes themes and
+assignments, in one transaction, so a run that dies leaves no half-written
+theme. What a person decided is re-read inside that transaction, so an edit
+made while the run was computing still wins.
+"""
+
+import logging
+import time
+from collections import defaultdict
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from insights.models import CallNote, Theme, ThemeAssignment, ThemeEvent
+
+from . import core, identity, runs, vectors
+from .stats import refresh_theme_stats
+
+log = logging.getLogger(__name__)
+
+NAMING_SAMPLE = 300  # texts per theme used to name it; enough for stable keywords
+
+
+def _note_tags(note_ids: np.ndarray) -> list[list[str]]:
+    tags: dict[int, list[str]] = defaultdict(list)
+    through = CallNote.tags.through.objects.filter(callnote_id__in=note_ids.tolist())
+    for note_id, name in through.values_list("callnote_id", "tag__name").iterator(
+        chunk_size=20_000
+    ):
+        tags[note_id].append(name)
+    return [tags.get(int(n), []) for n in note_ids]
+
+
+def _bodies(note_ids: list[int]) -> dict[int, str]:
+    return dict(CallNote.objects.filter(id__in=note_ids).values_list("id", "body"))
+
+
+def execute_full_run(*, run_id: int) -> None:
+    if not runs.claim_run(run_id):
+        log.info("Theme run %s is not ours to run (done, failed or alive elsewhere)", run_id)
+        return
+    progress = runs.Progress(run_id)
+    started = time.monotonic()
+    try:
+        progress("embedding", 2, force=True)
+        vectors.ensure_embeddings(
+            progress=lambda done, total: progress("embedding", 2 + 38 * done / max(total, 1))
+        )
+
+        progress("grouping", 40, force=True)
+        note_ids, matrix = vectors.load_matrix()
+        tags = _note_tags(note_ids)
+        labels = core.group(matrix, tags) if len(note_ids) else np.zeros(0, dtype=np.int64)
+
+        progress("writing", 75, force=True)
+        summary, touched = _write(run_id, note_ids, labels, matrix)
+
+        progress("statistics", 92, force=True)
+        refresh_theme_stats(theme_ids=touched)
+        summary["seconds"] = round(time.monotonic() - started, 2)
+        runs.finish_run(
+            run_id,
+            notes=len(note_ids),
+            themes=Theme.objects.filter(merged_into__isnull=True, note_count__gt=0).count(),
+            changes=summary,
+        )
+    except Exception as exc:
+        log.exception("Theme run %s failed", run_id)
+        runs.fail_run(run_id, f"{type(exc).__name__}: {exc}")
+        raise
+
+
+@transaction.atomic
+def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.ndarray):
+    # Re-read every decision inside the transaction: a person's edit made while
+    # the run was computing still wins. Lock the assignment rows we may change.
+    current = {
+        a.note_id: a
+        for a in ThemeAssignment.objects.select_for_update().filter(note_id__in=note_ids.tolist())
+    }
+    themes = {t.id: t for t in Theme.objects.select_for_update()}
+    merged_into = {t.id: t.merged_into_id for t in themes.values() if t.merged_into_id}
+    active = {t.id for t in themes.values() if t.merged_into_id is None}
+    previous = {n: a.theme_id for n, a in current.items() if a.theme_id is not None}
+    locked = {n: a.theme_id for n, a in current.items() if a.locked}
+
+    decision = identity.decide(
+        note_ids=note_ids.tolist(),
+        labels=labels.tolist(),
+        previous=previous,
+        locked=locked,
+        active_themes=active,
+        merged_into=merged_into,
+    )
+
+    members: dict[object, list[int]] = defaultdict(list)  # theme id or (NEW, label) → rows
+    row_of = {int(n): i for i, n in enumerate(note_ids)}
+    for note_id, target in decision.note_theme.items():
+        if target is not None:
+            members[target].append(row_of[note_id])
+
+    # Name every theme that has notes from the texts that distinguish it.
+    keys = list(members)
+    sample_ids: list[int] = []
+    sample_group: list[int] = []
+    for index, key in enumerate(keys):
+        rows = members[key][:NAMING_SAMPLE]
+        sample_ids.extend(int(note_ids[r]) for r in rows)
+        sample_group.extend([index] * len(rows))
+    bodies = _bodies(sample_ids)
+    names = core.name_groups(
+        [bodies[i] for i in sample_ids], np.asarray(sample_group, dtype=np.int64)
+    )
+
+    created, grown, shrunk = [], [], []
+    before_counts: dict[int, int] = defaultdict(int)
+    for theme_id in previous.values():
+        before_counts[identity.resolve(theme_id, merged_into)] += 1
+
+    theme_for_key: dict[object, Theme] = {}
+    for index, key in enumerate(keys):
+        title, keywords = names.get(index, ("Untitled theme", []))
+        centroid = core.centroid(matrix[members[key]])
+        if isinstance(key, tuple):
+            theme = Theme.objects.create(
+                title=title,
+                auto_title=title,
+                keywords=keywords,
+                centroid=vectors.to_bytes(centroid),
+            )
+            ThemeEvent.objects.create(
+                theme=theme,
+                kind=ThemeEvent.Kind.CREATED,
+                data={"run": run_id, "notes": len(members[key])},
+            )
+            created.append(theme.id)
+        else:
+            theme = themes[key]
+            theme.auto_title = title
+            theme.keywords = keywords
+            theme.centroid = vectors.to_bytes(centroid)
+            if not theme.title_is_manual:
+                theme.title = title
+            theme.save(update_fields=["auto_title", "keywords", "centroid", "title", "updated_at"])
+        theme_for_key[key] = theme
+
+    # Assignments: write only what changed; never touch a locked one.
+    to_create, to_update, to_delete = [], [], []
+    moved = 0
+    for note_id, target in decision.note_theme.items():
+        if note_id in locked:
+            continue
+        existing = current.get(note_id)
+        theme = theme_for_key.get(target) if target is not None else None
+        if theme is None:
+            if existing is not None:
+                to_delete.append(existing.pk)
+                moved += 1
+            continue
+        if existing is None:
+            to_create.append(ThemeAssignment(note_id=note_id, theme=theme))
+        elif existing.theme_id != theme.id:
+            existing.theme = theme
+            existing.assigned_by = ThemeAssignment.AssignedBy.ENGINE
+            to_update.append(existing)
+            moved += 1
+    ThemeAssignment.objects.filter(pk__in=to_delete).delete()
+    ThemeAssignment.objects.bulk_create(to_create, batch_size=5000)
+    ThemeAssignment.objects.bulk_update(
+        to_update, ["theme", "assigned_by", "assigned_at"], batch_size=5000
+    )
+
+    after_counts = {t.id: len(members[k]) for k, t in theme_for_key.items()}
+    for theme_id, count in after_counts.items():
+        before = before_counts.get(theme_id, 0)
+        if theme_id in created:
+            continue
+        if count > before:
+            grown.append(theme_id)
+        elif count < before:
+            shrunk.append(theme_id)
+    emptied = sorted(t for t in active if before_counts.get(t, 0) > 0 and t not in after_counts)
+    for theme_id in grown + shrunk + emptied:
+        ThemeEvent.objects.create(
+            theme_id=theme_id,
+            kind=ThemeEvent.Kind.ENGINE,
+            data={
+                "run": run_id,
+                "notes_before": before_counts.get(theme_id, 0),
+                "notes_after": after_counts.get(theme_id, 0),
+            },
+        )
+    summary = {
+        "created": len(created),
+        "grown": len(grown),
+        "shrunk": len(shrunk),
+        "emptied": len(emptied),
+        "moved": moved,
+        "newly_themed": len(to_create),
+        "finished_at": timezone.now().isoformat(),
+    }
+    touched = set(after_counts) | set(emptied)
+    return summary, sorted(touched)
