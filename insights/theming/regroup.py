@@ -15,9 +15,10 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from insights.engine import identity
 from insights.models import CallNote, Theme, ThemeAssignment, ThemeEvent
 
-from . import core, identity, runs, vectors
+from . import core, runs, vectors
 from .stats import refresh_theme_stats
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,19 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
     previous = {n: a.theme_id for n, a in current.items() if a.theme_id is not None}
     locked = {n: a.theme_id for n, a in current.items() if a.locked}
 
+    row_of = {int(n): i for i, n in enumerate(note_ids)}
+    centres = {
+        t.id: (vectors.from_bytes(t.centroid), t.placement_threshold)
+        for t in themes.values()
+        if t.centroid is not None and t.placement_threshold is not None
+    }
+
+    def still_fits(note_id: int, theme_id: int) -> bool:
+        if theme_id not in centres:
+            return False
+        centre, threshold = centres[theme_id]
+        return float(matrix[row_of[note_id]] @ centre) >= threshold
+
     decision = identity.decide(
         note_ids=note_ids.tolist(),
         labels=labels.tolist(),
@@ -95,10 +109,10 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
         locked=locked,
         active_themes=active,
         merged_into=merged_into,
+        still_fits=still_fits,
     )
 
     members: dict[object, list[int]] = defaultdict(list)  # theme id or (NEW, label) → rows
-    row_of = {int(n): i for i, n in enumerate(note_ids)}
     for note_id, target in decision.note_theme.items():
         if target is not None:
             members[target].append(row_of[note_id])
@@ -124,13 +138,16 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
     theme_for_key: dict[object, Theme] = {}
     for index, key in enumerate(keys):
         title, keywords = names.get(index, ("Untitled theme", []))
-        centroid = core.centroid(matrix[members[key]])
+        member_vectors = matrix[members[key]]
+        centroid = core.centroid(member_vectors)
+        threshold = core.placement_threshold(member_vectors, centroid)
         if isinstance(key, tuple):
             theme = Theme.objects.create(
                 title=title,
                 auto_title=title,
                 keywords=keywords,
                 centroid=vectors.to_bytes(centroid),
+                placement_threshold=threshold,
             )
             ThemeEvent.objects.create(
                 theme=theme,
@@ -143,9 +160,19 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
             theme.auto_title = title
             theme.keywords = keywords
             theme.centroid = vectors.to_bytes(centroid)
+            theme.placement_threshold = threshold
             if not theme.title_is_manual:
                 theme.title = title
-            theme.save(update_fields=["auto_title", "keywords", "centroid", "title", "updated_at"])
+            theme.save(
+                update_fields=[
+                    "auto_title",
+                    "keywords",
+                    "centroid",
+                    "placement_threshold",
+                    "title",
+                    "updated_at",
+                ]
+            )
         theme_for_key[key] = theme
 
     # Assignments: write only what changed; never touch a locked one.

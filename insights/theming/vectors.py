@@ -81,7 +81,9 @@ def iter_vectors(note_ids: Iterable[int] | None = None, chunk: int = 20_000) -> 
     qs = NoteEmbedding.objects.filter(model_name=core.model_name())
     if note_ids is not None:
         qs = qs.filter(note_id__in=list(note_ids))
-    for note_id, raw in qs.values_list("note_id", "vector").iterator(chunk_size=chunk):
+    # Ordered, so that the same notes give the same matrix and the same themes.
+    rows = qs.order_by("note_id").values_list("note_id", "vector")
+    for note_id, raw in rows.iterator(chunk_size=chunk):
         yield note_id, from_bytes(raw)
 
 

@@ -9,10 +9,16 @@ theme the product team merged is never split back apart by a run — and a
 group made of notes nobody had themed before becomes a new theme. Notes the
 run could not group keep the theme they had, so a run never empties themes
 just because a few notes fell below the grouping threshold.
+
+Hysteresis: a note whose group went to another theme still stays where it
+was while it fits there (`still_fits`, e.g. it clears its theme's placement
+threshold). Grouping is a little different from run to run; a note changes
+theme only when the evidence says it no longer belongs, which is what keeps
+themes stable when new notes arrive.
 """
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 NEW = "new"
@@ -43,6 +49,7 @@ def decide(
     locked: Mapping[int, int | None],
     active_themes: set[int],
     merged_into: Mapping[int, int] | None = None,
+    still_fits: Callable[[int, int], bool] | None = None,
 ) -> Decision:
     """Turn a run's group labels into theme decisions.
 
@@ -51,6 +58,7 @@ def decide(
     locked: note → theme (or None) a person pinned it to; never changed.
     active_themes: themes that may receive notes (not merged away).
     merged_into: theme → theme it was merged into.
+    still_fits: (note, theme) → whether the note still belongs in its old theme.
     """
     merged_into = merged_into or {}
     decision = Decision()
@@ -76,10 +84,20 @@ def decide(
         if note_id in locked:
             decision.note_theme[note_id] = resolve(locked[note_id], merged_into)
             continue
+        before = resolve(previous.get(note_id), merged_into)
+        if before not in active_themes:
+            before = None
         if label >= 0:
             theme_id = decision.theme_of_group[label]
-            decision.note_theme[note_id] = theme_id if theme_id is not None else (NEW, label)
+            target = theme_id if theme_id is not None else (NEW, label)
+            if (
+                before is not None
+                and target != before
+                and still_fits
+                and still_fits(note_id, before)
+            ):
+                target = before
+            decision.note_theme[note_id] = target
         else:
-            before = resolve(previous.get(note_id), merged_into)
-            decision.note_theme[note_id] = before if before in active_themes else None
+            decision.note_theme[note_id] = before
     return decision
