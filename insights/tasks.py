@@ -28,12 +28,22 @@ def embed_notes(note_ids: list[int]) -> int:
     return vectors.ensure_embeddings(note_ids=note_ids)
 
 
-@shared_task(name="insights.tasks.run_full_regroup", ignore_result=True)
-def run_full_regroup(run_id: int) -> None:
-    """Execute a recorded full run (see insights.theming.runs)."""
-    from .theming import regroup
+@shared_task(
+    bind=True, name="insights.tasks.run_full_regroup", ignore_result=True, max_retries=None
+)
+def run_full_regroup(self, run_id: int) -> None:
+    """Execute a recorded full run (see insights.theming.runs).
 
-    regroup.execute_full_run(run_id=run_id)
+    When the run is still marked running by a worker that may have died (this
+    task came back from Redis after a kill), look again once its heartbeat
+    would have gone stale, and take it over then.
+    """
+    from django.conf import settings
+
+    from .theming import regroup, runs
+
+    if regroup.execute_full_run(run_id=run_id) == runs.Claim.BUSY:
+        raise self.retry(countdown=settings.THEME_RUN_STALE_SECONDS + 1)
 
 
 @shared_task(name="insights.tasks.scheduled_full_run", ignore_result=True)

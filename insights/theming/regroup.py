@@ -40,10 +40,12 @@ def _bodies(note_ids: list[int]) -> dict[int, str]:
     return dict(CallNote.objects.filter(id__in=note_ids).values_list("id", "body"))
 
 
-def execute_full_run(*, run_id: int) -> None:
-    if not runs.claim_run(run_id):
-        log.info("Theme run %s is not ours to run (done, failed or alive elsewhere)", run_id)
-        return
+def execute_full_run(*, run_id: int) -> str:
+    """Run it if it is ours to run; returns the claim (see runs.Claim)."""
+    claim = runs.claim_run(run_id)
+    if claim != runs.Claim.TAKEN:
+        log.info("Theme run %s not taken here: %s", run_id, claim)
+        return claim
     progress = runs.Progress(run_id)
     started = time.monotonic()
     try:
@@ -69,6 +71,7 @@ def execute_full_run(*, run_id: int) -> None:
             themes=Theme.objects.filter(merged_into__isnull=True, note_count__gt=0).count(),
             changes=summary,
         )
+        return claim
     except Exception as exc:
         log.exception("Theme run %s failed", run_id)
         runs.fail_run(run_id, f"{type(exc).__name__}: {exc}")

@@ -67,8 +67,14 @@ def request_full_run(*, requested_by=None, trigger: str = ClusteringRun.Trigger.
     return run
 
 
-def claim_run(run_id: int) -> bool:
-    """Take the run for this worker. False when it is done, failed, or alive elsewhere."""
+class Claim:
+    TAKEN = "taken"  # this worker runs it now
+    DONE = "done"  # finished, failed or gone: nothing to do
+    BUSY = "busy"  # running elsewhere with a fresh heartbeat: ask again later
+
+
+def claim_run(run_id: int) -> str:
+    """Take the run for this worker, if it is queued or its worker stopped beating."""
     now = timezone.now()
     stale = now - _stale_after()
     claimed = (
@@ -85,7 +91,10 @@ def claim_run(run_id: int) -> bool:
             progress=0,
         )
     )
-    return claimed == 1
+    if claimed:
+        return Claim.TAKEN
+    running = ClusteringRun.objects.filter(pk=run_id, state=ClusteringRun.State.RUNNING).exists()
+    return Claim.BUSY if running else Claim.DONE
 
 
 class Progress:

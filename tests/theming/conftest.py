@@ -1,0 +1,63 @@
+import pytest
+
+from insights.models import CallNote, ClusteringRun, Tag, Theme, ThemeAssignment
+from insights.theming import regroup, runs
+from tests.corpus import rows
+from tests.factories import AccountFactory, CallNoteFactory, DealFactory
+
+
+def make_notes(author, data=None) -> list[CallNote]:
+    """Notes from the corpus spread over a few accounts and deals; tags attached."""
+    accounts = [AccountFactory(owner=author) for _ in range(4)]
+    deals = [DealFactory(account=a) for a in accounts]
+    notes = []
+    for i, (text, tags, _need) in enumerate(data or rows()):
+        deal = deals[i % len(deals)]
+        note = CallNoteFactory(author=author, account=deal.account, deal=deal, body=text)
+        note.tags.set([Tag.objects.get_or_create(name=t)[0] for t in tags])
+        notes.append(note)
+    return notes
+
+
+def run_now(**kwargs) -> ClusteringRun:
+    """Request a full run and execute it here, as the worker would."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        run = runs.request_full_run(**kwargs)
+    regroup.execute_full_run(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def snapshot() -> dict:
+    return {
+        "assignments": dict(ThemeAssignment.objects.values_list("note_id", "theme_id")),
+        "themes": {t.id: (t.title, t.status, t.owner_id) for t in Theme.objects.all()},
+    }
+
+
+@pytest.fixture
+def no_broker(monkeypatch):
+    """Tasks enqueued after commit are recorded instead of sent to Redis."""
+    sent = []
+    from insights import tasks
+
+    for name in ("run_full_regroup", "refresh_theme_stats", "place_note"):
+        monkeypatch.setattr(
+            getattr(tasks, name), "delay", lambda *a, _n=name, **k: sent.append((_n, a))
+        )
+    return sent
+
+
+@pytest.fixture
+def notes(rep, no_broker):
+    return make_notes(rep)
+
+
+@pytest.fixture
+def themed(notes):
+    """The corpus notes after a first full run."""
+    run = run_now()
+    assert run.state == ClusteringRun.State.SUCCEEDED, run.error
+    return notes
