@@ -5,6 +5,7 @@ scores high when it is frequent in that theme and rare across themes. The
 title is made of the top distinct terms; keywords are the top terms.
 """
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -60,23 +61,36 @@ def _vectoriser(n_docs: int):
         ngram_range=(1, 2),
         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b",
         min_df=2 if n_docs >= 20 else 1,
-        lowercase=True,
+        preprocessor=_preprocess,
     )
 
 
-def _stem(word: str) -> str:
-    return word[:5]  # "withdraw"/"withdrawal", "verify"/"verification" read as one word
+_CONTRACTION = re.compile(r"(\w)n['’]t\b")
+_CLITIC = re.compile(r"['’](s|re|ve|ll|d|m)\b")
+
+
+def _preprocess(text: str) -> str:
+    """Lower-case, "shouldn't" → "should not" (so no "shouldn" keyword), "it's" → "it"."""
+    return _CLITIC.sub("", _CONTRACTION.sub(r"\1 not", text.lower()))
+
+
+def _stems(term: str) -> set[str]:
+    # "withdraw"/"withdrawal", "verify"/"verification" read as one word.
+    return {word[:5] for word in term.split()}
 
 
 def _title(terms: list[str]) -> str:
+    """Up to three distinct terms; a phrase replaces the single word it contains."""
     chosen: list[str] = []
-    seen_stems: set[str] = set()
     for term in terms:
-        stems = {_stem(w) for w in term.split()}
-        if stems & seen_stems:
-            continue  # "card" adds nothing after "card arrival"
+        inside = [c for c in chosen if len(c.split()) == 1 and c in term.split()]
+        if len(term.split()) > 1 and inside:
+            chosen[chosen.index(inside[0])] = term
+            chosen = [c for c in chosen if c not in inside[1:]]
+            continue
+        if any(_stems(term) & _stems(c) for c in chosen):
+            continue
         chosen.append(term)
-        seen_stems |= stems
         if len(chosen) == 3:
             break
     if not chosen:

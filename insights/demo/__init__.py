@@ -1,0 +1,1 @@
+"""Demo data: a believable sales organisation and its call notes (seed_demo)."""
