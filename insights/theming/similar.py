@@ -7,7 +7,9 @@ note vectors stay loaded between calls.
 """
 
 import numpy as np
+from django.db.models import Count, Max
 
+from insights.engine import lookup
 from insights.models import NoteEmbedding, Theme
 
 from . import core, theme_index, vectors
@@ -40,21 +42,39 @@ def suggest_themes(*, note_ids: list[int], limit: int = 3) -> dict[int, list[tup
 
 
 class _NoteMatrix:
-    """All note vectors of the current model, kept in memory and topped up."""
+    """All note vectors of the current model, kept in memory and topped up.
+
+    New and re-embedded notes are read by their embedding timestamp and
+    patched in; a deletion (the count went down) reloads everything.
+    """
 
     def __init__(self) -> None:
         self.ids = np.zeros(0, dtype=np.int64)
-        self.matrix = np.zeros((0, 0), dtype=np.float32)
+        self.matrix = np.zeros((0, core.dimension()), dtype=np.float32)
         self.seen_until = None
-        self.count = -1
 
     def refresh(self) -> None:
         qs = NoteEmbedding.objects.filter(model_name=core.model_name())
-        count = qs.count()
-        if count == self.count:
+        stamp = qs.aggregate(n=Count("note_id"), last=Max("created_at"))
+        if stamp["n"] == len(self.ids) and stamp["last"] == self.seen_until:
             return
-        ids, matrix = vectors.load_matrix()
-        self.ids, self.matrix, self.count = ids, matrix, count
+        if stamp["n"] < len(self.ids) or self.seen_until is None:
+            self.ids, self.matrix = vectors.load_matrix()
+        else:
+            fresh = list(qs.filter(created_at__gt=self.seen_until).values_list("note_id", "vector"))
+            position = {int(n): i for i, n in enumerate(self.ids)}
+            appended_ids, appended = [], []
+            for note_id, raw in fresh:
+                vector = vectors.from_bytes(raw)
+                if note_id in position:
+                    self.matrix[position[note_id]] = vector
+                else:
+                    appended_ids.append(note_id)
+                    appended.append(vector)
+            if appended:
+                self.ids = np.concatenate([self.ids, np.asarray(appended_ids, dtype=np.int64)])
+                self.matrix = np.vstack([self.matrix, np.vstack(appended)])
+        self.seen_until = stamp["last"]
 
 
 _notes = _NoteMatrix()
@@ -64,17 +84,15 @@ def similar_to_text(*, text: str, tags: list[str], limit: int = 5) -> dict:
     """Themes and notes most similar to a draft text: ids with similarities."""
     vector = core.embed([text])[0]
     index = theme_index.current()
-    themes = []
-    if len(index):
-        sims = index.similarities(vector)
-        for j in np.argsort(-sims)[:limit]:
-            themes.append({"theme_id": int(index.theme_ids[j]), "similarity": float(sims[j])})
+    rows, sims = lookup.top_k(index.centroids, vector, limit)
+    themes = [
+        {"theme_id": int(index.theme_ids[r]), "similarity": float(s)}
+        for r, s in zip(rows, sims, strict=True)
+    ]
     _notes.refresh()
-    notes = []
-    if len(_notes.ids):
-        sims = _notes.matrix @ vector
-        k = min(limit, len(sims))
-        top = np.argpartition(-sims, k - 1)[:k]
-        for j in top[np.argsort(-sims[top])]:
-            notes.append({"note_id": int(_notes.ids[j]), "similarity": float(sims[j])})
+    rows, sims = lookup.top_k(_notes.matrix, vector, limit)
+    notes = [
+        {"note_id": int(_notes.ids[r]), "similarity": float(s)}
+        for r, s in zip(rows, sims, strict=True)
+    ]
     return {"themes": themes, "notes": notes}
