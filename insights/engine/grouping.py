@@ -14,7 +14,8 @@ Choices, each made for a reason rather than fitted to a data set:
   their neighbourhoods agree, which keeps one generic note from gluing two
   needs together.
 - Vectors are reduced to REDUCED_DIMENSIONS with PCA before the graph is built
-  (for speed; quality is unchanged at 128, see docs/theme-engine.md).
+  (for speed; quality is unchanged at 128, see docs/theme-engine.md), and
+  neighbours are found by faiss's exact inner-product search.
 - Communities smaller than MIN_THEME_SIZE are left unthemed (-1): a need heard
   once is not yet a theme; it may join one later by incremental placement.
 - Above GRAPH_SAMPLE notes the graph is built on a fixed random sample and the
@@ -33,7 +34,6 @@ K_NEIGHBOURS = 10
 MIN_THEME_SIZE = 2
 REDUCED_DIMENSIONS = 128
 GRAPH_SAMPLE = 100_000
-_CHUNK = 1024
 
 
 def _reduce(features: np.ndarray, seed: int) -> np.ndarray:
@@ -55,16 +55,17 @@ def _reduce(features: np.ndarray, seed: int) -> np.ndarray:
 
 
 def nearest_neighbours(vectors: np.ndarray, k: int) -> np.ndarray:
-    """Indices of each row's k most cosine-similar other rows (exact, chunked)."""
-    n = len(vectors)
-    neighbours = np.empty((n, k), dtype=np.int64)
-    for start in range(0, n, _CHUNK):
-        block = vectors[start : start + _CHUNK] @ vectors.T
-        rows = np.arange(block.shape[0])
-        block[rows, start + rows] = -np.inf  # a note is not its own neighbour
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        order = np.argsort(-block[rows[:, None], top], axis=1)
-        neighbours[start : start + _CHUNK] = top[rows[:, None], order]
+    """Indices of each row's k most cosine-similar other rows (exact search with faiss)."""
+    import faiss
+
+    data = np.ascontiguousarray(vectors, dtype=np.float32)
+    index = faiss.IndexFlatIP(data.shape[1])
+    index.add(data)
+    _, found = index.search(data, k + 1)
+    neighbours = np.empty((len(data), k), dtype=np.int64)
+    for row, candidates in enumerate(found):
+        others = candidates[candidates != row]  # a note is not its own neighbour
+        neighbours[row] = others[:k]
     return neighbours
 
 
