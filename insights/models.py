@@ -191,6 +191,9 @@ class Theme(models.Model):
     )
     auto_title = models.CharField(max_length=200, blank=True)
     keywords = models.JSONField(default=list, blank=True)
+    representative_note_ids = models.JSONField(
+        default=list, blank=True, editable=False, help_text="The notes that say it most typically."
+    )
     description = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=ThemeStatus.choices, default=ThemeStatus.NEW)
     owner = models.ForeignKey(

@@ -7,11 +7,16 @@ tags make up a fifth of it. That keeps meaning in charge (reps tag
 inconsistently, one tag spans several needs) while letting a shared tag
 break ties between needs phrased alike. It is a design choice, not a value
 fitted to a data set.
+
+Tags are kept as a sparse matrix: a large organisation has thousands of tags,
+and a dense notes × tags matrix would not fit in memory at a million notes.
+Dense combined rows are only ever built for a slice of notes at a time.
 """
 
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
 TAG_WEIGHT = 0.5
 
@@ -20,25 +25,33 @@ def normalise_tag(tag: str) -> str:
     return " ".join(tag.split()).lower()
 
 
-def tag_matrix(tags: Sequence[Sequence[str]]) -> np.ndarray:
-    """Rows of L2-normalised tag indicators (a note without tags is a zero row)."""
-    vocabulary = sorted({normalise_tag(t) for row in tags for t in row if t.strip()})
-    column = {t: i for i, t in enumerate(vocabulary)}
-    matrix = np.zeros((len(tags), len(vocabulary)), dtype=np.float32)
+def tag_matrix(tags: Sequence[Sequence[str]]) -> sp.csr_matrix:
+    """Rows of L2-normalised tag indicators (a note without tags is an empty row)."""
+    column: dict[str, int] = {}
+    rows, cols = [], []
     for i, row in enumerate(tags):
-        for t in row:
-            if t.strip():
-                matrix[i, column[normalise_tag(t)]] = 1.0
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.maximum(norms, 1e-12)
+        for name in {normalise_tag(t) for t in row if t.strip()}:
+            rows.append(i)
+            cols.append(column.setdefault(name, len(column)))
+    data = np.ones(len(rows), dtype=np.float32)
+    matrix = sp.csr_matrix((data, (rows, cols)), shape=(len(tags), len(column)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return sp.diags(1 / np.maximum(norms, 1e-12)).astype(np.float32) @ matrix
+
+
+def combine_rows(text_vectors: np.ndarray, tags: sp.csr_matrix, rows=slice(None)) -> np.ndarray:
+    """Dense combined, L2-normalised vectors for the given rows only."""
+    text = np.asarray(text_vectors[rows], dtype=np.float32)
+    if tags.shape[1] == 0:
+        combined = text.copy()
+    else:
+        combined = np.hstack([text, tags[rows].toarray() * TAG_WEIGHT])
+    norms = np.linalg.norm(combined, axis=1, keepdims=True)
+    return combined / np.maximum(norms, 1e-12)
 
 
 def combine(text_vectors: np.ndarray, tags: Sequence[Sequence[str]]) -> np.ndarray:
-    """Concatenate text and weighted tags; rows L2-normalised."""
-    text = np.asarray(text_vectors, dtype=np.float32)
-    if len(tags) != len(text):
-        raise ValueError(f"{len(text)} vectors but {len(tags)} tag lists")
-    tag_block = tag_matrix(tags) * TAG_WEIGHT
-    combined = np.hstack([text, tag_block]) if tag_block.shape[1] else text.copy()
-    norms = np.linalg.norm(combined, axis=1, keepdims=True)
-    return combined / np.maximum(norms, 1e-12)
+    """Concatenate text and weighted tags for all notes; rows L2-normalised."""
+    if len(tags) != len(text_vectors):
+        raise ValueError(f"{len(text_vectors)} vectors but {len(tags)} tag lists")
+    return combine_rows(text_vectors, tag_matrix(tags))

@@ -28,28 +28,35 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .features import combine
+from .features import combine_rows, tag_matrix
 
 K_NEIGHBOURS = 10
 MIN_THEME_SIZE = 2
 REDUCED_DIMENSIONS = 128
 GRAPH_SAMPLE = 100_000
+PCA_SAMPLE = 20_000
+_SLICE = 20_000
 
 
-def _reduce(features: np.ndarray, seed: int) -> np.ndarray:
-    n, dim = features.shape
+def _features(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], seed: int) -> np.ndarray:
+    """Combined vectors, reduced with PCA when that saves work; built slice by slice."""
+    n = len(text_vectors)
+    if len(tags) != n:
+        raise ValueError(f"{n} vectors but {len(tags)} tag lists")
+    tag_rows = tag_matrix(tags)
+    dim = text_vectors.shape[1] + tag_rows.shape[1]
     if dim <= REDUCED_DIMENSIONS or n <= 2 * REDUCED_DIMENSIONS:
-        return features
+        return combine_rows(text_vectors, tag_rows)
     from sklearn.decomposition import PCA
 
-    fit_rows = features
-    if n > 50_000:  # a sample of 50k describes the directions as well as all rows
-        rng = np.random.default_rng(seed)
-        fit_rows = features[np.sort(rng.choice(n, 50_000, replace=False))]
-    pca = PCA(REDUCED_DIMENSIONS, random_state=seed).fit(fit_rows)
+    # A sample describes the main directions as well as all rows do.
+    rng = np.random.default_rng(seed)
+    fit = np.sort(rng.choice(n, min(n, PCA_SAMPLE), replace=False))
+    pca = PCA(REDUCED_DIMENSIONS, random_state=seed).fit(combine_rows(text_vectors, tag_rows, fit))
     reduced = np.empty((n, REDUCED_DIMENSIONS), dtype=np.float32)
-    for start in range(0, n, 50_000):
-        reduced[start : start + 50_000] = pca.transform(features[start : start + 50_000])
+    for start in range(0, n, _SLICE):
+        rows = slice(start, min(start + _SLICE, n))
+        reduced[rows] = pca.transform(combine_rows(text_vectors, tag_rows, rows))
     norms = np.linalg.norm(reduced, axis=1, keepdims=True)
     return reduced / np.maximum(norms, 1e-12)
 
@@ -133,7 +140,7 @@ def group(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], *, seed: int 
     n = len(text_vectors)
     if n < MIN_THEME_SIZE:
         return np.full(n, -1, dtype=np.int64)
-    vectors = _reduce(combine(text_vectors, tags), seed)
+    vectors = _features(text_vectors, tags, seed)
     if n > GRAPH_SAMPLE:
         rng = np.random.default_rng(seed)
         sample = np.sort(rng.choice(n, GRAPH_SAMPLE, replace=False))

@@ -24,6 +24,7 @@ from .stats import refresh_theme_stats
 log = logging.getLogger(__name__)
 
 NAMING_SAMPLE = 300  # texts per theme used to name it; enough for stable keywords
+REPRESENTATIVES = 3  # notes closest to a theme's centre, shown as its typical quotes
 
 
 def _note_tags(note_ids: np.ndarray) -> list[list[str]]:
@@ -40,6 +41,33 @@ def _bodies(note_ids: list[int]) -> dict[int, str]:
     return dict(CallNote.objects.filter(id__in=note_ids).values_list("id", "body"))
 
 
+FAN_OUT_AT = 2_000  # notes to embed above which other workers are asked to help
+
+
+def _embed_everything(progress) -> None:
+    """Embed every note that needs it, with help from other workers when there are many.
+
+    The batches go out as a Celery group, so each idle worker takes some; this
+    task embeds too, from the other end of the list, so a lone worker still
+    finishes and nothing waits on a worker that does not exist. A batch done
+    twice costs time, never correctness: embeddings are upserted.
+    """
+    from celery import group
+
+    from insights.tasks import embed_notes
+
+    todo = vectors.stale_note_ids()
+    if len(todo) >= FAN_OUT_AT:
+        batches = [todo[i : i + vectors.BATCH] for i in range(0, len(todo), vectors.BATCH)]
+        group(embed_notes.s(batch) for batch in batches).apply_async()
+        todo = todo[::-1]
+    total = max(len(todo), 1)
+    for start in range(0, len(todo), vectors.BATCH):
+        remaining = vectors.stale_note_ids(todo[start : start + vectors.BATCH])
+        vectors.ensure_embeddings(note_ids=remaining)
+        progress("embedding", 2 + 38 * (start + vectors.BATCH) / total)
+
+
 def execute_full_run(*, run_id: int) -> str:
     """Run it if it is ours to run; returns the claim (see runs.Claim)."""
     claim = runs.claim_run(run_id)
@@ -50,9 +78,7 @@ def execute_full_run(*, run_id: int) -> str:
     started = time.monotonic()
     try:
         progress("embedding", 2, force=True)
-        vectors.ensure_embeddings(
-            progress=lambda done, total: progress("embedding", 2 + 38 * done / max(total, 1))
-        )
+        _embed_everything(progress)
 
         progress("grouping", 40, force=True)
         note_ids, matrix = vectors.load_matrix()
@@ -144,6 +170,8 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
         member_vectors = matrix[members[key]]
         centroid = core.centroid(member_vectors)
         threshold = core.placement_threshold(member_vectors, centroid)
+        closest = (member_vectors @ centroid).argsort()[::-1][:REPRESENTATIVES]
+        representatives = [int(note_ids[members[key][i]]) for i in closest]
         if isinstance(key, tuple):
             theme = Theme.objects.create(
                 title=title,
@@ -151,6 +179,7 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
                 keywords=keywords,
                 centroid=vectors.to_bytes(centroid),
                 placement_threshold=threshold,
+                representative_note_ids=representatives,
             )
             ThemeEvent.objects.create(
                 theme=theme,
@@ -164,6 +193,7 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
             theme.keywords = keywords
             theme.centroid = vectors.to_bytes(centroid)
             theme.placement_threshold = threshold
+            theme.representative_note_ids = representatives
             if not theme.title_is_manual:
                 theme.title = title
             theme.save(
@@ -172,6 +202,7 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
                     "keywords",
                     "centroid",
                     "placement_threshold",
+                    "representative_note_ids",
                     "title",
                     "updated_at",
                 ]

@@ -52,7 +52,7 @@ def test_tags_separate_notes_whose_text_alone_is_ambiguous():
 def test_tag_spellings_are_one_tag():
     matrix = tag_matrix([["SSO"], [" sso "], ["Single  Sign-On"]])
     assert matrix.shape[1] == 2
-    assert (matrix[0] == matrix[1]).all()
+    assert (matrix[0].toarray() == matrix[1].toarray()).all()
 
 
 def test_a_note_without_tags_is_still_a_unit_vector(corpus):

@@ -3,19 +3,37 @@ import pytest
 from insights.models import CallNote, ClusteringRun, Tag, Theme, ThemeAssignment
 from insights.theming import regroup, runs
 from tests.corpus import rows
-from tests.factories import AccountFactory, CallNoteFactory, DealFactory
+from tests.factories import AccountFactory, DealFactory
 
 
 def make_notes(author, data=None) -> list[CallNote]:
-    """Notes from the corpus spread over a few accounts and deals; tags attached."""
+    """Notes from the corpus spread over a few accounts and deals; tags attached.
+
+    Inserted in bulk, like an import, so no placement task is queued per note.
+    """
     accounts = [AccountFactory(owner=author) for _ in range(4)]
     deals = [DealFactory(account=a) for a in accounts]
-    notes = []
-    for i, (text, tags, _need) in enumerate(data or rows()):
-        deal = deals[i % len(deals)]
-        note = CallNoteFactory(author=author, account=deal.account, deal=deal, body=text)
-        note.tags.set([Tag.objects.get_or_create(name=t)[0] for t in tags])
-        notes.append(note)
+    data = data or rows()
+    notes = CallNote.objects.bulk_create(
+        [
+            CallNote(
+                author=author,
+                account=deals[i % len(deals)].account,
+                deal=deals[i % len(deals)],
+                call_date="2026-10-01",
+                body=text,
+            )
+            for i, (text, _tags, _need) in enumerate(data)
+        ]
+    )
+    tags = {name: Tag.objects.get_or_create(name=name)[0] for _, names, _ in data for name in names}
+    CallNote.tags.through.objects.bulk_create(
+        [
+            CallNote.tags.through(callnote_id=note.pk, tag_id=tags[name].pk)
+            for note, (_, names, _) in zip(notes, data, strict=True)
+            for name in names
+        ]
+    )
     return notes
 
 
