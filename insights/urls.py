@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("notes/new/", views.log_call, name="log_call"),
+    path("notes/mine/", views.my_notes, name="my_notes"),
+    path("notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
+    path("notes/<int:pk>/delete/", views.note_delete, name="note_delete"),
+    path("notes/suggest/accounts/", views.suggest_accounts, name="suggest_accounts"),
+    path("notes/suggest/tags/", views.suggest_tags, name="suggest_tags"),
+    path("notes/suggest/deals/", views.deal_options, name="deal_options"),
+]
