@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("insights.urls")),
     path("", include("deals.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("feedbackhub.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,140 @@
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from insights.models import CallNote
+from tests.factories import AccountFactory, CallNoteFactory, DealFactory
+
+from .conftest import token_client
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/notes/"
+
+
+@pytest.fixture
+def account(rep):
+    return AccountFactory(owner=rep)
+
+
+def payload(account, **extra):
+    return {
+        "account": account.pk,
+        "body": "They need SAML SSO.",
+        "tags": ["SSO", "security"],
+        **extra,
+    }
+
+
+def test_a_rep_creates_a_note_and_is_its_author(rep_api, rep, account):
+    response = rep_api.post(URL, payload(account), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["author"] == rep.username and body["source"] == "api"
+    assert body["tags"] == ["security", "sso"]
+    assert body["call_date"] == dt.date.today().isoformat()
+    assert CallNote.objects.get().author == rep
+
+
+def test_the_author_cannot_be_spoofed(rep_api, other_rep, account):
+    response = rep_api.post(URL, payload(account, author=other_rep.username), format="json")
+    assert response.status_code == 403
+    assert "always yours" in response.json()["detail"]
+    assert not CallNote.objects.exists()
+
+
+def test_an_integration_user_pushes_notes_for_a_rep(admin_api, rep, account):
+    response = admin_api.post(URL, payload(account, author=rep.username), format="json")
+    assert response.status_code == 201
+    assert CallNote.objects.get().author == rep
+
+
+def test_unknown_fields_are_rejected_not_ignored(rep_api, account):
+    response = rep_api.post(URL, payload(account, colour="blue"), format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request has invalid fields.",
+        "errors": {"colour": ["Unknown or read-only field."]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"body": ""}, "body"),
+        ({"body": "x" * 10_001}, "body"),
+        ({"tags": [f"t{i}" for i in range(21)]}, "tags"),
+        ({"tags": ["x" * 41]}, "tags"),
+        ({"quote": "q" * 1001}, "quote"),
+        ({"importance": "urgent!!"}, "importance"),
+        ({"call_date": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "call_date"),
+    ],
+)
+def test_invalid_notes_get_field_level_errors_and_nothing_is_written(
+    rep_api, account, change, field
+):
+    response = rep_api.post(URL, payload(account, **change), format="json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not CallNote.objects.exists()
+
+
+def test_a_deal_of_another_account_is_refused(rep_api, account):
+    response = rep_api.post(URL, payload(account, deal=DealFactory().pk), format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["deal"] == [
+        "This deal belongs to another account. Pick one of this account's deals."
+    ]
+
+
+def test_sending_the_same_external_note_again_updates_it(rep_api, account):
+    url = f"{URL}external/salesforce/00T123/"
+    first = rep_api.put(url, payload(account), format="json")
+    assert first.status_code == 201
+    again = rep_api.put(url, payload(account, body="Updated in the CRM."), format="json")
+    assert again.status_code == 200
+    note = CallNote.objects.get()
+    assert (note.source, note.external_id, note.body) == (
+        "salesforce",
+        "00T123",
+        "Updated in the CRM.",
+    )
+
+
+def test_another_user_cannot_overwrite_an_external_note(rep_api, other_rep, account):
+    url = f"{URL}external/hubspot/42/"
+    rep_api.put(url, payload(account), format="json")
+    response = token_client(other_rep).put(url, payload(account, body="mine now"), format="json")
+    assert response.status_code == 403
+    assert CallNote.objects.get().body == "They need SAML SSO."
+
+
+def test_a_rep_updates_their_note_but_not_another_reps(rep_api, rep, other_rep):
+    mine = CallNoteFactory(author=rep)
+    theirs = CallNoteFactory(author=other_rep, body="theirs")
+    assert rep_api.patch(f"{URL}{mine.pk}/", {"body": "edited"}, format="json").status_code == 200
+    assert rep_api.patch(f"{URL}{theirs.pk}/", {"body": "x"}, format="json").status_code == 403
+    assert rep_api.delete(f"{URL}{theirs.pk}/").status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.body == "theirs"
+
+
+def test_a_product_manager_reads_notes_but_cannot_write_them(pm_api, rep, account):
+    CallNoteFactory(author=rep)
+    assert pm_api.get(URL).json()["count"] == 1
+    assert pm_api.post(URL, payload(account), format="json").status_code == 403
+
+
+def test_anonymous_requests_are_refused():
+    assert APIClient().get(URL).status_code in (401, 403)
+
+
+def test_notes_are_paginated_and_filterable(rep_api, rep):
+    a, b = AccountFactory(owner=rep), AccountFactory(owner=rep)
+    for _ in range(3):
+        CallNoteFactory(author=rep, account=a)
+    CallNoteFactory(author=rep, account=b, tags=["pricing"])
+    assert rep_api.get(URL, {"account": a.pk}).json()["count"] == 3
+    assert rep_api.get(URL, {"tags__name": "pricing"}).json()["count"] == 1
+    assert "next" in rep_api.get(URL).json()
