@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("notes/new/", views.log_call, name="log_call"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("notes/suggest/accounts/", views.suggest_accounts, name="suggest_accounts"),
     path("notes/suggest/tags/", views.suggest_tags, name="suggest_tags"),
     path("notes/suggest/deals/", views.deal_options, name="deal_options"),
+    path("import/", import_views.import_csv, name="import_csv"),
+    path("import/template/<str:kind>.csv", import_views.import_template, name="import_template"),
 ]
