@@ -1,0 +1,64 @@
+"""Real-browser tests: Playwright's Python package driving Debian's Chromium.
+
+Never `playwright install`: the browser is Debian's /usr/bin/chromium, which
+`make test` installs when it is missing.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+# Playwright's sync API runs an event loop; Django's ORM refuses to run inside
+# one unless told it is safe (the test drives the browser, the server runs in
+# its own thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
+def page(browser, request):
+    context = browser.new_context(viewport=request.param, is_mobile=request.param is PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.viewport_name = "phone" if request.param is PHONE else "desktop"
+    yield page
+    context.close()
+
+
+def log_in(page, live_server, username: str, password: str = "secret-pass-123") -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")

@@ -1,0 +1,53 @@
+"""A rep logs a call in a real browser, on a laptop and on a phone."""
+
+import pytest
+
+from insights.models import CallNote
+from tests.factories import AccountFactory, CallNoteFactory, DealFactory, TagFactory
+
+from .conftest import SCREENSHOTS, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_rep_logs_a_call_finds_it_edits_it_and_cannot_edit_anothers(
+    page, live_server, rep, other_rep
+):
+    account = AccountFactory(name="Initech", domain="initech.example", owner=rep)
+    deal = DealFactory(account=account, name="Initech renewal", stage="negotiation")
+    TagFactory(name="sso")
+    theirs = CallNoteFactory(author=other_rep, body="Another rep's note")
+
+    log_in(page, live_server, rep.username)
+    page.click("text=Log a call")
+    page.fill("#id_account", "Initech")
+    page.press("#id_account", "Tab")
+    page.wait_for_selector(f"#id_deal option[value='{deal.pk}']", state="attached")
+    page.select_option("#id_deal", str(deal.pk))
+    page.fill("#id_body", "Their CISO will not sign without SAML single sign-on via Okta.")
+    page.fill("#id_tags", "SSO, okta rollout")
+    page.check("input[name=importance][value=deal_blocker]")
+    page.fill("#id_quote", "No SSO, no deal.")
+    if page.viewport_name == "desktop":
+        page.screenshot(path=str(SCREENSHOTS / "log-a-call.png"), full_page=True)
+    page.click("button:has-text('Save note')")
+    page.wait_for_selector("text=Saved.")
+    assert page.is_visible("text=log another")
+
+    note = CallNote.objects.get(author=rep)
+    assert note.deal == deal and note.importance == "deal_blocker"
+    assert sorted(note.tags.values_list("name", flat=True)) == ["okta rollout", "sso"]
+
+    page.click("text=My notes")
+    page.wait_for_selector("text=Their CISO will not sign")
+    page.click(f"a[href='/notes/{note.pk}/edit/']")
+    page.fill("#id_body", "Their CISO will not sign without SAML SSO; SCIM would be a bonus.")
+    page.click("button:has-text('Save changes')")
+    page.wait_for_selector("text=SCIM would be a bonus")
+    note.refresh_from_db()
+    assert "SCIM" in note.body
+
+    response = page.goto(f"{live_server.url}/notes/{theirs.pk}/edit/")
+    assert response.status == 403
+    theirs.refresh_from_db()
+    assert theirs.body == "Another rep's note"
