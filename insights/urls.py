@@ -10,6 +10,7 @@ urlpatterns = [
     path("notes/suggest/accounts/", views.suggest_accounts, name="suggest_accounts"),
     path("notes/suggest/tags/", views.suggest_tags, name="suggest_tags"),
     path("notes/suggest/deals/", views.deal_options, name="deal_options"),
+    path("notes/suggest/similar/", views.similar_to_draft, name="similar_to_draft"),
     path("import/", import_views.import_csv, name="import_csv"),
     path("import/template/<str:kind>.csv", import_views.import_template, name="import_template"),
 ]

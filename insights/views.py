@@ -166,3 +166,27 @@ def deal_options(request):
         "insights/_deal_options.html",
         {"deals": deals, "selected": request.GET.get("deal", "")},
     )
+
+
+@require_GET
+def similar_to_draft(request):
+    """ "This need is already known": themes like the draft, computed by a worker."""
+    from celery.exceptions import TimeoutError as CeleryTimeout
+
+    from .models import Theme
+    from .tasks import similar_to_text
+
+    body = request.GET.get("body", "").strip()
+    themes = []
+    if len(body) >= 20:
+        try:
+            found = similar_to_text.delay(body[:2000], [], 3).get(timeout=2)
+        except (CeleryTimeout, OSError):
+            found = {"themes": []}  # no answer in time: the form works without hints
+        wanted = {t["theme_id"]: t["similarity"] for t in found["themes"] if t["similarity"] >= 0.5}
+        themes = [
+            (theme, wanted[theme.pk])
+            for theme in Theme.objects.filter(pk__in=wanted, merged_into__isnull=True)
+        ]
+        themes.sort(key=lambda pair: -pair[1])
+    return render(request, "insights/_similar.html", {"themes": themes})

@@ -123,3 +123,33 @@ def test_html_in_a_note_is_shown_as_text(rep_client, rep, account):
     page = rep_client.get(reverse("my_notes")).content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_a_draft_like_a_known_need_shows_that_theme(rep_client, monkeypatch):
+    from insights import tasks
+    from tests.factories import ThemeFactory
+
+    theme = ThemeFactory(title="Single sign-on", status="planned")
+
+    class Done:
+        def get(self, timeout):
+            return {"themes": [{"theme_id": theme.pk, "similarity": 0.81}], "notes": []}
+
+    monkeypatch.setattr(tasks.similar_to_text, "delay", lambda *a: Done())
+    page = rep_client.get(reverse("similar_to_draft"), {"body": "They want Okta SAML login."})
+    html = page.content.decode()
+    assert "This need is already known" in html and "Single sign-on" in html and "Planned" in html
+
+
+def test_no_hint_when_the_worker_does_not_answer_in_time(rep_client, monkeypatch):
+    from celery.exceptions import TimeoutError as CeleryTimeout
+
+    from insights import tasks
+
+    class Slow:
+        def get(self, timeout):
+            raise CeleryTimeout()
+
+    monkeypatch.setattr(tasks.similar_to_text, "delay", lambda *a: Slow())
+    page = rep_client.get(reverse("similar_to_draft"), {"body": "They want Okta SAML login."})
+    assert page.status_code == 200 and "already known" not in page.content.decode()

@@ -23,7 +23,13 @@ class Command(BaseCommand):
         except RunAlreadyActive as exc:
             raise CommandError(str(exc)) from None
         if not here:
-            self.stdout.write(f"Theme run #{run.pk} queued; a worker will pick it up.")
+            run.refresh_from_db()
+            if run.state == ClusteringRun.State.QUEUED:
+                self.stdout.write(f"Theme run #{run.pk} queued; a worker will pick it up.")
+            else:  # no Redis: the task ran in this process already
+                self.stdout.write(
+                    f"Theme run #{run.pk} {run.state}: {run.themes_count} themes. {run.error}"
+                )
             return
         regroup.execute_full_run(run_id=run.pk)
         run.refresh_from_db()
