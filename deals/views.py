@@ -1,10 +1,10 @@
 """Account and deal pages: key facts, deals, and every note on them."""
 
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from feedbackhub.paging import page_of
 from insights.models import CallNote
 
 from .models import Account, Deal
@@ -16,7 +16,7 @@ def _notes(queryset, request):
         .prefetch_related("tags")
         .order_by("-call_date", "-id")
     )
-    return Paginator(notes, 50).get_page(request.GET.get("page"))
+    return page_of(notes, request.GET.get("page"), 50)
 
 
 @permission_required("deals.view_account", raise_exception=True)

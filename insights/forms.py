@@ -125,16 +125,26 @@ class CallNoteForm(forms.Form):
 
 class NoteFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search")
-    account = forms.ModelChoiceField(queryset=Account.objects.none(), required=False)
-    tag = forms.CharField(required=False)
+    account = forms.CharField(
+        required=False,
+        widget=forms.TextInput(
+            attrs={"list": "account-options", "placeholder": "Account", "autocomplete": "off"}
+        ),
+    )
+    tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Tag"}))
     importance = forms.ChoiceField(
         choices=[("", "Any importance"), *Importance.choices], required=False
     )
     date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, accounts=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = (
-            accounts if accounts is not None else Account.objects.all()
-        )
+    account_id: int | None = None
+
+    def clean_account(self):
+        text = self.cleaned_data["account"].strip()
+        if text:
+            account, problem = find_account(text)
+            if account is None:
+                raise forms.ValidationError(problem)
+            self.account_id = account.pk
+        return text

@@ -3,15 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import can_change_note, can_delete_note
-from deals.models import Account
 from deals.services import account_create_prospect
+from feedbackhub.paging import page_of
 
 from . import selectors, services
 from .forms import CallNoteForm, NoteFilterForm, account_label, find_account
@@ -59,21 +58,20 @@ def log_call(request):
 @permission_required("insights.view_callnote", raise_exception=True)
 @require_GET
 def my_notes(request):
-    accounts = Account.objects.filter(call_notes__author=request.user).distinct().order_by("name")
-    filter_form = NoteFilterForm(request.GET or None, accounts=accounts)
+    filter_form = NoteFilterForm(request.GET or None)
     filters = selectors.NoteFilters()
     if filter_form.is_valid():
         data = filter_form.cleaned_data
         filters = selectors.NoteFilters(
             q=data["q"],
-            account=data["account"].pk if data["account"] else None,
+            account=filter_form.account_id,
             tag=data["tag"],
             importance=data["importance"],
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
     notes = selectors.note_list(author=request.user, filters=filters)
-    page = Paginator(notes, 25).get_page(request.GET.get("page"))
+    page = page_of(notes, request.GET.get("page"), 25)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
