@@ -138,3 +138,16 @@ def test_notes_are_paginated_and_filterable(rep_api, rep):
     assert rep_api.get(URL, {"account": a.pk}).json()["count"] == 3
     assert rep_api.get(URL, {"tags__name": "pricing"}).json()["count"] == 1
     assert "next" in rep_api.get(URL).json()
+
+
+def test_each_user_is_throttled_with_a_clear_error(rep, other_rep, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "get_rate", lambda self: "2/minute")
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/minute"})
+    client = token_client(rep)
+    statuses = [client.get(URL).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    body = client.get(URL).json()
+    assert body["detail"].startswith("Request was throttled") and body["errors"] == {}
+    assert token_client(other_rep).get(URL).status_code == 200  # per user, not global
