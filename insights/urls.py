@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, theme_views, views
 
 urlpatterns = [
     path("notes/new/", views.log_call, name="log_call"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("notes/suggest/tags/", views.suggest_tags, name="suggest_tags"),
     path("notes/suggest/deals/", views.deal_options, name="deal_options"),
     path("notes/suggest/similar/", views.similar_to_draft, name="similar_to_draft"),
+    path("themes/", theme_views.dashboard, name="dashboard"),
+    path("themes/<int:pk>/", theme_views.theme_page, name="theme_page"),
+    path("themes/<int:pk>/action/", theme_views.theme_action, name="theme_action"),
     path("import/", import_views.import_csv, name="import_csv"),
     path("import/template/<str:kind>.csv", import_views.import_template, name="import_template"),
 ]

@@ -1,0 +1,88 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from insights.models import Theme, ThemeAssignment
+from insights.theming.stats import refresh_theme_stats
+from tests.factories import CallNoteFactory, DealFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _theme_with_deal(rep, amount, title):
+    theme = ThemeFactory(title=title)
+    deal = DealFactory(amount=Decimal(amount), stage="proposal")
+    for _ in range(2):  # two notes on one deal: the deal counts once
+        note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
+        ThemeAssignment.objects.create(note=note, theme=theme)
+    return theme
+
+
+def test_the_dashboard_ranks_themes_by_revenue_at_stake(rep_client, rep):
+    _theme_with_deal(rep, "1000", "Small")
+    _theme_with_deal(rep, "90000", "Big")
+    refresh_theme_stats()
+    page = rep_client.get(reverse("dashboard")).content.decode()
+    assert page.index("Big") < page.index("Small")
+    assert "90,000" in page and "180,000" not in page
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_dashboard_uses_a_fixed_number_of_queries(
+    pm_client, rep, count, django_assert_num_queries
+):
+    for i in range(count):
+        _theme_with_deal(rep, "10", f"T{i}")
+    refresh_theme_stats()
+    with django_assert_num_queries(6):
+        assert pm_client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_rep_reads_a_theme_page_without_triage_controls(rep_client, rep):
+    theme = _theme_with_deal(rep, "10", "SSO")
+    page = rep_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
+    assert "SSO" in page and "Notes" in page
+    assert "Rename" not in page and 'name="action"' not in page
+
+
+def test_a_rep_is_refused_every_triage_request(rep_client, rep):
+    theme = _theme_with_deal(rep, "10", "Keep")
+    url = reverse("theme_action", args=[theme.pk])
+    for data in ({"action": "rename", "title": "x"}, {"action": "status", "status": "shipped"}):
+        assert rep_client.post(url, data).status_code == 403
+    theme.refresh_from_db()
+    assert (theme.title, theme.status) == ("Keep", "new")
+
+
+def test_a_product_manager_renames_and_sees_it_in_the_timeline(pm_client, pm, rep):
+    theme = _theme_with_deal(rep, "10", "Old name")
+    url = reverse("theme_action", args=[theme.pk])
+    response = pm_client.post(url, {"action": "rename", "title": "New name", "version": 1})
+    assert response.status_code == 302
+    page = pm_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
+    assert "New name" in page and "Renamed" in page and pm.display_name in page
+
+
+def test_an_edit_on_a_stale_page_is_refused_with_a_message(pm_client, rep):
+    theme = _theme_with_deal(rep, "10", "Name")
+    url = reverse("theme_action", args=[theme.pk])
+    pm_client.post(url, {"action": "rename", "title": "First", "version": 1})
+    response = pm_client.post(
+        url, {"action": "rename", "title": "Second", "version": 1}, follow=True
+    )
+    assert "Someone else changed this theme" in response.content.decode()
+    theme.refresh_from_db()
+    assert theme.title == "First"
+
+
+def test_merging_from_the_page_leads_to_the_surviving_theme(pm_client, rep):
+    source = _theme_with_deal(rep, "10", "Source")
+    target = _theme_with_deal(rep, "10", "Target")
+    response = pm_client.post(
+        reverse("theme_action", args=[source.pk]), {"action": "merge", "target": target.pk}
+    )
+    assert response["Location"] == reverse("theme_page", args=[target.pk])
+    assert Theme.objects.get(pk=source.pk).merged_into == target
+    old_link = pm_client.get(reverse("theme_page", args=[source.pk]))
+    assert old_link["Location"] == reverse("theme_page", args=[target.pk])
