@@ -35,6 +35,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES_REP: _READ_EVERYTHING
     + [
         "deals.add_account",  # a rep may create a prospect while logging a call
+        "deals.change_account",  # own accounts only, see accounts.rules
+        "deals.add_deal",
+        "deals.change_deal",  # own deals only, see accounts.rules
         "insights.add_tag",
         "insights.add_callnote",
         "insights.change_callnote",  # own notes only, see accounts.rules

@@ -17,7 +17,7 @@ def test_a_rep_can_log_notes_but_cannot_triage_themes(rep):
     assert rep.has_perm("insights.add_callnote")
     assert not rep.has_perm("insights.triage_theme")
     assert not rep.has_perm("insights.run_engine")
-    assert not rep.has_perm("deals.change_deal")
+    assert not rep.has_perm("deals.change_any_deal")
     assert not can_triage(rep)
 
 

@@ -20,6 +20,20 @@ def test_nobody_but_an_admin_edits_an_account_they_do_not_own(rep_api, other_rep
     )
 
 
+def test_a_rep_edits_their_own_deal_but_not_another_reps(rep, other_rep):
+    from tests.factories import DealFactory
+
+    mine = DealFactory(account=AccountFactory(owner=rep), owner=rep, stage="proposal")
+    theirs = DealFactory(account=AccountFactory(owner=other_rep), owner=other_rep)
+    client = token_client(rep)
+    response = client.patch(f"/api/v1/deals/{mine.pk}/", {"stage": "negotiation"}, format="json")
+    assert response.status_code == 200
+    response = client.patch(f"/api/v1/deals/{theirs.pk}/", {"stage": "closed_lost"}, format="json")
+    assert response.status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.stage == "proposal"
+
+
 def test_a_negative_deal_amount_is_refused_with_a_message(admin_api):
     account = AccountFactory()
     response = admin_api.post(
