@@ -17,6 +17,18 @@ from .forms import CallNoteForm, NoteFilterForm, account_label, find_account
 from .models import CallNote
 
 
+def _note_fields(form: CallNoteForm, request) -> dict:
+    """The form's note, as keyword arguments for the note services.
+
+    A new prospect account is created here when the rep asked for one; the
+    caller's transaction makes that and the note one write.
+    """
+    data = form.cleaned_data
+    account = form.account_obj or account_create_prospect(name=data["account"], owner=request.user)
+    fields = ("deal", "call_date", "body", "tags", "importance", "competitors", "quote")
+    return {"account": account, **{name: data[name] for name in fields}}
+
+
 def _apply_service_errors(form, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
@@ -27,23 +39,9 @@ def _apply_service_errors(form, exc: ValidationError) -> None:
 def log_call(request):
     form = CallNoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             with transaction.atomic():
-                account = form.account_obj or account_create_prospect(
-                    name=data["account"], owner=request.user
-                )
-                note = services.note_create(
-                    author=request.user,
-                    account=account,
-                    deal=data["deal"],
-                    call_date=data["call_date"],
-                    body=data["body"],
-                    tags=data["tags"],
-                    importance=data["importance"],
-                    competitors=data["competitors"],
-                    quote=data["quote"],
-                )
+                note = services.note_create(author=request.user, **_note_fields(form, request))
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
@@ -98,24 +96,9 @@ def note_edit(request, pk: int):
     }
     form = CallNoteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             with transaction.atomic():
-                account = form.account_obj or account_create_prospect(
-                    name=data["account"], owner=request.user
-                )
-                services.note_update(
-                    note=note,
-                    user=request.user,
-                    account=account,
-                    deal=data["deal"],
-                    call_date=data["call_date"],
-                    body=data["body"],
-                    tags=data["tags"],
-                    importance=data["importance"],
-                    competitors=data["competitors"],
-                    quote=data["quote"],
-                )
+                services.note_update(note=note, user=request.user, **_note_fields(form, request))
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
