@@ -223,6 +223,9 @@ class Theme(models.Model):
     open_revenue = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
     lost_revenue = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
     won_revenue = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
+    weighted_revenue = models.DecimalField(
+        "stage-weighted pipeline", max_digits=16, decimal_places=2, default=0, editable=False
+    )
     weekly_mentions = models.JSONField(default=list, blank=True, editable=False)
     last_mentioned_on = models.DateField(null=True, blank=True, editable=False)
     stats_updated_at = models.DateTimeField(null=True, blank=True, editable=False)

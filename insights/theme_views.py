@@ -1,38 +1,148 @@
 """Product pages: the themes dashboard and a theme's page with its triage actions."""
 
+import csv
+import datetime as dt
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Region, Team
 from accounts.rules import can_triage
+from deals.models import Competitor, Segment, Stage
 from feedbackhub.paging import page_of
 
+from . import dashboard as dashboard_figures
 from . import theme_selectors, triage
-from .models import Theme, ThemeStatus
+from .models import Tag, Theme, ThemeStatus
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's view, all in the URL so it can be shared."""
+
+    sort = forms.ChoiceField(choices=list(dashboard_figures.SORTS.items()), required=False)
+    period = forms.ChoiceField(
+        choices=[
+            ("", "All time"),
+            ("30", "30 days"),
+            ("90", "90 days"),
+            ("180", "6 months"),
+            ("365", "12 months"),
+        ],
+        required=False,
+    )
+    segment = forms.ChoiceField(choices=[("", "Any segment"), *Segment.choices], required=False)
+    region = forms.ChoiceField(choices=[("", "Any region"), *Region.choices], required=False)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.filter(kind=Team.Kind.SALES),
+        required=False,
+        empty_label="Any sales team",
+    )
+    tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Tag"}))
+    stage = forms.ChoiceField(choices=[("", "Any deal stage"), *Stage.choices], required=False)
+    competitor = forms.ModelChoiceField(
+        queryset=Competitor.objects.order_by("name"),
+        required=False,
+        empty_label="Any competitor",
+    )
+    status = forms.ChoiceField(choices=[("", "Any status"), *ThemeStatus.choices], required=False)
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model()
+        .objects.filter(groups__permissions__codename="triage_theme")
+        .distinct(),
+        required=False,
+        empty_label="Any owner",
+    )
+    new = forms.BooleanField(required=False, label="New since my last visit")
+
+    def to_filters(self, last_visit) -> dashboard_figures.Filters:
+        data = self.cleaned_data
+        return dashboard_figures.Filters(
+            period=data["period"],
+            segment=data["segment"],
+            region=data["region"],
+            team=data["team"].pk if data["team"] else None,
+            tag=Tag.normalise(data["tag"]),
+            stage=data["stage"],
+            competitor=data["competitor"].pk if data["competitor"] else None,
+            status=data["status"],
+            owner=data["owner"].pk if data["owner"] else None,
+            new_since=last_visit if data["new"] else None,
+        )
+
+
+LAST_VISIT = "dashboard_last_visit"
 
 
 @permission_required("insights.view_theme", raise_exception=True)
 @require_GET
 def dashboard(request):
-    sort = request.GET.get("sort", "revenue")
-    status = request.GET.get("status", "")
-    themes = theme_selectors.theme_dashboard(sort=sort, status=status)
-    page = page_of(themes, request.GET.get("page"), 50)
+    form = DashboardFilterForm(request.GET or None)
+    previous = request.session.get(LAST_VISIT)
+    last_visit = dt.datetime.fromisoformat(previous) if previous else None
+    if request.GET.get("format") != "csv":
+        request.session[LAST_VISIT] = timezone.now().isoformat()
+    filters, sort = dashboard_figures.Filters(), "revenue"
+    if form.is_valid():
+        filters = form.to_filters(last_visit)
+        sort = form.cleaned_data["sort"] or "revenue"
+    rows = dashboard_figures.theme_rows(filters=filters, sort=sort)
+    if request.GET.get("format") == "csv":
+        return _csv(rows)
+    page = page_of(rows, request.GET.get("page"), 50)
+    dashboard_figures.decorate(page.object_list, filters)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "insights/dashboard.html",
-        {
-            "page": page,
-            "sort": sort,
-            "status": status,
-            "sorts": list(theme_selectors.SORTS),
-            "statuses": ThemeStatus.choices,
-        },
+        {"page": page, "form": form, "query": query.urlencode(), "last_visit": last_visit},
     )
+
+
+def _csv(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="feedbackhub-themes.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "theme_id",
+            "title",
+            "status",
+            "owner",
+            "notes",
+            "accounts",
+            "open_pipeline",
+            "weighted_pipeline",
+            "lost_revenue",
+            "growth",
+        ]
+    )
+    for r in rows:
+        growth = (
+            "" if r.growth is None else ("new" if r.growth == float("inf") else f"{r.growth:.2f}")
+        )
+        writer.writerow(
+            [
+                r.theme.pk,
+                r.theme.title,
+                r.theme.status,
+                r.theme.owner.username if r.theme.owner else "",
+                r.notes,
+                r.accounts,
+                r.open_revenue,
+                r.weighted,
+                r.lost_revenue,
+                growth,
+            ]
+        )
+    return response
 
 
 @permission_required("insights.view_theme", raise_exception=True)

@@ -34,14 +34,18 @@ def _revenue_by_theme(theme_ids: list[int]) -> dict[int, dict[str, Decimal]]:
     assignment = ThemeAssignment._meta.db_table
     note = CallNote._meta.db_table
     deal = Deal._meta.db_table
+    from insights.dashboard import STAGE_WEIGHTS
+
     open_marks = ", ".join(["%s"] * len(OPEN_STAGES))
     id_marks = ", ".join(["%s"] * len(theme_ids))
+    weights = " ".join(f"WHEN '{stage}' THEN {weight}" for stage, weight in STAGE_WEIGHTS.items())
     # Distinct (theme, deal) pairs first, so that each deal counts once per theme.
     sql = f"""
         SELECT p.theme_id,
                SUM(CASE WHEN d.stage IN ({open_marks}) THEN d.amount ELSE 0 END),
                SUM(CASE WHEN d.stage = %s THEN d.amount ELSE 0 END),
-               SUM(CASE WHEN d.stage = %s THEN d.amount ELSE 0 END)
+               SUM(CASE WHEN d.stage = %s THEN d.amount ELSE 0 END),
+               SUM(d.amount * CASE d.stage {weights} ELSE 0 END)
         FROM (SELECT DISTINCT a.theme_id AS theme_id, n.deal_id AS deal_id
               FROM {assignment} a JOIN {note} n ON n.id = a.note_id
               WHERE a.theme_id IN ({id_marks}) AND n.deal_id IS NOT NULL) p
@@ -57,8 +61,9 @@ def _revenue_by_theme(theme_ids: list[int]) -> dict[int, dict[str, Decimal]]:
             "open": Decimal(open_ or 0),
             "lost": Decimal(lost or 0),
             "won": Decimal(won or 0),
+            "weighted": Decimal(weighted or 0),
         }
-        for theme_id, open_, lost, won in rows
+        for theme_id, open_, lost, won, weighted in rows
     }
 
 
@@ -101,7 +106,7 @@ def compute_theme_stats(theme_ids: Iterable[int], *, today: dt.date | None = Non
     }
     revenue = _revenue_by_theme(ids)
     weekly = _weekly_mentions(ids, today)
-    zero_revenue = {"open": _ZERO, "lost": _ZERO, "won": _ZERO}
+    zero_revenue = {"open": _ZERO, "lost": _ZERO, "won": _ZERO, "weighted": _ZERO}
     return {
         theme_id: {
             "note_count": counts.get(theme_id, {}).get("notes", 0),
@@ -110,6 +115,7 @@ def compute_theme_stats(theme_ids: Iterable[int], *, today: dt.date | None = Non
             "open_revenue": revenue.get(theme_id, zero_revenue)["open"],
             "lost_revenue": revenue.get(theme_id, zero_revenue)["lost"],
             "won_revenue": revenue.get(theme_id, zero_revenue)["won"],
+            "weighted_revenue": revenue.get(theme_id, zero_revenue)["weighted"],
             "weekly_mentions": weekly.get(theme_id, [0] * WEEKS),
         }
         for theme_id in ids
@@ -138,6 +144,7 @@ def refresh_theme_stats(*, theme_ids: Iterable[int] | None = None) -> int:
         "open_revenue",
         "lost_revenue",
         "won_revenue",
+        "weighted_revenue",
         "weekly_mentions",
         "stats_updated_at",
     ]
