@@ -1,5 +1,7 @@
 """Reads for the product pages: themes ranked by what they are worth, and one theme's evidence."""
 
+from decimal import Decimal
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from .models import CallNote, Theme, ThemeEvent
@@ -61,4 +63,74 @@ def top_accounts(*, theme: Theme, limit: int = 10):
         .values("account_id", "account__name", "account__segment")
         .annotate(notes=Count("id"))
         .order_by("-notes")[:limit]
+    )
+
+
+def evidence(*, theme: Theme) -> dict:
+    """How solid a theme's evidence is, and its figures by stage, segment and competitor."""
+    from collections import Counter
+
+    from deals.models import Deal
+
+    notes = CallNote.objects.filter(assignment__theme=theme)
+    deals = list(
+        Deal.objects.filter(call_notes__in=notes)
+        .distinct()
+        .values("id", "amount", "stage", "account_id", "account__name")
+    )
+    by_stage: Counter = Counter()
+    by_account: Counter = Counter()
+    names = {}
+    for deal in deals:
+        by_stage[deal["stage"]] += deal["amount"]
+        by_account[deal["account_id"]] += deal["amount"]
+        names[deal["account_id"]] = deal["account__name"]
+    segments = dict(
+        notes.values_list("account__segment").annotate(n=Count("account_id", distinct=True))
+    )
+    competitors = list(
+        notes.filter(competitors__isnull=False)
+        .values_list("competitors__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:8]
+    )
+    authors = notes.values("author_id").distinct().count()
+    warnings = []
+    total = sum(by_account.values())
+    if total and len(by_account) > 0:
+        top_account, top_amount = by_account.most_common(1)[0]
+        share = top_amount / total
+        if share >= Decimal("0.5") and len(by_account) > 1:
+            warnings.append(
+                f"{share:.0%} of the revenue comes from one account ({names[top_account]})."
+            )
+        elif len(by_account) == 1:
+            warnings.append(f"All the revenue comes from one account ({names[top_account]}).")
+    if theme.note_count and authors == 1:
+        warnings.append("All notes come from one rep.")
+    if 0 < theme.note_count < 5:
+        warnings.append(f"Thin evidence: only {theme.note_count} notes.")
+    return {
+        "warnings": warnings,
+        "by_stage": sorted(by_stage.items(), key=lambda kv: -kv[1]),
+        "segments": sorted(segments.items(), key=lambda kv: -kv[1]),
+        "competitors": competitors,
+        "authors": authors,
+    }
+
+
+def unthemed_notes(*, limit: int = 25, offset: int = 0) -> list[CallNote]:
+    """Notes no theme has taken yet (not those a person deliberately left out)."""
+    return list(
+        CallNote.objects.filter(assignment__isnull=True)
+        .select_related("account", "author", "deal")
+        .order_by("-created_at", "-id")[offset : offset + limit]
+    )
+
+
+def recent_runs(*, limit: int = 20):
+    from .models import ClusteringRun
+
+    return list(
+        ClusteringRun.objects.select_related("requested_by").order_by("-created_at")[:limit]
     )

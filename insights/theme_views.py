@@ -161,6 +161,7 @@ def theme_page(request, pk: int):
         "notes": notes,
         "representatives": theme_selectors.representative_notes(theme=theme),
         "accounts": theme_selectors.top_accounts(theme=theme),
+        "evidence": theme_selectors.evidence(theme=theme),
         "can_triage": can_triage(request.user),
         "statuses": ThemeStatus.choices,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, theme_views, views
+from . import import_views, product_views, theme_views, views
 
 urlpatterns = [
     path("notes/new/", views.log_call, name="log_call"),
@@ -14,6 +14,11 @@ urlpatterns = [
     path("themes/", theme_views.dashboard, name="dashboard"),
     path("themes/<int:pk>/", theme_views.theme_page, name="theme_page"),
     path("themes/<int:pk>/action/", theme_views.theme_action, name="theme_action"),
+    path("overview/", product_views.overview, name="overview"),
+    path("inbox/", product_views.inbox, name="inbox"),
+    path("inbox/assign/", product_views.inbox_assign, name="inbox_assign"),
+    path("engine/", product_views.engine_panel, name="engine_panel"),
+    path("engine/run/", product_views.engine_run_now, name="engine_run_now"),
     path("import/", import_views.import_csv, name="import_csv"),
     path("import/template/<str:kind>.csv", import_views.import_template, name="import_template"),
 ]

@@ -1,0 +1,129 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from insights.models import ClusteringRun, ThemeAssignment
+from insights.theming import similar
+from insights.theming.stats import refresh_theme_stats
+from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def suggestions(monkeypatch):
+    theme = ThemeFactory(title="Single sign-on")
+
+    def fake(*, note_ids, limit=3):
+        return {i: [(theme, 0.8)] for i in note_ids}
+
+    monkeypatch.setattr(similar, "suggest_themes", fake)
+    return theme
+
+
+def test_the_inbox_lists_unthemed_notes_with_suggestions(pm_client, rep, suggestions):
+    waiting = CallNoteFactory(author=rep, body="Wants Okta login")
+    themed = CallNoteFactory(author=rep, body="Already themed")
+    ThemeAssignment.objects.create(note=themed, theme=suggestions)
+    page = pm_client.get(reverse("inbox")).content.decode()
+    assert "Wants Okta login" in page and "Already themed" not in page
+    assert "+ Single sign-on" in page
+    assert waiting.pk
+
+
+def test_one_click_assigns_and_pins_a_note(pm_client, rep, suggestions):
+    note = CallNoteFactory(author=rep)
+    pm_client.post(reverse("inbox_assign"), {"note": note.pk, "theme": suggestions.pk})
+    assignment = ThemeAssignment.objects.get(note=note)
+    assert assignment.theme == suggestions and assignment.locked
+
+
+def test_a_rep_sees_the_inbox_but_cannot_assign(rep_client, rep, suggestions):
+    note = CallNoteFactory(author=rep)
+    page = rep_client.get(reverse("inbox")).content.decode()
+    assert "inbox_assign" not in page and 'action="/inbox/assign/"' not in page
+    assert (
+        rep_client.post(
+            reverse("inbox_assign"), {"note": note.pk, "theme": suggestions.pk}
+        ).status_code
+        == 403
+    )
+    assert not ThemeAssignment.objects.exists()
+
+
+def test_the_engine_panel_shows_runs_and_a_product_manager_starts_one(pm_client):
+    ClusteringRun.objects.create(
+        state="succeeded",
+        notes_count=3000,
+        themes_count=72,
+        changes={
+            "created": 2,
+            "grown": 3,
+            "shrunk": 1,
+            "emptied": 0,
+            "moved": 9,
+            "newly_themed": 40,
+        },
+    )
+    page = pm_client.get(reverse("engine_panel")).content.decode()
+    assert "72" in page and "9 notes moved" in page
+    pm_client.post(reverse("engine_run_now"))
+    assert ClusteringRun.objects.filter(state="queued").count() == 1
+    again = pm_client.post(reverse("engine_run_now"), follow=True).content.decode()
+    assert "already queued" in again
+    assert ClusteringRun.objects.filter(state="queued").count() == 1
+
+
+def test_running_progress_is_polled_while_a_run_is_on(pm_client):
+    ClusteringRun.objects.create(state="running", phase="embedding", progress=37)
+    page = pm_client.get(reverse("engine_panel")).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "embedding 37%" in page
+
+
+def test_a_rep_cannot_start_a_run(rep_client):
+    assert rep_client.post(reverse("engine_run_now")).status_code == 403
+    assert not ClusteringRun.objects.exists()
+
+
+def test_the_theme_page_warns_when_revenue_comes_from_one_account(rep_client, rep):
+    theme = ThemeFactory()
+    big = DealFactory(amount=Decimal("90000"), stage="proposal")
+    small = DealFactory(amount=Decimal("10000"), stage="proposal")
+    for deal in (big, small):
+        ThemeAssignment.objects.create(
+            note=CallNoteFactory(author=rep, account=deal.account, deal=deal), theme=theme
+        )
+    refresh_theme_stats()
+    page = rep_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
+    assert f"90% of the revenue comes from one account ({big.account.name})" in page
+    assert "All notes come from one rep." in page and "Thin evidence" in page
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_theme_page_uses_a_fixed_number_of_queries(
+    pm_client, rep, count, django_assert_num_queries
+):
+    theme = ThemeFactory()
+    for _ in range(count):
+        deal = DealFactory()
+        note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
+        ThemeAssignment.objects.create(note=note, theme=theme)
+    refresh_theme_stats()
+    with django_assert_num_queries(15):
+        assert pm_client.get(reverse("theme_page", args=[theme.pk])).status_code == 200
+
+
+def test_the_overview_counts_the_period(pm_client, rep):
+    account = AccountFactory(owner=rep)
+    open_deal = DealFactory(account=account, amount=Decimal("5000"), stage="proposal")
+    lost = DealFactory(account=account, amount=Decimal("7000"), stage="closed_lost")
+    CallNoteFactory(author=rep, account=account, deal=open_deal)
+    CallNoteFactory(author=rep, account=account, deal=open_deal)
+    CallNoteFactory(author=rep, account=account, deal=lost)
+    CallNoteFactory(author=rep, call_date=dt.date.today() - dt.timedelta(days=200))
+    page = pm_client.get(reverse("overview"), {"period": "90"}).content.decode()
+    assert ">3</div><div>notes in the last 90 days" in page
+    assert ">1</div><div>accounts heard from" in page
+    assert ">5,000</div><div>open pipeline touched" in page
