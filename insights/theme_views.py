@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +22,7 @@ from feedbackhub.paging import page_of
 from . import dashboard as dashboard_figures
 from . import theme_selectors, triage
 from .models import Tag, Theme, ThemeStatus
+from .theming.stats import compute_theme_stats
 
 
 class DashboardFilterForm(forms.Form):
@@ -156,6 +158,11 @@ def theme_page(request, pk: int):
         messages.info(request, f"“{theme.title}” was merged into this theme.")
         return redirect("theme_page", pk=theme.merged_into_id)
     notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 50)
+    # One theme's figures are cheap to compute, so the page never shows the
+    # cache lagging behind a change someone just made.
+    figures = compute_theme_stats([theme.pk])[theme.pk]
+    for name, value in figures.items():
+        setattr(theme, name, value)
     context = {
         "theme": theme,
         "notes": notes,
@@ -183,6 +190,7 @@ def theme_action(request, pk: int):
         raise Http404
     post = request.POST
     action = post.get("action", "")
+    target_id = post.get("target") or _id_in(post.get("target_text", ""))
     version = int(post["version"]) if post.get("version", "").isdigit() else None
     note_ids = [int(i) for i in post.getlist("note") if i.isdigit()]
     actor = request.user
@@ -217,14 +225,14 @@ def theme_action(request, pk: int):
                 expected_version=version,
             )
         elif action == "merge":
-            target = Theme.objects.filter(pk=post.get("target") or 0).first()
+            target = Theme.objects.filter(pk=target_id or 0).first()
             if target is None:
                 raise ValidationError("Pick the theme to merge into.")
             triage.theme_merge(source=theme, target=target, actor=actor)
             messages.success(request, f"Merged into “{target.title}”.")
             return redirect("theme_page", pk=target.pk)
         elif action == "move":
-            target = Theme.objects.filter(pk=post.get("target") or 0).first()
+            target = Theme.objects.filter(pk=target_id or 0).first()
             if target is None or not note_ids:
                 raise ValidationError("Pick notes and the theme to move them to.")
             triage.notes_move(note_ids=note_ids, target=target, actor=actor)
@@ -244,3 +252,24 @@ def theme_action(request, pk: int):
         if action not in {"split"}:
             messages.success(request, "Saved.")
     return redirect("theme_page", pk=pk)
+
+
+def _id_in(text: str) -> int | None:
+    """The id in a picked option like "Single sign-on (#42)"."""
+    match = re.search(r"\(#(\d+)\)\s*$", text or "")
+    return int(match.group(1)) if match else None
+
+
+@permission_required("insights.view_theme", raise_exception=True)
+@require_GET
+def theme_options(request):
+    """Type-ahead over active themes for the merge and move pickers."""
+    query = request.GET.get("target_text", "").strip()
+    themes = Theme.objects.filter(merged_into__isnull=True)
+    if query:
+        themes = themes.filter(title__icontains=query)
+    exclude = request.GET.get("exclude", "")
+    if exclude.isdigit():
+        themes = themes.exclude(pk=int(exclude))
+    options = [f"{t.title} (#{t.pk})" for t in themes.order_by("-note_count", "id")[:15]]
+    return render(request, "insights/_options.html", {"options": options})

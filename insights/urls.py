@@ -14,6 +14,7 @@ urlpatterns = [
     path("themes/", theme_views.dashboard, name="dashboard"),
     path("themes/<int:pk>/", theme_views.theme_page, name="theme_page"),
     path("themes/<int:pk>/action/", theme_views.theme_action, name="theme_action"),
+    path("themes/options/", theme_views.theme_options, name="theme_options"),
     path("overview/", product_views.overview, name="overview"),
     path("inbox/", product_views.inbox, name="inbox"),
     path("inbox/assign/", product_views.inbox_assign, name="inbox_assign"),

@@ -54,7 +54,7 @@ def bars(values, width=520, height=80):
         for i, v in enumerate(values)
     )
     return mark_safe(  # noqa: S308
-        f'<svg class="bars" width="{int(width)}" height="{int(height)}" '
+        f'<svg class="bars" width="100%" height="{int(height)}" preserveAspectRatio="none" '
         f'viewBox="0 0 {int(width)} {int(height)}" role="img" '
         f'aria-label="weekly mentions, last {len(values)} weeks">{rects}</svg>'
     )

@@ -80,9 +80,17 @@ def test_merging_from_the_page_leads_to_the_surviving_theme(pm_client, rep):
     source = _theme_with_deal(rep, "10", "Source")
     target = _theme_with_deal(rep, "10", "Target")
     response = pm_client.post(
-        reverse("theme_action", args=[source.pk]), {"action": "merge", "target": target.pk}
+        reverse("theme_action", args=[source.pk]),
+        {"action": "merge", "target_text": f"{target.title} (#{target.pk})"},
     )
     assert response["Location"] == reverse("theme_page", args=[target.pk])
     assert Theme.objects.get(pk=source.pk).merged_into == target
     old_link = pm_client.get(reverse("theme_page", args=[source.pk]))
     assert old_link["Location"] == reverse("theme_page", args=[target.pk])
+
+
+def test_the_theme_picker_finds_themes_by_title(pm_client):
+    ThemeFactory(title="Single sign-on")
+    ThemeFactory(title="Mobile app")
+    html = pm_client.get(reverse("theme_options"), {"target_text": "sign"}).content.decode()
+    assert "Single sign-on (#" in html and "Mobile app" not in html

@@ -1,0 +1,98 @@
+"""A product manager runs triage in a real browser; a rep only reads."""
+
+from decimal import Decimal
+
+import pytest
+
+from insights.models import Theme, ThemeAssignment
+from insights.theming.stats import refresh_theme_stats
+from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
+
+from .conftest import DESKTOP, SCREENSHOTS, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def themes(rep):
+    made = {}
+    for title, segment, amount in [
+        ("Okta SSO", "enterprise", "250000"),
+        ("SAML login", "enterprise", "120000"),
+        ("Mobile app", "smb", "20000"),
+    ]:
+        theme = ThemeFactory(title=title)
+        account = AccountFactory(owner=rep, segment=segment)
+        deal = DealFactory(account=account, amount=Decimal(amount), stage="negotiation")
+        for i in range(3):
+            note = CallNoteFactory(
+                author=rep, account=account, deal=deal, body=f"{title}: customer need #{i}"
+            )
+            ThemeAssignment.objects.create(note=note, theme=theme)
+        made[title] = theme
+    refresh_theme_stats()
+    return made
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_a_product_manager_triages_and_sees_every_change_in_the_timeline(
+    desktop, live_server, pm, rep, themes
+):
+    page = desktop
+    log_in(page, live_server, pm.username)
+    page.click("nav >> text=Themes")
+    page.select_option("select[name=segment]", "enterprise")
+    page.click("button:has-text('Show')")
+    page.wait_for_url("**segment=enterprise**")
+    assert page.is_visible("text=Okta SSO") and not page.is_visible("text=Mobile app")
+    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"))
+
+    page.click("text=Okta SSO")
+    okta = themes["Okta SSO"]
+    page.fill("input[name=title]", "Enterprise single sign-on")
+    page.click("button:has-text('Rename')")
+    page.wait_for_selector("h1:has-text('Enterprise single sign-on')")
+    assert page.is_visible(".timeline >> text=Renamed")
+
+    # Merge "SAML login" into this theme from its own page.
+    page.goto(f"{live_server.url}/themes/{themes['SAML login'].pk}/")
+    page.fill("input[name=target_text] >> nth=0", f"Enterprise single sign-on (#{okta.pk})")
+    page.click("button:has-text('Merge')")
+    page.wait_for_url(f"**/themes/{okta.pk}/")
+    assert page.is_visible(".timeline >> text=merged in")
+    assert Theme.objects.get(pk=themes["SAML login"].pk).merged_into_id == okta.pk
+
+    # Move one note out, to "Mobile app".
+    mobile = themes["Mobile app"]
+    page.locator("input[name=note]").first.check()
+    page.fill("#notes-form input[name=target_text]", f"Mobile app (#{mobile.pk})")
+    page.click("button:has-text('Move')")
+    page.wait_for_selector(".timeline >> text=Notes moved")
+    assert ThemeAssignment.objects.filter(theme=mobile, locked=True).count() == 1
+
+    page.select_option("select[name=status]", "planned")
+    page.click("button:has-text('Set status')")
+    page.wait_for_selector("h1 .status:has-text('Planned')")
+    assert page.is_visible(".timeline >> text=Status changed")
+    page.screenshot(path=str(SCREENSHOTS / "theme.png"))
+
+    okta.refresh_from_db()
+    assert (okta.title, okta.status) == ("Enterprise single sign-on", "planned")
+
+
+def test_a_rep_reads_the_theme_page_without_triage_controls(desktop, live_server, rep, themes):
+    page = desktop
+    log_in(page, live_server, rep.username)
+    page.goto(f"{live_server.url}/themes/{themes['Okta SSO'].pk}/")
+    page.wait_for_selector("h1:has-text('Okta SSO')")
+    assert page.locator("button:has-text('Rename')").count() == 0
+    assert page.locator("input[name=note]").count() == 0
+    assert page.is_visible("text=Okta SSO: customer need #0")
