@@ -12,12 +12,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Q
 from django.utils import timezone
 
-from deals.models import OPEN_STAGES, Stage
+from deals.models import OPEN_STAGES, Deal, Stage
 
 from .models import CallNote, Theme, ThemeAssignment
 from .theming.stats import week_start
@@ -124,135 +122,143 @@ def _themes(filters: Filters):
     return qs
 
 
-def _revenue(assignments) -> dict[int, dict[str, Decimal]]:
-    """Open, weighted and lost revenue per theme over distinct (theme, deal) pairs."""
-    pairs = (
-        assignments.filter(note__deal__isnull=False)
-        .annotate(t=F("theme_id"), d=F("note__deal_id"))
-        .values("t", "d")
-        .distinct()
-        .order_by()
+_ORDER = {
+    "revenue": ("-open_revenue", "-note_count"),
+    "weighted": ("-weighted_revenue", "-note_count"),
+    "accounts": ("-account_count", "-open_revenue"),
+    "notes": ("-note_count", "-open_revenue"),
+    "lost": ("-lost_revenue", "-note_count"),
+    "recent": ("-last_mentioned_on", "-note_count"),
+}
+_KEY = {
+    "revenue": lambda r: (r.open_revenue, r.notes),
+    "weighted": lambda r: (r.weighted, r.notes),
+    "accounts": lambda r: (r.accounts, r.open_revenue),
+    "notes": lambda r: (r.notes, r.open_revenue),
+    "lost": lambda r: (r.lost_revenue, r.notes),
+    "growth": lambda r: (r.growth if r.growth is not None else -1, r.notes),
+    "recent": lambda r: (r.last or dt.date.min, r.notes),
+}
+
+
+def _cached_row(theme: Theme) -> Row:
+    return Row(
+        theme=theme,
+        notes=theme.note_count,
+        accounts=theme.account_count,
+        open_revenue=theme.open_revenue,
+        weighted=theme.weighted_revenue,
+        lost_revenue=theme.lost_revenue,
+        weekly=list(theme.weekly_mentions)[-SPARK_WEEKS:],
+        last=theme.last_mentioned_on,
+        tags=list(theme.top_tags),
+        competitors=list(theme.top_competitors),
     )
-    inner, params = pairs.query.sql_with_params()
-    weights = " ".join(f"WHEN '{stage}' THEN {weight}" for stage, weight in STAGE_WEIGHTS.items())
-    open_marks = ", ".join(["%s"] * len(OPEN_STAGES))
-    sql = f"""
-        SELECT p.t,
-               SUM(CASE WHEN d.stage IN ({open_marks}) THEN d.amount ELSE 0 END),
-               SUM(d.amount * CASE d.stage {weights} ELSE 0 END),
-               SUM(CASE WHEN d.stage = %s THEN d.amount ELSE 0 END)
-        FROM ({inner}) p JOIN deals_deal d ON d.id = p.d
-        GROUP BY p.t
+
+
+def theme_rows(
+    *, filters: Filters, sort: str = "revenue", offset: int = 0, limit: int | None = None
+):
+    """Matching themes with their figures, ranked; `limit` rows from `offset`.
+
+    Without note-level filters the ranking and the page come straight from
+    the cached statistics in SQL; with them, the matching notes are read once
+    and the figures computed from those rows.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*OPEN_STAGES, Stage.CLOSED_LOST, *params])
-        return {
-            t: {"open": Decimal(o or 0), "weighted": Decimal(w or 0), "lost": Decimal(lo or 0)}
-            for t, o, w, lo in cursor.fetchall()
-        }
-
-
-def theme_rows(*, filters: Filters, sort: str = "revenue") -> list[Row]:
-    """Every matching theme with its figures, ranked; decorations come separately."""
-    themes = {t.pk: t for t in _themes(filters)}
+    themes = (
+        _themes(filters)
+        .filter(note_count__gt=0)
+        .defer("centroid", "keywords", "representative_note_ids", "description", "decision")
+    )
     if not filters.on_notes:
-        rows = [
-            Row(
-                theme=t,
-                notes=t.note_count,
-                accounts=t.account_count,
-                open_revenue=t.open_revenue,
-                weighted=t.weighted_revenue,
-                lost_revenue=t.lost_revenue,
-                weekly=list(t.weekly_mentions)[-SPARK_WEEKS:],
-                last=t.last_mentioned_on,
-            )
-            for t in themes.values()
-            if t.note_count
-        ]
-    else:
-        assignments = ThemeAssignment.objects.filter(
-            Q(theme_id__in=list(themes)) & note_filter(filters)
+        if sort in _ORDER:
+            page = themes.order_by(*_ORDER[sort], "-id")
+            page = page[offset : offset + limit] if limit is not None else page
+            return [_cached_row(t) for t in page]
+        rows = sorted(
+            (_cached_row(t) for t in themes),
+            key=lambda r: (_KEY[sort](r), r.theme.pk),
+            reverse=True,
         )
-        counts = (
-            assignments.values("theme_id")
-            .annotate(
-                n=Count("note_id", distinct=True),
-                a=Count("note__account_id", distinct=True),
-            )
-            .order_by()
-        )
-        revenue = _revenue(assignments)
-        rows = []
-        for c in counts:
-            money = revenue.get(c["theme_id"], {})
-            rows.append(
-                Row(
-                    theme=themes[c["theme_id"]],
-                    notes=c["n"],
-                    accounts=c["a"],
-                    open_revenue=money.get("open", Decimal("0")),
-                    weighted=money.get("weighted", Decimal("0")),
-                    lost_revenue=money.get("lost", Decimal("0")),
-                )
-            )
-        _weekly(rows, assignments)
-    key = {
-        "revenue": lambda r: (r.open_revenue, r.notes),
-        "weighted": lambda r: (r.weighted, r.notes),
-        "accounts": lambda r: (r.accounts, r.open_revenue),
-        "notes": lambda r: (r.notes, r.open_revenue),
-        "lost": lambda r: (r.lost_revenue, r.notes),
-        "growth": lambda r: (r.growth if r.growth is not None else -1, r.notes),
-        "recent": lambda r: (r.last or dt.date.min, r.notes),
-    }.get(sort, lambda r: (r.open_revenue, r.notes))
-    rows.sort(key=lambda r: (key(r), -r.theme.pk), reverse=True)
+        return rows[offset : offset + limit] if limit is not None else rows
+    rows = _filtered_rows(filters, themes)
+    rows.sort(key=lambda r: (_KEY.get(sort, _KEY["revenue"])(r), r.theme.pk), reverse=True)
+    rows = rows[offset : offset + limit] if limit is not None else rows
+    _decorate_filtered(rows)
     return rows
 
 
-def _weekly(rows: list[Row], assignments) -> None:
-    first = week_start(timezone.localdate()) - dt.timedelta(weeks=SPARK_WEEKS - 1)
-    series: dict[int, list[int]] = defaultdict(lambda: [0] * SPARK_WEEKS)
+def _filtered_rows(filters: Filters, themes) -> list[Row]:
+    """Figures under note-level filters: the matching notes are read once."""
+    scope = Q(theme__merged_into__isnull=True, theme__note_count__gt=0)
+    if filters.status or filters.owner or filters.new_since:
+        scope &= Q(theme_id__in=themes.values("pk"))
+    matches = (
+        ThemeAssignment.objects.filter(scope & note_filter(filters))
+        .values_list("theme_id", "note_id", "note__account_id", "note__deal_id", "note__call_date")
+        .distinct()
+        .order_by()
+    )
+    first_week = week_start(timezone.localdate()) - dt.timedelta(weeks=SPARK_WEEKS - 1)
+    notes: dict[int, set] = defaultdict(set)
+    accounts: dict[int, set] = defaultdict(set)
+    deals: dict[int, set] = defaultdict(set)
+    weekly: dict[int, list[int]] = defaultdict(lambda: [0] * SPARK_WEEKS)
     last: dict[int, dt.date] = {}
-    for item in (
-        assignments.filter(note__call_date__gte=first)
-        .annotate(week=TruncWeek("note__call_date"))
-        .values("theme_id", "week")
-        .annotate(n=Count("note_id", distinct=True))
-        .order_by()
-    ):
-        week = item["week"].date() if isinstance(item["week"], dt.datetime) else item["week"]
-        index = (week - first).days // 7
-        if 0 <= index < SPARK_WEEKS:
-            series[item["theme_id"]][index] += item["n"]
-            last[item["theme_id"]] = max(last.get(item["theme_id"], week), week)
-    for row in rows:
-        row.weekly = series[row.theme.pk]
-        row.last = last.get(row.theme.pk)
+    for theme_id, note_id, account_id, deal_id, call_date in matches.iterator(chunk_size=20_000):
+        notes[theme_id].add(note_id)
+        accounts[theme_id].add(account_id)
+        if deal_id:
+            deals[theme_id].add(deal_id)
+        if call_date >= first_week:
+            weekly[theme_id][(week_start(call_date) - first_week).days // 7] += 1
+        if theme_id not in last or call_date > last[theme_id]:
+            last[theme_id] = call_date
+    amounts = {
+        pk: (amount, stage)
+        for pk, amount, stage in Deal.objects.filter(
+            pk__in={d for ids in deals.values() for d in ids}
+        ).values_list("pk", "amount", "stage")
+    }
+    by_id = {t.pk: t for t in themes.filter(pk__in=list(notes))}
+    rows = []
+    for theme_id, note_ids in notes.items():
+        if theme_id not in by_id:
+            continue
+        money = [amounts[d] for d in deals[theme_id]]
+        rows.append(
+            Row(
+                theme=by_id[theme_id],
+                notes=len(note_ids),
+                accounts=len(accounts[theme_id]),
+                open_revenue=sum((a for a, s in money if s in OPEN_STAGES), Decimal("0")),
+                weighted=sum(
+                    (a * STAGE_WEIGHTS[s] for a, s in money if s in OPEN_STAGES), Decimal("0")
+                ),
+                lost_revenue=sum((a for a, s in money if s == Stage.CLOSED_LOST), Decimal("0")),
+                weekly=weekly[theme_id],
+                last=last.get(theme_id),
+            )
+        )
+        rows[-1].note_ids = note_ids
+    return rows
 
 
-def decorate(rows: list[Row], filters: Filters) -> None:
-    """Top tags and competitors of the rows shown (two queries for the whole page)."""
-    ids = [r.theme.pk for r in rows]
-    if not ids:
+def _decorate_filtered(rows: list[Row]) -> None:
+    """Top tags and competitors among each shown theme's matching notes (two queries)."""
+    theme_of = {n: r.theme.pk for r in rows for n in getattr(r, "note_ids", ())}
+    if not theme_of:
         return
-    scope = Q(assignment__theme_id__in=ids) & note_filter(filters, prefix="")
     tags: dict[int, Counter] = defaultdict(Counter)
-    for theme_id, name, n in (
-        CallNote.objects.filter(scope, tags__isnull=False)
-        .values_list("assignment__theme_id", "tags__name")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        tags[theme_id][name] += n
+    for note_id, name in CallNote.tags.through.objects.filter(
+        callnote_id__in=list(theme_of)
+    ).values_list("callnote_id", "tag__name"):
+        tags[theme_of[note_id]][name] += 1
     rivals: dict[int, Counter] = defaultdict(Counter)
-    for theme_id, name, n in (
-        CallNote.objects.filter(scope, competitors__isnull=False)
-        .values_list("assignment__theme_id", "competitors__name")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        rivals[theme_id][name] += n
+    for note_id, name in CallNote.competitors.through.objects.filter(
+        callnote_id__in=list(theme_of)
+    ).values_list("callnote_id", "competitor__name"):
+        rivals[theme_of[note_id]][name] += 1
     for row in rows:
         row.tags = [t for t, _ in tags[row.theme.pk].most_common(3)]
         row.competitors = [c for c, _ in rivals[row.theme.pk].most_common(3)]

@@ -144,6 +144,17 @@ class CallNote(models.Model):
             models.Index(fields=["account", "-call_date"], name="note_account_date_idx"),
             models.Index(fields=["deal"], name="note_deal_idx"),
             models.Index(fields=["-call_date"], name="note_call_date_idx"),
+            # Covering indexes for the dashboard's filters: the matching notes'
+            # account, deal and author are read from the index alone, without
+            # visiting a million scattered table rows.
+            models.Index(
+                fields=["account", "call_date"],
+                include=["deal", "author"],
+                name="note_account_date_cover",
+            ),
+            models.Index(
+                fields=["call_date"], include=["account", "deal", "author"], name="note_date_cover"
+            ),
         ]
 
     def clean(self) -> None:
@@ -227,6 +238,8 @@ class Theme(models.Model):
         "stage-weighted pipeline", max_digits=16, decimal_places=2, default=0, editable=False
     )
     weekly_mentions = models.JSONField(default=list, blank=True, editable=False)
+    top_tags = models.JSONField(default=list, blank=True, editable=False)
+    top_competitors = models.JSONField(default=list, blank=True, editable=False)
     last_mentioned_on = models.DateField(null=True, blank=True, editable=False)
     stats_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -302,7 +315,10 @@ class ThemeAssignment(models.Model):
                 name="assignment_unthemed_only_when_locked",
             ),
         ]
-        indexes = [models.Index(fields=["theme", "note"], name="assignment_theme_note_idx")]
+        indexes = [
+            models.Index(fields=["theme", "note"], name="assignment_theme_note_idx"),
+            models.Index(fields=["note"], include=["theme"], name="assignment_note_theme_cover"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.note_id} → {self.theme_id}"

@@ -98,12 +98,12 @@ def overview(request):
     open_pipeline = Deal.objects.filter(
         stage__in=OPEN_STAGES, pk__in=notes.exclude(deal__isnull=True).values("deal_id")
     ).values_list("amount", flat=True)
-    rows = theme_rows(filters=Filters())
-    growing = sorted(
-        (r for r in rows if r.growth not in (None, float("inf")) and sum(r.weekly[-4:]) >= 3),
-        key=lambda r: -r.growth,
-    )[:5]
-    losing = sorted(rows, key=lambda r: -r.lost_revenue)[:5]
+    growing = [
+        r
+        for r in theme_rows(filters=Filters(), sort="growth")
+        if r.growth not in (None, float("inf")) and sum(r.weekly[-4:]) >= 3
+    ][:5]
+    losing = theme_rows(filters=Filters(), sort="lost", limit=5)
     weeks_since = timezone.localdate() - dt.timedelta(weeks=12)
     mentions = (
         CallNote.competitors.through.objects.filter(callnote__call_date__gte=weeks_since)

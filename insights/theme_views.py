@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
-from feedbackhub.paging import page_of
+from feedbackhub.paging import Page, page_of
 
 from . import dashboard as dashboard_figures
 from . import theme_selectors, triage
@@ -94,11 +94,13 @@ def dashboard(request):
     if form.is_valid():
         filters = form.to_filters(last_visit)
         sort = form.cleaned_data["sort"] or "revenue"
-    rows = dashboard_figures.theme_rows(filters=filters, sort=sort)
     if request.GET.get("format") == "csv":
-        return _csv(rows)
-    page = page_of(rows, request.GET.get("page"), 50)
-    dashboard_figures.decorate(page.object_list, filters)
+        return _csv(dashboard_figures.theme_rows(filters=filters, sort=sort))
+    number = _page_number(request)
+    rows = dashboard_figures.theme_rows(
+        filters=filters, sort=sort, offset=(number - 1) * 50, limit=51
+    )
+    page = Page(rows[:50], number, len(rows) > 50)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -106,6 +108,13 @@ def dashboard(request):
         "insights/dashboard.html",
         {"page": page, "form": form, "query": query.urlencode(), "last_visit": last_visit},
     )
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
 
 
 def _csv(rows) -> HttpResponse:
@@ -160,7 +169,8 @@ def theme_page(request, pk: int):
     notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 50)
     # One theme's figures are cheap to compute, so the page never shows the
     # cache lagging behind a change someone just made.
-    figures = compute_theme_stats([theme.pk])[theme.pk]
+    figures = compute_theme_stats([theme.pk], top_names=False)[theme.pk]
+    figures.pop("top_tags"), figures.pop("top_competitors")
     for name, value in figures.items():
         setattr(theme, name, value)
     context = {

@@ -87,7 +87,25 @@ def _weekly_mentions(theme_ids: list[int], today: dt.date) -> dict[int, list[int
     return series
 
 
-def compute_theme_stats(theme_ids: Iterable[int], *, today: dt.date | None = None) -> dict:
+def _top_names(theme_ids: list[int], relation: str, limit: int = 3) -> dict[int, list[str]]:
+    """The most frequent tags (or competitors) of each theme's notes."""
+    field = f"note__{relation}__name"
+    rows = (
+        ThemeAssignment.objects.filter(theme_id__in=theme_ids, **{f"{field}__isnull": False})
+        .values_list("theme_id", field)
+        .annotate(n=Count("id"))
+        .order_by("theme_id", "-n", field)
+    )
+    top: dict[int, list[str]] = defaultdict(list)
+    for theme_id, name, _ in rows:
+        if len(top[theme_id]) < limit:
+            top[theme_id].append(name)
+    return top
+
+
+def compute_theme_stats(
+    theme_ids: Iterable[int], *, today: dt.date | None = None, top_names: bool = True
+) -> dict:
     """The statistics of the given themes, computed from the notes (no caching)."""
     ids = sorted(set(theme_ids))
     if not ids:
@@ -106,6 +124,8 @@ def compute_theme_stats(theme_ids: Iterable[int], *, today: dt.date | None = Non
     }
     revenue = _revenue_by_theme(ids)
     weekly = _weekly_mentions(ids, today)
+    tags = _top_names(ids, "tags") if top_names else {}
+    rivals = _top_names(ids, "competitors") if top_names else {}
     zero_revenue = {"open": _ZERO, "lost": _ZERO, "won": _ZERO, "weighted": _ZERO}
     return {
         theme_id: {
@@ -117,6 +137,8 @@ def compute_theme_stats(theme_ids: Iterable[int], *, today: dt.date | None = Non
             "won_revenue": revenue.get(theme_id, zero_revenue)["won"],
             "weighted_revenue": revenue.get(theme_id, zero_revenue)["weighted"],
             "weekly_mentions": weekly.get(theme_id, [0] * WEEKS),
+            "top_tags": tags.get(theme_id, []),
+            "top_competitors": rivals.get(theme_id, []),
         }
         for theme_id in ids
     }
@@ -146,6 +168,8 @@ def refresh_theme_stats(*, theme_ids: Iterable[int] | None = None) -> int:
         "won_revenue",
         "weighted_revenue",
         "weekly_mentions",
+        "top_tags",
+        "top_competitors",
         "stats_updated_at",
     ]
     for start in range(0, len(ids), _CHUNK):

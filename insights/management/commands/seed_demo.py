@@ -65,5 +65,11 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             return
         with connection.cursor() as cursor:
-            for table in ("insights_callnote", "insights_callnote_tags", "deals_deal"):
+            for table in (
+                "insights_callnote",
+                "insights_callnote_tags",
+                "insights_callnote_competitors",
+                "deals_deal",
+                "deals_account",
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
