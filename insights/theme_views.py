@@ -190,6 +190,16 @@ def theme_page(request, pk: int):
     return render(request, "insights/theme.html", context)
 
 
+# Edits of one field of a theme: action → (service, form field, service argument).
+_FIELD_EDITS = {
+    "rename": (triage.theme_rename, "title", "title"),
+    "describe": (triage.theme_describe, "description", "description"),
+    "status": (triage.theme_set_status, "status", "status"),
+    "link": (triage.theme_link, "external_url", "url"),
+    "decision": (triage.theme_write_decision, "decision", "decision"),
+}
+
+
 @require_POST
 def theme_action(request, pk: int):
     """One form post per action; refused for anyone who may not triage."""
@@ -205,35 +215,17 @@ def theme_action(request, pk: int):
     note_ids = [int(i) for i in post.getlist("note") if i.isdigit()]
     actor = request.user
     try:
-        if action == "rename":
-            triage.theme_rename(
-                theme=theme, title=post.get("title", ""), actor=actor, expected_version=version
-            )
-        elif action == "describe":
-            triage.theme_describe(
+        if action in _FIELD_EDITS:
+            service, field, argument = _FIELD_EDITS[action]
+            service(
                 theme=theme,
-                description=post.get("description", ""),
                 actor=actor,
                 expected_version=version,
-            )
-        elif action == "status":
-            triage.theme_set_status(
-                theme=theme, status=post.get("status", ""), actor=actor, expected_version=version
+                **{argument: post.get(field, "")},
             )
         elif action == "owner":
             owner = get_user_model().objects.filter(pk=post.get("owner") or 0).first()
             triage.theme_set_owner(theme=theme, owner=owner, actor=actor, expected_version=version)
-        elif action == "link":
-            triage.theme_link(
-                theme=theme, url=post.get("external_url", ""), actor=actor, expected_version=version
-            )
-        elif action == "decision":
-            triage.theme_write_decision(
-                theme=theme,
-                decision=post.get("decision", ""),
-                actor=actor,
-                expected_version=version,
-            )
         elif action == "merge":
             target = Theme.objects.filter(pk=target_id or 0).first()
             if target is None:
