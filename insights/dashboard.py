@@ -190,7 +190,9 @@ def theme_rows(
 
 def _filtered_rows(filters: Filters, themes) -> list[Row]:
     """Figures under note-level filters: the matching notes are read once."""
-    scope = Q(theme__merged_into__isnull=True, theme__note_count__gt=0)
+    # Merged themes hold no notes (a merge moves them), so no join with the
+    # themes table is needed unless a theme-level filter asks for one.
+    scope = Q(theme__isnull=False)
     if filters.status or filters.owner or filters.new_since:
         scope &= Q(theme_id__in=themes.values("pk"))
     matches = (
@@ -205,7 +207,7 @@ def _filtered_rows(filters: Filters, themes) -> list[Row]:
     deals: dict[int, set] = defaultdict(set)
     weekly: dict[int, list[int]] = defaultdict(lambda: [0] * SPARK_WEEKS)
     last: dict[int, dt.date] = {}
-    for theme_id, note_id, account_id, deal_id, call_date in matches.iterator(chunk_size=20_000):
+    for theme_id, note_id, account_id, deal_id, call_date in matches:
         notes[theme_id].add(note_id)
         accounts[theme_id].add(account_id)
         if deal_id:

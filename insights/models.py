@@ -149,11 +149,13 @@ class CallNote(models.Model):
             # visiting a million scattered table rows.
             models.Index(
                 fields=["account", "call_date"],
-                include=["deal", "author"],
+                include=["id", "deal", "author"],
                 name="note_account_date_cover",
             ),
             models.Index(
-                fields=["call_date"], include=["account", "deal", "author"], name="note_date_cover"
+                fields=["call_date"],
+                include=["id", "account", "deal", "author"],
+                name="note_date_cover",
             ),
         ]
 
