@@ -27,14 +27,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--synthetic-embeddings", action="store_true")
         parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--runs", type=int, default=2, help="how many runs in a row")
 
-    def handle(self, *args, synthetic_embeddings: bool, seed: int, **options):
+    def handle(self, *args, synthetic_embeddings: bool, seed: int, runs: int, **options):
         if synthetic_embeddings:
             if "bench" not in connection.settings_dict["NAME"]:
                 raise CommandError("Synthetic embeddings go into a database named *bench* only.")
             self._fill(seed)
         notes = CallNote.objects.count()
-        for attempt in ("first run", "second run"):
+        for attempt in [f"run {i + 1}" for i in range(runs)]:
             with transaction.atomic():
                 run = request_full_run(trigger=ClusteringRun.Trigger.MANUAL)
             started = time.perf_counter()
