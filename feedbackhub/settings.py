@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "insights.context_processors.notifications",
             ],
         },
     },
@@ -148,6 +149,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FeedbackHub <feedbackhub@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people open FeedbackHub: links in emails and webhook payloads start here.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # --- Security (production) --------------------------------------------------
 
@@ -227,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-full-theme-run": {
         "task": "insights.tasks.scheduled_full_run",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "daily-notification-digest": {
+        "task": "insights.tasks.send_daily_digests",
+        "schedule": crontab(hour=env_int("DIGEST_HOUR", 7), minute=0),
     },
     "refresh-theme-statistics": {
         "task": "insights.tasks.refresh_all_theme_stats",

@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("insights.urls")),
+    path("", include("insights.analytics_urls")),
+    path("", include("insights.loop_urls")),
     path("", include("deals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("feedbackhub.api_urls")),

@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import CallNote, ClusteringRun, Tag, Theme, ThemeAssignment, ThemeEvent
+from .models import (
+    CallNote,
+    ClusteringRun,
+    Notification,
+    Tag,
+    Theme,
+    ThemeAssignment,
+    ThemeEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WinBackTask,
+)
 
 
 @admin.register(Tag)
@@ -79,6 +90,18 @@ class ThemeAdmin(admin.ModelAdmin):
     ]
     inlines = [EventInline]
 
+    def save_model(self, request, obj, form, change):
+        # A status changed here is a product decision like any other: it goes
+        # through triage so that it is in the timeline and reps are told.
+        if change and "status" in form.changed_data:
+            from .triage import theme_set_status
+
+            new_status, obj.status = obj.status, form.initial["status"]
+            super().save_model(request, obj, form, change)
+            theme_set_status(theme=obj, status=new_status, actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
 
 @admin.register(ClusteringRun)
 class ClusteringRunAdmin(admin.ModelAdmin):
@@ -98,3 +121,87 @@ class ClusteringRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = [
+        "recipient",
+        "theme",
+        "old_status",
+        "new_status",
+        "created_at",
+        "read_at",
+        "email",
+    ]
+    list_filter = ["new_status", "email"]
+    search_fields = ["recipient__username", "recipient__email", "theme__title"]
+    list_select_related = ["recipient", "theme"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class DeliveryInline(admin.TabularInline):
+    model = WebhookDelivery
+    extra = 0
+    fields = ["event", "state", "attempts", "last_status_code", "last_error", "delivered_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    inlines = [DeliveryInline]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["endpoint", "event", "state", "attempts", "last_status_code", "created_at"]
+    list_filter = ["state", "endpoint"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send the selected failed deliveries again")
+    def retry(self, request, queryset):
+        from .tasks import deliver_webhook
+
+        ids = list(queryset.filter(state=WebhookDelivery.State.FAILED).values_list("pk", flat=True))
+        WebhookDelivery.objects.filter(pk__in=ids).update(state=WebhookDelivery.State.PENDING)
+        for pk in ids:
+            deliver_webhook.delay(pk)
+        self.message_user(request, f"{len(ids)} deliveries queued again.")
+
+
+@admin.register(WinBackTask)
+class WinBackTaskAdmin(admin.ModelAdmin):
+    list_display = ["deal", "theme", "owner", "lost_amount", "lost_at", "state", "reopened_at"]
+    list_filter = ["state"]
+    search_fields = ["deal__name", "deal__account__name", "theme__title"]
+    autocomplete_fields = ["owner"]
+    list_select_related = ["deal", "theme", "owner"]
+    readonly_fields = [
+        "theme",
+        "deal",
+        "event",
+        "note",
+        "quote",
+        "lost_amount",
+        "lost_at",
+        "loss_reason",
+        "created_at",
+        "reopened_at",
+        "reopened_by",
+    ]

@@ -12,6 +12,7 @@ from django.dispatch import receiver
 
 from deals.models import Deal
 from insights.models import CallNote, ThemeAssignment
+from insights.triage import theme_status_changed
 
 
 @receiver(post_save, sender=CallNote, dispatch_uid="place-saved-note")
@@ -47,3 +48,11 @@ def refresh_after_deal_change(sender, instance: Deal, created=False, raw=False, 
         from insights.tasks import refresh_theme_stats
 
         transaction.on_commit(lambda: refresh_theme_stats.delay(theme_ids))
+
+
+@receiver(theme_status_changed, dispatch_uid="close-the-loop-on-status-change")
+def close_the_loop(sender, event_id: int, **kwargs):
+    # Sent after the change committed (see insights.triage).
+    from insights.tasks import theme_status_fan_out
+
+    theme_status_fan_out.delay(event_id)

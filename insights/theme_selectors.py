@@ -44,13 +44,6 @@ def theme_notes(*, theme: Theme) -> QuerySet[CallNote]:
     )
 
 
-def merge_candidates(*, theme: Theme, query: str = "", limit: int = 20) -> list[Theme]:
-    qs = Theme.objects.filter(merged_into__isnull=True).exclude(pk=theme.pk)
-    if query:
-        qs = qs.filter(title__icontains=query)
-    return list(qs.order_by("-note_count")[:limit])
-
-
 def representative_notes(*, theme: Theme) -> list[CallNote]:
     notes = CallNote.objects.filter(pk__in=theme.representative_note_ids).select_related("account")
     by_id = {n.pk: n for n in notes}

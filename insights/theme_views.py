@@ -20,7 +20,8 @@ from deals.models import Competitor, Segment, Stage
 from feedbackhub.paging import Page, page_of
 
 from . import dashboard as dashboard_figures
-from . import theme_selectors, triage
+from . import theme_selectors, triage, winloss
+from .loop import winback
 from .models import Tag, Theme, ThemeStatus
 from .theming.stats import compute_theme_stats
 
@@ -173,6 +174,7 @@ def theme_page(request, pk: int):
     figures.pop("top_tags"), figures.pop("top_competitors")
     for name, value in figures.items():
         setattr(theme, name, value)
+    winback_tasks = winback.tasks_of_theme(theme.pk)
     context = {
         "theme": theme,
         "notes": notes,
@@ -181,9 +183,11 @@ def theme_page(request, pk: int):
         "evidence": theme_selectors.evidence(theme=theme),
         "can_triage": can_triage(request.user),
         "statuses": ThemeStatus.choices,
+        "winback_tasks": winback_tasks,
+        "recovered": sum(t.deal.amount for t in winback_tasks if winback.is_recovered(t)),
+        "winloss": winloss.theme_win_loss_context(theme),
     }
     if context["can_triage"]:
-        context["merge_targets"] = theme_selectors.merge_candidates(theme=theme)
         context["owners"] = (
             get_user_model().objects.filter(groups__permissions__codename="triage_theme").distinct()
         )

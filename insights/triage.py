@@ -25,7 +25,8 @@ from accounts.rules import can_triage
 
 from .models import CallNote, Theme, ThemeAssignment, ThemeEvent, ThemeStatus
 
-# Sent after commit when a theme's status changed: theme_id, old, new, actor_id.
+# Sent after commit when a theme's status changed: theme_id, old, new, actor_id,
+# event_id (the timeline line, which identifies the change for exactly-once delivery).
 theme_status_changed = Signal()
 
 
@@ -66,8 +67,8 @@ def _update(theme: Theme, expected_version: int | None, **fields) -> Theme:
     return theme
 
 
-def _event(theme_id: int, actor, kind: str, **data) -> None:
-    ThemeEvent.objects.create(theme_id=theme_id, actor=actor, kind=kind, data=data)
+def _event(theme_id: int, actor, kind: str, **data) -> ThemeEvent:
+    return ThemeEvent.objects.create(theme_id=theme_id, actor=actor, kind=kind, data=data)
 
 
 @transaction.atomic
@@ -101,11 +102,16 @@ def theme_set_status(*, theme: Theme, status: str, actor, expected_version=None)
     if old == status:
         return theme
     theme = _update(theme, expected_version, status=status)
-    _event(theme.pk, actor, ThemeEvent.Kind.STATUS, old=old, new=status)
-    theme_id, actor_id = theme.pk, actor.pk
+    event = _event(theme.pk, actor, ThemeEvent.Kind.STATUS, old=old, new=status)
+    theme_id, actor_id, event_id = theme.pk, actor.pk, event.pk
     transaction.on_commit(
         lambda: theme_status_changed.send(
-            sender=Theme, theme_id=theme_id, old=old, new=status, actor_id=actor_id
+            sender=Theme,
+            theme_id=theme_id,
+            old=old,
+            new=status,
+            actor_id=actor_id,
+            event_id=event_id,
         )
     )
     return theme

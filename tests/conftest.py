@@ -63,3 +63,20 @@ def celery_worker_process(transactional_db):
     worker = WorkerProcess().start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in the calling process, retries included, as a worker would."""
+    from celery import _state
+
+    from feedbackhub.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+    # Eager tasks flip a process-wide "no result.get() here" flag and put it
+    # back on the way out; tasks run eagerly in two threads at once can leave
+    # it set, which would break a later test that waits for a real worker.
+    _state._set_task_join_will_block(False)

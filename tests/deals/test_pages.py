@@ -33,5 +33,5 @@ def test_the_account_page_uses_a_fixed_number_of_queries(
     for _ in range(count):
         deal = DealFactory(account=account)
         CallNoteFactory(author=rep, account=account, deal=deal, tags=["sso"])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert rep_client.get(reverse("account_detail", args=[account.pk])).status_code == 200

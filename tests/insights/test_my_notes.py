@@ -48,7 +48,7 @@ def test_my_notes_uses_a_fixed_number_of_queries(rep_client, rep, count, django_
     for _ in range(count):
         note = CallNoteFactory(author=rep, tags=["sso", "security"])
         ThemeAssignment.objects.create(note=note, theme=ThemeFactory())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert rep_client.get(reverse("my_notes")).status_code == 200
 
 

@@ -111,7 +111,8 @@ def test_the_theme_page_uses_a_fixed_number_of_queries(
         note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
         ThemeAssignment.objects.create(note=note, theme=theme)
     refresh_theme_stats()
-    with django_assert_num_queries(18):
+    # ≤ 20, the budget of the dashboard issue, whatever the theme's size.
+    with django_assert_num_queries(20):
         assert pm_client.get(reverse("theme_page", args=[theme.pk])).status_code == 200
 
 

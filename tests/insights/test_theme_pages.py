@@ -35,7 +35,7 @@ def test_the_dashboard_uses_a_fixed_number_of_queries(
     for i in range(count):
         _theme_with_deal(rep, "10", f"T{i}")
     refresh_theme_stats()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert pm_client.get(reverse("dashboard")).status_code == 200
 
 

@@ -1,0 +1,121 @@
+"""Who hears about a theme's status change, and what they are told."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from deals.models import Deal, Stage
+
+from ..models import NOTIFYING_STATUSES, CallNote, Notification, ThemeEvent
+
+User = get_user_model()
+
+
+def status_event(event_id: int) -> ThemeEvent | None:
+    """The status change behind `event_id`, or None if it is not one (or is gone)."""
+    return (
+        ThemeEvent.objects.select_related("theme")
+        .filter(pk=event_id, kind=ThemeEvent.Kind.STATUS)
+        .first()
+    )
+
+
+def customers_in_theme(theme_id: int) -> dict[int, dict]:
+    """For each author of a note in the theme: their accounts and the open deals touched.
+
+    A rep's open deals are those with a note in the theme that are on one of
+    the rep's accounts there, or that the rep owns. Two queries, whatever the
+    theme's size.
+    """
+    rows = CallNote.objects.filter(assignment__theme_id=theme_id).values_list(
+        "author_id", "account_id", "account__name"
+    )
+    accounts: dict[int, dict[int, str]] = defaultdict(dict)
+    for author_id, account_id, account_name in rows:
+        accounts[author_id][account_id] = account_name
+    open_deals = list(
+        Deal.objects.open()
+        .filter(call_notes__assignment__theme_id=theme_id)
+        .distinct()
+        .order_by("-amount", "pk")
+        .values("id", "name", "account_id", "account__name", "amount", "stage", "owner_id")
+    )
+    found = {}
+    for author_id, theirs in accounts.items():
+        deals = [
+            {
+                "id": d["id"],
+                "name": d["name"],
+                "account": d["account__name"],
+                "amount": str(d["amount"]),
+                "stage": Stage(d["stage"]).label,
+            }
+            for d in open_deals
+            if d["account_id"] in theirs or d["owner_id"] == author_id
+        ]
+        found[author_id] = {
+            "accounts": [
+                {"id": pk, "name": name}
+                for pk, name in sorted(theirs.items(), key=lambda item: item[1].lower())
+            ],
+            "deals": deals,
+            "open_pipeline": str(sum((Decimal(d["amount"]) for d in deals), Decimal(0))),
+        }
+    return found
+
+
+def _email_state(user) -> str:
+    if not user.email or user.notification_preference == User.NotificationPreference.OFF:
+        return Notification.Email.SKIPPED
+    return Notification.Email.PENDING
+
+
+@transaction.atomic
+def notify_status_change(event: ThemeEvent) -> None:
+    """Create the notifications of one status change.
+
+    Safe to call any number of times for the same change: the unique
+    (recipient, event) constraint makes a second call create nothing.
+    """
+    new = event.data.get("new")
+    if new not in NOTIFYING_STATUSES:
+        return
+    customers = customers_in_theme(event.theme_id)
+    recipients = User.objects.filter(pk__in=customers, is_active=True)
+    if event.actor_id:
+        recipients = recipients.exclude(pk=event.actor_id)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                theme_id=event.theme_id,
+                event=event,
+                old_status=event.data.get("old", ""),
+                new_status=new,
+                details=customers[user.pk],
+                email=_email_state(user),
+            )
+            for user in recipients
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("theme")
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all of them without ids); only ever theirs."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

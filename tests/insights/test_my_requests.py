@@ -1,0 +1,75 @@
+"""A rep's "My customers' requests": the themes their notes are in and what changed."""
+
+import pytest
+from django.urls import reverse
+
+from insights import triage
+from insights.models import ThemeAssignment
+from tests.factories import CallNoteFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _in(theme, author, count=1):
+    for _ in range(count):
+        ThemeAssignment.objects.create(note=CallNoteFactory(author=author), theme=theme)
+
+
+def test_lists_the_themes_with_my_notes_and_their_status(rep, other_rep, pm, rep_client):
+    sso, export, theirs = (
+        ThemeFactory(title="SSO"),
+        ThemeFactory(title="Bulk export"),
+        ThemeFactory(title="Their theme"),
+    )
+    _in(sso, rep, 2)
+    _in(export, rep)
+    _in(theirs, other_rep)
+    triage.theme_set_status(theme=sso, status="planned", actor=pm)
+
+    page = rep_client.get(reverse("my_requests")).content.decode()
+    assert "SSO" in page and "Bulk export" in page and "Their theme" not in page
+    assert "Planned" in page and "Status changed → Planned" in page
+
+
+def test_news_since_the_last_visit_is_marked_new(rep, pm, rep_client):
+    sso, export = ThemeFactory(title="SSO"), ThemeFactory(title="Bulk export")
+    _in(sso, rep)
+    _in(export, rep)
+    first = rep_client.get(reverse("my_requests")).content.decode()
+    assert "new</strong>" not in first  # no last visit yet
+
+    triage.theme_set_status(theme=export, status="shipped", actor=pm)
+    second = rep_client.get(reverse("my_requests")).content.decode()
+    assert second.count("1 new</strong>") == 1
+    assert second.index("Bulk export") < second.index("SSO")  # news first
+
+    third = rep_client.get(reverse("my_requests")).content.decode()
+    assert "new</strong>" not in third
+
+
+def test_the_page_costs_the_same_queries_with_one_or_many_themes(rep, pm, rep_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert rep_client.get(reverse("my_requests")).status_code == 200
+        return len(captured)
+
+    theme = ThemeFactory()
+    _in(theme, rep)
+    triage.theme_set_status(theme=theme, status="planned", actor=pm)
+    one = count()
+    for _ in range(15):
+        t = ThemeFactory()
+        _in(t, rep, 2)
+        triage.theme_set_status(theme=t, status="declined", actor=pm)
+    assert count() == one
+
+
+def test_product_managers_without_notes_to_log_are_refused(client):
+    from tests.factories import ProductManagerFactory
+
+    pm = ProductManagerFactory()
+    client.force_login(pm)
+    assert client.get(reverse("my_requests")).status_code == 403
