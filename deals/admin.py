@@ -9,7 +9,7 @@ from .models import Account, Competitor, Deal, Stage
 class DealInline(admin.TabularInline):
     model = Deal
     extra = 0
-    fields = ["name", "owner", "amount", "stage", "expected_close_date"]
+    fields = ["name", "owner", "amount", "stage", "opened_on", "expected_close_date"]
     autocomplete_fields = ["owner"]
     show_change_link = True
 

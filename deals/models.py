@@ -158,6 +158,11 @@ class Deal(models.Model):
         validators=[MinValueValidator(Decimal("0"), "A deal amount cannot be negative.")],
     )
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PROSPECTING)
+    opened_on = models.DateField(
+        default=timezone.localdate,
+        help_text="When the opportunity was opened (in the CRM, for imported deals); "
+        "the sales cycle runs from here to the close.",
+    )
     expected_close_date = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     loss_reason = models.TextField(blank=True)

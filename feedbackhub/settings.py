@@ -149,6 +149,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FeedbackHub <feedbackhub@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The overview is recomputed by beat every 5 minutes; a snapshot older than
+# this is shown with its age and refreshed in the background.
+OVERVIEW_MAX_AGE_SECONDS = env_int("OVERVIEW_MAX_AGE_SECONDS", 600)
 # Where people open FeedbackHub: links in emails and webhook payloads start here.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 
@@ -234,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-notification-digest": {
         "task": "insights.tasks.send_daily_digests",
         "schedule": crontab(hour=env_int("DIGEST_HOUR", 7), minute=0),
+    },
+    "refresh-overview": {
+        "task": "insights.tasks.refresh_overview",
+        "schedule": crontab(minute="*/5"),
     },
     "refresh-theme-statistics": {
         "task": "insights.tasks.refresh_all_theme_stats",

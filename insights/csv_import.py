@@ -64,12 +64,20 @@ COLUMNS = {
     },
     "deals": {
         "required": ["account", "name", "amount"],
-        "optional": ["stage", "expected_close_date", "owner", "competitor", "loss_reason"],
+        "optional": [
+            "stage",
+            "opened_on",
+            "expected_close_date",
+            "owner",
+            "competitor",
+            "loss_reason",
+        ],
         "example": {
             "account": "globex.example",
             "name": "Globex — Platform",
             "amount": "120000",
             "stage": "proposal",
+            "opened_on": "2026-09-01",
             "expected_close_date": "2027-02-28",
             "owner": "rep.sam",
             "competitor": "Aha!",
@@ -280,6 +288,11 @@ def check_deals(text: str, *, user) -> Checked:
         close = None
         if row.get("expected_close_date"):
             close = _date(row["expected_close_date"], line, "expected_close_date", checked)
+        opened = None
+        if row.get("opened_on"):
+            opened = _date(row["opened_on"], line, "opened_on", checked)
+            if opened and opened > timezone.localdate():
+                checked.problems.append((line, "opened_on", "Cannot be in the future."))
         if row.get("loss_reason") and stage != Stage.CLOSED_LOST:
             checked.problems.append((line, "loss_reason", "Only a closed-lost deal has one."))
         if len(checked.problems) == before:
@@ -294,6 +307,7 @@ def check_deals(text: str, *, user) -> Checked:
                         competitor=competitor,
                         expected_close_date=close,
                         loss_reason=row.get("loss_reason", ""),
+                        **({"opened_on": opened} if opened else {}),
                     )
                 }
             )

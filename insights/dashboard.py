@@ -70,7 +70,7 @@ class Filters:
 
 @dataclass
 class Row:
-    theme: Theme
+    theme: Theme | None
     notes: int = 0
     accounts: int = 0
     open_revenue: Decimal = Decimal("0")
@@ -80,6 +80,11 @@ class Row:
     last: dt.date | None = None
     tags: list[str] = field(default_factory=list)
     competitors: list[str] = field(default_factory=list)
+    theme_id: int = 0
+
+    def __post_init__(self) -> None:
+        if self.theme is not None:
+            self.theme_id = self.theme.pk
 
     @property
     def growth(self) -> float | None:
@@ -177,13 +182,17 @@ def theme_rows(
             return [_cached_row(t) for t in page]
         rows = sorted(
             (_cached_row(t) for t in themes),
-            key=lambda r: (_KEY[sort](r), r.theme.pk),
+            key=lambda r: (_KEY[sort](r), r.theme_id),
             reverse=True,
         )
         return rows[offset : offset + limit] if limit is not None else rows
     rows = _filtered_rows(filters, themes)
-    rows.sort(key=lambda r: (_KEY.get(sort, _KEY["revenue"])(r), r.theme.pk), reverse=True)
+    rows.sort(key=lambda r: (_KEY.get(sort, _KEY["revenue"])(r), r.theme_id), reverse=True)
     rows = rows[offset : offset + limit] if limit is not None else rows
+    # Only the rows shown need their theme: a filter can touch every theme.
+    shown = themes.in_bulk([r.theme_id for r in rows])
+    for row in rows:
+        row.theme = shown[row.theme_id]
     _decorate_filtered(rows)
     return rows
 
@@ -222,15 +231,16 @@ def _filtered_rows(filters: Filters, themes) -> list[Row]:
             pk__in={d for ids in deals.values() for d in ids}
         ).values_list("pk", "amount", "stage")
     }
-    by_id = {t.pk: t for t in themes.filter(pk__in=list(notes))}
+    eligible = set(themes.filter(pk__in=list(notes)).values_list("pk", flat=True))
     rows = []
     for theme_id, note_ids in notes.items():
-        if theme_id not in by_id:
+        if theme_id not in eligible:
             continue
         money = [amounts[d] for d in deals[theme_id]]
         rows.append(
             Row(
-                theme=by_id[theme_id],
+                theme=None,
+                theme_id=theme_id,
                 notes=len(note_ids),
                 accounts=len(accounts[theme_id]),
                 open_revenue=sum((a for a, s in money if s in OPEN_STAGES), Decimal("0")),
@@ -248,7 +258,7 @@ def _filtered_rows(filters: Filters, themes) -> list[Row]:
 
 def _decorate_filtered(rows: list[Row]) -> None:
     """Top tags and competitors among each shown theme's matching notes (two queries)."""
-    theme_of = {n: r.theme.pk for r in rows for n in getattr(r, "note_ids", ())}
+    theme_of = {n: r.theme_id for r in rows for n in getattr(r, "note_ids", ())}
     if not theme_of:
         return
     tags: dict[int, Counter] = defaultdict(Counter)
@@ -262,5 +272,5 @@ def _decorate_filtered(rows: list[Row]) -> None:
     ).values_list("callnote_id", "competitor__name"):
         rivals[theme_of[note_id]][name] += 1
     for row in rows:
-        row.tags = [t for t, _ in tags[row.theme.pk].most_common(3)]
-        row.competitors = [c for c, _ in rivals[row.theme.pk].most_common(3)]
+        row.tags = [t for t, _ in tags[row.theme_id].most_common(3)]
+        row.competitors = [c for c, _ in rivals[row.theme_id].most_common(3)]

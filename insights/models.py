@@ -158,6 +158,14 @@ class CallNote(models.Model):
                 include=["id", "account", "deal", "author"],
                 name="note_date_cover",
             ),
+            # Note → deal from the index alone: which deals the notes naming a
+            # competitor are on (competitor pages) without reading note bodies.
+            models.Index(
+                fields=["id"],
+                include=["deal"],
+                condition=models.Q(deal__isnull=False),
+                name="note_deal_cover",
+            ),
         ]
 
     def clean(self) -> None:
@@ -599,6 +607,17 @@ class WinBackTask(models.Model):
         return f"Win back {self.deal_id} for theme {self.theme_id}"
 
 
+class OverviewSnapshot(models.Model):
+    """The overview's figures for one period, as the worker last computed them."""
+
+    period_days = models.PositiveIntegerField(unique=True)
+    figures = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Overview, {self.period_days} days, {self.computed_at:%Y-%m-%d %H:%M}"
+
+
 __all__ = [
     "Tag",
     "CallNote",
@@ -614,4 +633,5 @@ __all__ = [
     "WebhookEndpoint",
     "WebhookDelivery",
     "WinBackTask",
+    "OverviewSnapshot",
 ]

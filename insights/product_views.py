@@ -1,22 +1,17 @@
 """Product pages around the themes: the unthemed inbox, the engine panel, the overview."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.db.models.functions import TruncWeek
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.rules import can_triage
-from deals.models import OPEN_STAGES, Deal
 
+from . import overview as overview_figures
 from . import theme_selectors, triage
-from .dashboard import Filters, theme_rows
 from .models import CallNote, ClusteringRun, Theme
+from .overview import DEFAULT_PERIOD, PERIOD_DAYS
 from .theming import similar
 from .theming.runs import RunAlreadyActive, request_full_run
 
@@ -84,49 +79,15 @@ def engine_run_now(request):
     return redirect("engine_panel")
 
 
-PERIOD_DAYS = {"30": 30, "90": 90, "180": 180, "365": 365}
-
-
 @permission_required("insights.view_theme", raise_exception=True)
 @require_GET
 def overview(request):
-    period = request.GET.get("period", "90")
-    days = PERIOD_DAYS.get(period, 90)
-    since = timezone.localdate() - dt.timedelta(days=days)
-    notes = CallNote.objects.filter(call_date__gte=since)
-    totals = notes.aggregate(n=Count("id"), accounts=Count("account_id", distinct=True))
-    open_pipeline = Deal.objects.filter(
-        stage__in=OPEN_STAGES, pk__in=notes.exclude(deal__isnull=True).values("deal_id")
-    ).values_list("amount", flat=True)
-    growing = [
-        r
-        for r in theme_rows(filters=Filters(), sort="growth")
-        if r.growth not in (None, float("inf")) and sum(r.weekly[-4:]) >= 3
-    ][:5]
-    losing = theme_rows(filters=Filters(), sort="lost", limit=5)
-    weeks_since = timezone.localdate() - dt.timedelta(weeks=12)
-    mentions = (
-        CallNote.competitors.through.objects.filter(callnote__call_date__gte=weeks_since)
-        .annotate(week=TruncWeek("callnote__call_date"))
-        .values("competitor__name", "week")
-        .annotate(n=Count("id"))
-        .order_by("competitor__name", "week")
-    )
-    series: dict[str, dict] = {}
-    for m in mentions:
-        series.setdefault(m["competitor__name"], {})[m["week"]] = m["n"]
-    weeks = sorted({w for s in series.values() for w in s})
-    competitors = [(name, [s.get(w, 0) for w in weeks]) for name, s in sorted(series.items())]
+    period = request.GET.get("period", DEFAULT_PERIOD)
+    if period not in PERIOD_DAYS:
+        period = DEFAULT_PERIOD
+    snapshot = overview_figures.snapshot(PERIOD_DAYS[period])
     return render(
         request,
         "insights/overview.html",
-        {
-            "period": period,
-            "days": days,
-            "totals": totals,
-            "open_pipeline": sum(open_pipeline, 0),
-            "growing": growing,
-            "losing": losing,
-            "competitors": competitors,
-        },
+        {"period": period, "days": PERIOD_DAYS[period], "snapshot": snapshot, **snapshot.figures},
     )

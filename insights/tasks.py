@@ -138,3 +138,11 @@ def deliver_webhook(self, delivery_id: int) -> None:
             countdown=webhooks.backoff_seconds(self.request.retries),
             max_retries=webhooks.MAX_ATTEMPTS - 1,
         ) from exc
+
+
+@shared_task(name="insights.tasks.refresh_overview", ignore_result=True)
+def refresh_overview() -> None:
+    """Recompute the overview's snapshots (beat, every few minutes)."""
+    from . import overview
+
+    overview.refresh()

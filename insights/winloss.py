@@ -17,18 +17,21 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
+    Case,
     Count,
     DateField,
-    Exists,
     F,
     FloatField,
     Func,
+    IntegerField,
     Max,
-    OuterRef,
     Q,
     Sum,
+    When,
+    Window,
 )
 from django.db.models.functions import TruncQuarter, TruncWeek
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from deals.models import CLOSED_STAGES, Competitor, Deal, Segment, Stage
@@ -212,13 +215,17 @@ def competitor_list() -> list[dict]:
     return rows
 
 
+DEALS_SHOWN = 50
+
+
 def competitor_detail(competitor: Competitor, weeks: int = 26) -> dict:
     """One competitor's mentions over time, deals, the themes of deals lost to it, and quotes.
 
     Returns {"competitor", "week_starts": [date], "weekly": [int] (oldest week
     first, Monday-based, by call date), "mentions" (in those weeks), "deals":
     [Deal with `.mentioned` (a note on it names the competitor)], "lost_deals",
-    "lost_revenue", "lost_themes": [{"theme_id", "title", "deals",
+    "lost_revenue", "deal_count" (all of them; `deals` holds the DEALS_SHOWN
+    newest), "lost_themes": [{"theme_id", "title", "deals",
     "lost_revenue"}] (most first), "quotes": [CallNote] (20 newest)}.
     """
     today = timezone.localdate()
@@ -238,22 +245,29 @@ def competitor_detail(competitor: Competitor, weeks: int = 26) -> dict:
         if 0 <= index < weeks:
             weekly[index] += row["n"]
 
-    mentioned_on = CallNote.competitors.through.objects.filter(
-        competitor=competitor, callnote__deal=OuterRef("pk")
-    )
-    deals = list(
-        Deal.objects.filter(
-            Q(competitor=competitor)
-            | Q(
-                pk__in=CallNote.objects.filter(competitors=competitor, deal__isnull=False).values(
-                    "deal_id"
-                )
+    appeared_in = Deal.objects.filter(
+        Q(competitor=competitor)
+        | Q(
+            pk__in=CallNote.objects.filter(competitors=competitor, deal__isnull=False).values(
+                "deal_id"
             )
         )
-        .annotate(mentioned=Exists(mentioned_on))
-        .select_related("account", "owner")
-        .order_by("-created_at", "-id")
     )
+    # A busy competitor appears in thousands of deals: the page lists the
+    # newest and says how many there are.
+    deals = list(
+        appeared_in.annotate(total=Window(Count("id")))
+        .select_related("account", "owner")
+        .order_by("-created_at", "-id")[:DEALS_SHOWN]
+    )
+    named_in_notes = set(
+        CallNote.objects.filter(competitors=competitor, deal__in=[d.pk for d in deals])
+        .values_list("deal_id", flat=True)
+        .order_by()
+    )
+    for deal in deals:
+        deal.mentioned = deal.pk in named_in_notes
+    deal_count = deals[0].total if deals else 0
 
     lost_to = Deal.objects.lost().filter(competitor=competitor)
     totals = lost_to.aggregate(n=Count("id"), total=Sum("amount"))
@@ -284,6 +298,7 @@ def competitor_detail(competitor: Competitor, weeks: int = 26) -> dict:
         "weekly": weekly,
         "mentions": sum(weekly),
         "deals": deals,
+        "deal_count": deal_count,
         "lost_deals": totals["n"],
         "lost_revenue": totals["total"] or _ZERO,
         "lost_themes": sorted(
@@ -360,12 +375,18 @@ class _Median(Aggregate):
     output_field = FloatField()
 
 
-# Sales cycle of a closed deal in days, fractional.
-_CYCLE_DAYS = Func(
-    F("closed_at") - F("created_at"),
-    template="CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision) / 86400.0",
-    output_field=FloatField(),
-)
+class _DaysOpen(Func):
+    """Whole days from the day a deal was opened to the day it closed."""
+
+    template = "(CAST(%(expressions)s)"
+    arg_joiner = " AS date) - "
+    output_field = IntegerField()
+
+
+# A close dated before the opening (bad CRM data) is left out of the sales
+# cycle rather than counted as a negative one.
+_DAYS_OPEN = _DaysOpen(F("closed_at"), F("opened_on"))
+_CYCLE_DAYS = Case(When(GreaterThanOrEqual(_DAYS_OPEN, 0), then=_DAYS_OPEN))
 
 
 def _quarter_start(day: dt.date) -> dt.date:
@@ -384,7 +405,8 @@ def pmf_by_segment_quarter(quarters: int = 8) -> dict:
     {"quarters": [date (first day), oldest first], "rows": [{"segment" (None
     for all), "label", "cells": [{"quarter", "tally": Tally, "median_days",
     "avg_days"}] aligned with "quarters"}]}, one row per segment then all
-    segments. Cycle = closed_at − created_at in days; None without deals.
+    segments. Cycle = days from opened_on to the day closed_at falls on; None
+    without deals.
     Two queries.
     """
     current = _quarter_start(timezone.localdate())

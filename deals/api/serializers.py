@@ -43,6 +43,7 @@ class DealSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "owner",
             "amount",
             "stage",
+            "opened_on",
             "expected_close_date",
             "closed_at",
             "loss_reason",

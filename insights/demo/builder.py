@@ -285,6 +285,7 @@ def build_deals(options: Options, accounts: list[Account], competitors) -> list[
                 owner=account.owner,
                 amount=amount,
                 stage=stage,
+                opened_on=created,
                 expected_close_date=created + dt.timedelta(days=rng.randrange(30, 200)),
                 closed_at=closed_at,
                 loss_reason=loss_reason,

@@ -285,5 +285,5 @@ def test_the_functions_use_a_fixed_number_of_queries(rep, django_assert_num_quer
         competitor_list()
     with django_assert_num_queries(1):
         competitor_theme_matrix()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         competitor_detail(rivals[0])

@@ -23,10 +23,14 @@ SEGMENTS = [s.value for s in Segment]
 
 
 def _closed_deal(*, account, stage, closed_at, cycle, amount=Decimal("1000")):
-    deal = DealFactory(account=account, stage=stage, closed_at=closed_at, amount=amount)
-    Deal.objects.filter(pk=deal.pk).update(created_at=closed_at - cycle)
-    deal.created_at = closed_at - cycle
-    return deal
+    opened_on = timezone.localtime(closed_at - cycle).date()
+    return DealFactory(
+        account=account, stage=stage, closed_at=closed_at, amount=amount, opened_on=opened_on
+    )
+
+
+def _cycle_days(deal) -> int:
+    return (timezone.localtime(deal.closed_at).date() - deal.opened_on).days
 
 
 def _quarter_of(moment: dt.datetime) -> dt.date:
@@ -84,7 +88,7 @@ def test_win_rates_and_cycles_match_an_independent_calculation(deals):
             lost = len([d for d in mine if d.stage == Stage.CLOSED_LOST])
             assert cell["tally"] == Tally(won=won, lost=lost)
             assert cell["tally"].win_rate == (won / (won + lost) if mine else None)
-            days = [(d.closed_at - d.created_at).total_seconds() / 86400 for d in mine]
+            days = [_cycle_days(d) for d in mine]
             if days:
                 assert cell["median_days"] == pytest.approx(statistics.median(days), abs=1e-6)
                 assert cell["avg_days"] == pytest.approx(statistics.mean(days), abs=1e-6)
@@ -222,3 +226,19 @@ def test_the_functions_use_a_fixed_number_of_queries(deals, shipped, django_asse
         pmf_by_segment_quarter()
     with django_assert_num_queries(2):
         shipped_theme_impact()
+
+
+def test_a_close_dated_before_the_opening_is_left_out_of_the_sales_cycle(rep):
+    account = AccountFactory(owner=rep, segment="smb")
+    closed = timezone.now() - dt.timedelta(days=1)
+    _closed_deal(
+        account=account, stage=Stage.CLOSED_WON, closed_at=closed, cycle=dt.timedelta(days=30)
+    )
+    bad = _closed_deal(
+        account=account, stage=Stage.CLOSED_LOST, closed_at=closed, cycle=dt.timedelta(days=5)
+    )
+    Deal.objects.filter(pk=bad.pk).update(opened_on=closed.date() + dt.timedelta(days=3))
+    smb = next(r for r in pmf_by_segment_quarter()["rows"] if r["segment"] == "smb")
+    cell = smb["cells"][-1]
+    assert (cell["tally"].won, cell["tally"].lost) == (1, 1)  # still counted as closed
+    assert cell["median_days"] == cell["avg_days"] == 30

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from insights.models import ClusteringRun, ThemeAssignment
 from insights.theming import similar
@@ -128,3 +129,61 @@ def test_the_overview_counts_the_period(pm_client, rep):
     assert ">3</div><div>notes in the last 90 days" in page
     assert ">1</div><div>accounts heard from" in page
     assert ">5,000</div><div>open pipeline touched" in page
+
+
+def test_the_overview_shows_the_workers_snapshot_and_asks_for_a_new_one_when_stale(
+    pm_client, rep, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    from insights import overview, tasks
+    from insights.models import OverviewSnapshot
+
+    account = AccountFactory(owner=rep)
+    CallNoteFactory(author=rep, account=account)
+    overview.refresh()
+    assert set(OverviewSnapshot.objects.values_list("period_days", flat=True)) == {
+        30,
+        90,
+        180,
+        365,
+    }
+    CallNoteFactory(author=rep, account=account)  # after the snapshot
+    requested = []
+    monkeypatch.setattr(tasks.refresh_overview, "delay", lambda: requested.append(True))
+    cache.delete("overview-refresh-requested")
+
+    page = pm_client.get(reverse("overview")).content.decode()
+    assert ">1</div><div>notes in the last 90 days" in page and "Figures as of" in page
+    assert requested == []  # fresh enough
+
+    OverviewSnapshot.objects.update(computed_at=timezone.now() - dt.timedelta(hours=1))
+    pm_client.get(reverse("overview"))
+    pm_client.get(reverse("overview"))
+    assert requested == [True]  # one request, however many stale views
+
+    tasks.refresh_overview()
+    page = pm_client.get(reverse("overview")).content.decode()
+    assert ">2</div><div>notes in the last 90 days" in page
+
+
+def test_an_unknown_period_falls_back_to_ninety_days(pm_client):
+    page = pm_client.get(reverse("overview"), {"period": "7; DROP"}).content.decode()
+    assert "notes in the last 90 days" in page
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_overview_uses_a_fixed_number_of_queries(
+    pm_client, rep, count, django_assert_num_queries
+):
+    from insights import overview
+
+    for _ in range(count):
+        theme = ThemeFactory()
+        deal = DealFactory()
+        note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
+        ThemeAssignment.objects.create(note=note, theme=theme)
+    refresh_theme_stats()
+    overview.refresh()
+    with django_assert_num_queries(7):
+        assert pm_client.get(reverse("overview")).status_code == 200

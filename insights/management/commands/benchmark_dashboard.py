@@ -12,10 +12,13 @@ from statistics import quantiles
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from deals.models import Competitor
+from insights import overview
 from insights.models import CallNote, Theme, ThemeAssignment
 from insights.theming.stats import refresh_theme_stats
 
@@ -44,6 +47,16 @@ class Command(BaseCommand):
             f"{CallNote.objects.count():,} notes, {Theme.objects.count():,} themes; "
             f"theme page: “{biggest.title}” with {biggest.note_count:,} notes"
         )
+        # The overview reads the snapshot the worker keeps fresh (beat, every
+        # few minutes); what that costs the worker is measured here.
+        for days in overview.PERIOD_DAYS.values():
+            start = time.perf_counter()
+            overview.refresh([days])
+            self.stdout.write(
+                f"overview snapshot, {days:>3} days: computed by the worker in "
+                f"{(time.perf_counter() - start) * 1000:7.1f} ms"
+            )
+        busiest = Competitor.objects.annotate(n=Count("call_notes")).order_by("-n").first()
         cases = {
             "dashboard": (reverse("dashboard"), {}),
             "dashboard, filtered": (
@@ -52,6 +65,9 @@ class Command(BaseCommand):
             ),
             "theme page": (reverse("theme_page", args=[biggest.pk]), {}),
             "overview": (reverse("overview"), {}),
+            "competitors": (reverse("competitors"), {}),
+            "competitor page": (reverse("competitor_page", args=[busiest.pk]), {}),
+            "win/loss (pmf)": (reverse("pmf"), {}),
         }
         for name, (url, params) in cases.items():
             timings, counts = [], set()
