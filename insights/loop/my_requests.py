@@ -20,7 +20,7 @@ def themes_of_my_customers(user, *, since=None) -> list[dict]:
     """Each theme with the user's notes: its status, their notes and accounts, recent news.
 
     Two queries whatever the number of themes. `since` (the last visit)
-    marks which news is new; themes with news since then come first.
+    marks which news is new.
     """
     themes = list(
         Theme.objects.filter(assignments__note__author=user, merged_into__isnull=True)
@@ -48,5 +48,12 @@ def themes_of_my_customers(user, *, since=None) -> list[dict]:
         recent = news.get(theme.pk, [])
         fresh = [e for e in recent if since is None or e.created_at > since]
         rows.append({"theme": theme, "news": recent, "new_count": len(fresh) if since else 0})
-    rows.sort(key=lambda row: row["new_count"] == 0)  # stable: news first, then as before
+    # News since the last visit first, then any news (latest first), then the
+    # rest as before (the rep's latest note first); the sort is stable.
+    rows.sort(
+        key=lambda row: (
+            row["new_count"] == 0,
+            -row["news"][0].created_at.timestamp() if row["news"] else 0.0,
+        )
+    )
     return rows

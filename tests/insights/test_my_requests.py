@@ -73,3 +73,12 @@ def test_product_managers_without_notes_to_log_are_refused(client):
     pm = ProductManagerFactory()
     client.force_login(pm)
     assert client.get(reverse("my_requests")).status_code == 403
+
+
+def test_themes_with_news_come_before_quiet_ones_even_on_the_first_visit(rep, pm, rep_client):
+    quiet, planned = ThemeFactory(title="Quiet theme"), ThemeFactory(title="Planned theme")
+    _in(planned, rep)
+    _in(quiet, rep)  # the newer note, so first without news
+    triage.theme_set_status(theme=planned, status="planned", actor=pm)
+    page = rep_client.get(reverse("my_requests")).content.decode()
+    assert page.index("Planned theme") < page.index("Quiet theme")
