@@ -301,3 +301,40 @@ def test_a_status_set_in_django_admin_notifies_like_any_other(
     assert sso.status == "shipped"
     assert sso.events.filter(kind="status", actor=admin_user).exists()
     assert Notification.objects.filter(recipient=rep, new_status="shipped").exists()
+
+
+@pytest.mark.worker
+def test_a_real_worker_given_the_same_change_twice_delivers_it_once(celery_worker_process):
+    import time
+
+    from insights.models import WebhookDelivery, WebhookEndpoint
+    from tests.insights.test_webhooks import Receiver
+
+    receiver = Receiver([])
+    try:
+        WebhookEndpoint.objects.create(name="Slack", url=receiver.url)
+        rep, pm = RepFactory(), ProductManagerFactory()
+        theme = ThemeFactory()
+        note = CallNoteFactory(author=rep)
+        # Put there by a person, so the worker's placement of the new note leaves it be.
+        ThemeAssignment.objects.create(note=note, theme=theme, assigned_by="person", locked=True)
+        triage.theme_set_status(theme=theme, status="shipped", actor=pm)
+        event = theme.events.get(kind="status")
+        # The signal already queued the change after commit; here it comes twice more
+        # (a redelivery after a lost acknowledgement, a retry).
+        tasks.theme_status_fan_out.delay(event.pk)
+        tasks.theme_status_fan_out.delay(event.pk)
+
+        deadline = time.monotonic() + 30
+        while not (
+            Notification.objects.filter(email="sent").exists()
+            and WebhookDelivery.objects.filter(state="delivered").exists()
+        ):
+            assert time.monotonic() < deadline, "the worker did not deliver the change"
+            time.sleep(0.2)
+        time.sleep(2)  # let the duplicate run its course too
+        assert Notification.objects.filter(recipient=rep).count() == 1
+        assert WebhookDelivery.objects.get().attempts == 1
+        assert len(receiver.received) == 1
+    finally:
+        receiver.close()
