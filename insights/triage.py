@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.rules import can_triage
 
 from .models import CallNote, Theme, ThemeAssignment, ThemeEvent, ThemeStatus
+from .theming.write_lock import hold_assignment_writes
 
 # Sent after commit when a theme's status changed: theme_id, old, new, actor_id,
 # event_id (the timeline line, which identifies the change for exactly-once delivery).
@@ -161,6 +162,7 @@ def _survivor(theme: Theme) -> Theme:
 def theme_merge(*, source: Theme, target: Theme, actor) -> Theme:
     """Merge `source` into `target`: its notes move, it points to the target for good."""
     _require_triage(actor)
+    hold_assignment_writes()
     locked = {
         t.pk: t for t in Theme.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
     }
@@ -187,6 +189,7 @@ def theme_merge(*, source: Theme, target: Theme, actor) -> Theme:
 
 
 def _assignments(note_ids: Iterable[int]) -> dict[int, ThemeAssignment | None]:
+    hold_assignment_writes()
     ids = sorted(set(note_ids))
     found = CallNote.objects.filter(pk__in=ids).count()
     if found != len(ids):
@@ -223,6 +226,7 @@ def _pin(note_ids: Iterable[int], theme: Theme | None, actor) -> dict[int | None
 def notes_move(*, note_ids: Iterable[int], target: Theme, actor) -> None:
     """Move notes into `target` (from wherever they are); they stay there."""
     _require_triage(actor)
+    hold_assignment_writes()  # before the theme's row lock, in the same order as a run
     target = _survivor(Theme.objects.select_for_update().get(pk=target.pk))
     note_ids = list(note_ids)
     left = _pin(note_ids, target, actor)
@@ -263,6 +267,7 @@ def theme_split(*, theme: Theme, note_ids: Iterable[int], title: str, actor) -> 
     title = " ".join(title.split())
     if not title:
         raise ValidationError({"title": "Name the new theme."})
+    hold_assignment_writes()
     outside = ThemeAssignment.objects.filter(note_id__in=note_ids).exclude(theme=theme)
     if (
         not note_ids

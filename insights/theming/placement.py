@@ -15,6 +15,7 @@ from django.db import transaction
 from insights.models import CallNote, ClusteringRun, NoteEmbedding, ThemeAssignment
 
 from . import theme_index, vectors
+from .write_lock import hold_assignment_writes
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def place_note(*, note_id: int) -> int | None:
     from insights.tasks import refresh_theme_stats
 
     with transaction.atomic():
+        hold_assignment_writes()
         current = ThemeAssignment.objects.select_for_update().filter(note_id=note_id).first()
         if current is not None and current.locked:
             return current.theme_id  # a person decided while we computed

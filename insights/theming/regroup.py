@@ -20,11 +20,13 @@ from insights.models import CallNote, Theme, ThemeAssignment, ThemeEvent
 
 from . import core, runs, vectors
 from .stats import refresh_theme_stats
+from .write_lock import hold_assignment_writes
 
 log = logging.getLogger(__name__)
 
 NAMING_SAMPLE = 300  # texts per theme used to name it; enough for stable keywords
 REPRESENTATIVES = 3  # notes closest to a theme's centre, shown as its typical quotes
+WRITE_BATCH = 5000  # assignment rows per statement when writing a run's result
 
 
 def _note_tags(note_ids: np.ndarray) -> list[list[str]]:
@@ -104,21 +106,34 @@ def execute_full_run(*, run_id: int) -> str:
         raise
 
 
+def _current_assignments(row_of: dict[int, int]) -> dict[int, tuple[int, int | None, bool]]:
+    """note id → (assignment id, theme id, locked), as plain values: at a million
+    notes, model instances would cost gigabytes."""
+    found = {}
+    rows = ThemeAssignment.objects.values_list("pk", "note_id", "theme_id", "locked")
+    for pk, note_id, theme_id, locked in rows.iterator(chunk_size=WRITE_BATCH * 10):
+        if note_id in row_of:
+            found[note_id] = (pk, theme_id, locked)
+    return found
+
+
+def _batches(items: list, size: int = WRITE_BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 @transaction.atomic
 def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.ndarray):
-    # Re-read every decision inside the transaction: a person's edit made while
-    # the run was computing still wins. Lock the assignment rows we may change.
-    current = {
-        a.note_id: a
-        for a in ThemeAssignment.objects.select_for_update().filter(note_id__in=note_ids.tolist())
-    }
+    # Re-read every decision inside the transaction, once it is our turn to
+    # write: a person's edit made while the run was computing still wins.
+    hold_assignment_writes()
+    row_of = {int(n): i for i, n in enumerate(note_ids)}
+    current = _current_assignments(row_of)
     themes = {t.id: t for t in Theme.objects.select_for_update()}
     merged_into = {t.id: t.merged_into_id for t in themes.values() if t.merged_into_id}
     active = {t.id for t in themes.values() if t.merged_into_id is None}
-    previous = {n: a.theme_id for n, a in current.items() if a.theme_id is not None}
-    locked = {n: a.theme_id for n, a in current.items() if a.locked}
-
-    row_of = {int(n): i for i, n in enumerate(note_ids)}
+    previous = {n: theme for n, (_pk, theme, _locked) in current.items() if theme is not None}
+    locked = {n: theme for n, (_pk, theme, is_locked) in current.items() if is_locked}
     centres = {
         t.id: (vectors.from_bytes(t.centroid), t.placement_threshold)
         for t in themes.values()
@@ -209,9 +224,10 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
             )
         theme_for_key[key] = theme
 
-    # Assignments: write only what changed; never touch a locked one.
-    to_create, to_update, to_delete = [], [], []
-    moved = 0
+    # Assignments: write only what changed, in batches; never touch a locked one.
+    to_create: list[tuple[int, int]] = []
+    to_delete: list[int] = []
+    to_move: dict[int, list[int]] = defaultdict(list)  # theme id → assignment ids
     for note_id, target in decision.note_theme.items():
         if note_id in locked:
             continue
@@ -219,21 +235,25 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
         theme = theme_for_key.get(target) if target is not None else None
         if theme is None:
             if existing is not None:
-                to_delete.append(existing.pk)
-                moved += 1
+                to_delete.append(existing[0])
             continue
         if existing is None:
-            to_create.append(ThemeAssignment(note_id=note_id, theme=theme))
-        elif existing.theme_id != theme.id:
-            existing.theme = theme
-            existing.assigned_by = ThemeAssignment.AssignedBy.ENGINE
-            to_update.append(existing)
-            moved += 1
-    ThemeAssignment.objects.filter(pk__in=to_delete).delete()
-    ThemeAssignment.objects.bulk_create(to_create, batch_size=5000)
-    ThemeAssignment.objects.bulk_update(
-        to_update, ["theme", "assigned_by", "assigned_at"], batch_size=5000
-    )
+            to_create.append((note_id, theme.id))
+        elif existing[1] != theme.id:
+            to_move[theme.id].append(existing[0])
+    for batch in _batches(to_delete):
+        ThemeAssignment.objects.filter(pk__in=batch).delete()
+    for batch in _batches(to_create):
+        ThemeAssignment.objects.bulk_create(
+            [ThemeAssignment(note_id=note_id, theme_id=theme_id) for note_id, theme_id in batch]
+        )
+    now = timezone.now()
+    for theme_id, assignment_ids in to_move.items():
+        for batch in _batches(assignment_ids):
+            ThemeAssignment.objects.filter(pk__in=batch).update(
+                theme_id=theme_id, assigned_by=ThemeAssignment.AssignedBy.ENGINE, assigned_at=now
+            )
+    moved = len(to_delete) + sum(len(ids) for ids in to_move.values())
 
     after_counts = {t.id: len(members[k]) for k, t in theme_for_key.items()}
     for theme_id, count in after_counts.items():
