@@ -150,3 +150,19 @@ def test_backoff_grows_and_is_capped():
     waits = [webhooks.backoff_seconds(n) for n in range(12)]
     assert 30 <= waits[0] < 38 and 60 <= waits[1] < 76
     assert all(3600 <= w < 4500 for w in waits[7:])
+
+
+def test_only_admins_manage_webhook_endpoints(pm_client, rep_client, admin_user):
+    from django.test import Client
+
+    from accounts.roles import Role
+    from accounts.services import user_set_role
+
+    for client in (pm_client, rep_client):
+        response = client.get("/admin/insights/webhookendpoint/add/")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    user_set_role(user=admin_user, role=Role.ADMIN)  # as the admin's "set role" action does
+    client = Client()
+    client.force_login(admin_user)
+    page = client.get("/admin/insights/webhookendpoint/add/")
+    assert page.status_code == 200 and 'name="secret"' in page.content.decode()
