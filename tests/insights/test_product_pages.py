@@ -187,3 +187,13 @@ def test_the_overview_uses_a_fixed_number_of_queries(
     overview.refresh()
     with django_assert_num_queries(7):
         assert pm_client.get(reverse("overview")).status_code == 200
+
+
+def test_the_menu_shows_reps_their_pages_and_product_managers_their_tools(rep_client, pm_client):
+    rep_menu = rep_client.get(reverse("my_notes")).content.decode()
+    for link in ["/notes/new/", "/my-requests/", "/win-back/", "/themes/", "/competitors/"]:
+        assert f'href="{link}"' in rep_menu
+    assert 'href="/inbox/"' not in rep_menu and 'href="/engine/"' not in rep_menu
+    pm_menu = pm_client.get(reverse("dashboard")).content.decode()
+    assert 'href="/inbox/"' in pm_menu and 'href="/engine/"' in pm_menu
+    assert 'href="/win-back/"' not in pm_menu  # product managers log no calls
