@@ -1,6 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
+from accounts.rules import can_triage
+
+from . import triage
 from .models import (
     CallNote,
     ClusteringRun,
@@ -60,6 +65,46 @@ class EventInline(admin.TabularInline):
     max_num = 0
 
 
+# Theme fields edited in admin → (triage service, its argument).
+_TRIAGE_EDITS = {
+    "title": (triage.theme_rename, "title"),
+    "description": (triage.theme_describe, "description"),
+    "external_url": (triage.theme_link, "url"),
+    "decision": (triage.theme_write_decision, "decision"),
+    "status": (triage.theme_set_status, "status"),
+}
+
+
+class ThemeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = [
+            "title",
+            "title_is_manual",
+            "description",
+            "status",
+            "owner",
+            "external_url",
+            "decision",
+            "merged_into",
+        ]
+
+    def clean_merged_into(self):
+        target = self.cleaned_data.get("merged_into")
+        before = self.instance.merged_into_id if self.instance.pk else None
+        if before and (target is None or target.pk != before):
+            raise ValidationError("A merge is for good: it cannot be undone or moved here.")
+        if target is not None and self.instance.pk and target.pk == self.instance.pk:
+            raise ValidationError("A theme cannot be merged into itself.")
+        return target
+
+    def clean_owner(self):
+        owner = self.cleaned_data.get("owner")
+        if owner is not None and not can_triage(owner):
+            raise ValidationError("The owner must be a product manager or an admin.")
+        return owner
+
+
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = [
@@ -76,6 +121,26 @@ class ThemeAdmin(admin.ModelAdmin):
     search_fields = ["title", "auto_title", "description"]
     autocomplete_fields = ["owner", "merged_into"]
     list_select_related = ["owner", "merged_into"]
+    fields = [
+        "title",
+        "title_is_manual",
+        "auto_title",
+        "keywords",
+        "description",
+        "status",
+        "owner",
+        "external_url",
+        "decision",
+        "merged_into",
+        "note_count",
+        "account_count",
+        "open_revenue",
+        "lost_revenue",
+        "won_revenue",
+        "stats_updated_at",
+        "created_at",
+        "updated_at",
+    ]
     readonly_fields = [
         "auto_title",
         "keywords",
@@ -89,18 +154,27 @@ class ThemeAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [EventInline]
+    form = ThemeAdminForm
 
     def save_model(self, request, obj, form, change):
-        # A status changed here is a product decision like any other: it goes
-        # through triage so that it is in the timeline and reps are told.
-        if change and "status" in form.changed_data:
-            from .triage import theme_set_status
-
-            new_status, obj.status = obj.status, form.initial["status"]
+        if not change:
             super().save_model(request, obj, form, change)
-            theme_set_status(theme=obj, status=new_status, actor=request.user)
-        else:
-            super().save_model(request, obj, form, change)
+            return
+        # An edit here is a product decision like one made on the theme page: it
+        # goes through triage, so that it lands in the timeline, a status change
+        # tells the reps, and a merge moves the notes. Only the fields edited are
+        # written, never the statistics this form loaded (the worker keeps those).
+        theme, actor, data = Theme.objects.get(pk=obj.pk), request.user, form.cleaned_data
+        for field in form.changed_data:
+            if field in _TRIAGE_EDITS:
+                service, argument = _TRIAGE_EDITS[field]
+                theme = service(theme=theme, actor=actor, **{argument: data[field] or ""})
+            elif field == "owner":
+                theme = triage.theme_set_owner(theme=theme, owner=data["owner"], actor=actor)
+            elif field == "title_is_manual":
+                Theme.objects.filter(pk=theme.pk).update(title_is_manual=data[field])
+        if "merged_into" in form.changed_data and data["merged_into"]:
+            triage.theme_merge(source=theme, target=data["merged_into"], actor=actor)
 
 
 @admin.register(ClusteringRun)
