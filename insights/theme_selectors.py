@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, QuerySet
 
 from .models import CallNote, Theme, ThemeEvent
 
@@ -78,8 +78,16 @@ def evidence(*, theme: Theme) -> dict:
         by_stage[deal["stage"]] += deal["amount"]
         by_account[deal["account_id"]] += deal["amount"]
         names[deal["account_id"]] = deal["account__name"]
-    segments = dict(
-        notes.values_list("account__segment").annotate(n=Count("account_id", distinct=True))
+    # Accounts by segment, and in the same pass whether a single rep wrote every
+    # note (the smallest and largest author id agree).
+    by_segment = list(
+        notes.values_list("account__segment").annotate(
+            n=Count("account_id", distinct=True), first=Min("author_id"), last=Max("author_id")
+        )
+    )
+    segments = {segment: n for segment, n, _first, _last in by_segment}
+    one_author = bool(by_segment) and (
+        min(row[2] for row in by_segment) == max(row[3] for row in by_segment)
     )
     competitors = list(
         notes.filter(competitors__isnull=False)
@@ -87,7 +95,6 @@ def evidence(*, theme: Theme) -> dict:
         .annotate(n=Count("id"))
         .order_by("-n")[:8]
     )
-    authors = notes.values("author_id").distinct().count()
     warnings = []
     total = sum(by_account.values())
     if total and len(by_account) > 0:
@@ -99,7 +106,7 @@ def evidence(*, theme: Theme) -> dict:
             )
         elif len(by_account) == 1:
             warnings.append(f"All the revenue comes from one account ({names[top_account]}).")
-    if theme.note_count and authors == 1:
+    if theme.note_count and one_author:
         warnings.append("All notes come from one rep.")
     if 0 < theme.note_count < 5:
         warnings.append(f"Thin evidence: only {theme.note_count} notes.")
@@ -108,7 +115,6 @@ def evidence(*, theme: Theme) -> dict:
         "by_stage": sorted(by_stage.items(), key=lambda kv: -kv[1]),
         "segments": sorted(segments.items(), key=lambda kv: -kv[1]),
         "competitors": competitors,
-        "authors": authors,
     }
 
 
