@@ -70,3 +70,13 @@ def log_in(page, live_server, username: str, password: str = "secret-pass-123") 
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def wait_for_htmx(page) -> None:
+    """Wait until the page's deferred htmx has wired up its elements.
+
+    Playwright types as soon as an input exists; on a busy machine that can be
+    before htmx has loaded, and an event fired then is simply lost.
+    """
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")

@@ -5,7 +5,7 @@ import pytest
 from insights.models import CallNote
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, TagFactory
 
-from .conftest import SCREENSHOTS, log_in
+from .conftest import SCREENSHOTS, log_in, wait_for_htmx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,8 +20,10 @@ def test_a_rep_logs_a_call_finds_it_edits_it_and_cannot_edit_anothers(
 
     log_in(page, live_server, rep.username)
     page.click("text=Log a call")
+    wait_for_htmx(page)
     page.fill("#id_account", "Initech")
     page.press("#id_account", "Tab")
+    page.focus("#id_deal")  # where the rep goes next; loads the deals if the change did not
     page.wait_for_selector(f"#id_deal option[value='{deal.pk}']", state="attached")
     page.select_option("#id_deal", str(deal.pk))
     page.fill("#id_body", "Their CISO will not sign without SAML single sign-on via Okta.")
