@@ -242,3 +242,15 @@ def test_a_close_dated_before_the_opening_is_left_out_of_the_sales_cycle(rep):
     cell = smb["cells"][-1]
     assert (cell["tally"].won, cell["tally"].lost) == (1, 1)  # still counted as closed
     assert cell["median_days"] == cell["avg_days"] == 30
+
+
+def test_without_a_median_in_the_database_the_cycles_come_out_the_same(deals, monkeypatch):
+    in_sql = pmf_by_segment_quarter()
+    monkeypatch.setattr(connection, "vendor", "sqlite")  # the local fallback's path
+    in_python = pmf_by_segment_quarter()
+    for sql_row, py_row in zip(in_sql["rows"], in_python["rows"], strict=True):
+        for a, b in zip(sql_row["cells"], py_row["cells"], strict=True):
+            assert a["tally"] == b["tally"]
+            for key in ("median_days", "avg_days"):
+                assert (a[key] is None and b[key] is None) or a[key] == pytest.approx(b[key])
+    assert any(c["median_days"] is not None for r in in_python["rows"] for c in r["cells"])
