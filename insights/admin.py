@@ -105,6 +105,19 @@ class ThemeAdminForm(forms.ModelForm):
         return owner
 
 
+# Kept by the engine and the statistics task; shown, never edited.
+_THEME_FIGURES = (
+    "note_count",
+    "account_count",
+    "open_revenue",
+    "lost_revenue",
+    "won_revenue",
+    "stats_updated_at",
+    "created_at",
+    "updated_at",
+)
+
+
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = [
@@ -132,27 +145,9 @@ class ThemeAdmin(admin.ModelAdmin):
         "external_url",
         "decision",
         "merged_into",
-        "note_count",
-        "account_count",
-        "open_revenue",
-        "lost_revenue",
-        "won_revenue",
-        "stats_updated_at",
-        "created_at",
-        "updated_at",
+        *_THEME_FIGURES,
     ]
-    readonly_fields = [
-        "auto_title",
-        "keywords",
-        "note_count",
-        "account_count",
-        "open_revenue",
-        "lost_revenue",
-        "won_revenue",
-        "stats_updated_at",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = ["auto_title", "keywords", *_THEME_FIGURES]
     inlines = [EventInline]
     form = ThemeAdminForm
 
