@@ -1,8 +1,6 @@
 """Pages that close the loop for reps: notifications, their settings, the themes their
 customers asked for, and the win-back list."""
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from feedbackhub import visits
 from feedbackhub.paging import page_of
 
 from .loop import my_requests, notify, winback
@@ -72,16 +71,11 @@ def notification_settings(request):
     )
 
 
-REQUESTS_LAST_VISIT = "my_requests_last_visit"
-
-
 @permission_required("insights.add_callnote", raise_exception=True)
 @require_GET
 def my_customers_requests(request):
-    previous = request.session.get(REQUESTS_LAST_VISIT)
-    last_visit = dt.datetime.fromisoformat(previous) if previous else None
+    last_visit = visits.last_visit(request, "my_requests")
     rows = my_requests.themes_of_my_customers(request.user, since=last_visit)
-    request.session[REQUESTS_LAST_VISIT] = timezone.now().isoformat()
     return render(request, "insights/my_requests.html", {"rows": rows, "last_visit": last_visit})
 
 

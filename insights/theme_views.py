@@ -1,7 +1,6 @@
 """Product pages: the themes dashboard and a theme's page with its triage actions."""
 
 import csv
-import datetime as dt
 import re
 
 from django import forms
@@ -11,12 +10,12 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
+from feedbackhub import visits
 from feedbackhub.paging import Page, page_of
 
 from . import dashboard as dashboard_figures
@@ -80,17 +79,12 @@ class DashboardFilterForm(forms.Form):
         )
 
 
-LAST_VISIT = "dashboard_last_visit"
-
-
 @permission_required("insights.view_theme", raise_exception=True)
 @require_GET
 def dashboard(request):
     form = DashboardFilterForm(request.GET or None)
-    previous = request.session.get(LAST_VISIT)
-    last_visit = dt.datetime.fromisoformat(previous) if previous else None
-    if request.GET.get("format") != "csv":
-        request.session[LAST_VISIT] = timezone.now().isoformat()
+    # An export is not a visit: it leaves "new since my last visit" as it was.
+    last_visit = visits.last_visit(request, "dashboard", record=request.GET.get("format") != "csv")
     filters, sort = dashboard_figures.Filters(), "revenue"
     if form.is_valid():
         filters = form.to_filters(last_visit)
