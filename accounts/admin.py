@@ -4,9 +4,9 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import render
 
-from .models import Team, TeamMembership, User
-from .roles import Role
-from .services import team_add_members, user_set_role
+from accounts.models import Team, TeamMembership, User
+from accounts.roles import Role
+from accounts.services import team_add_members, user_set_role
 
 
 class MembershipInline(admin.TabularInline):

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from .roles import sync_role_groups
+        from accounts.roles import sync_role_groups
 
         # Permissions exist only after migrate has run, so the role groups
         # are (re)built then, on every database, including the test one.

@@ -48,7 +48,7 @@ class User(AbstractUser):
 
     @property
     def role(self) -> str | None:
-        from .roles import role_of
+        from accounts.roles import role_of
 
         return role_of(self)
 

@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Team, TeamMembership, User
-from .roles import Role
+from accounts.models import Team, TeamMembership, User
+from accounts.roles import Role
 
 
 @transaction.atomic

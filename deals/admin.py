@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 
-from insights.models import CallNote
-
-from .models import Account, Competitor, Deal, Stage
+from deals.models import Account, Competitor, Deal, Stage
 
 
 class DealInline(admin.TabularInline):
@@ -12,16 +12,6 @@ class DealInline(admin.TabularInline):
     fields = ["name", "owner", "amount", "stage", "opened_on", "expected_close_date"]
     autocomplete_fields = ["owner"]
     show_change_link = True
-
-
-class NoteInline(admin.TabularInline):
-    model = CallNote
-    extra = 0
-    fields = ["call_date", "author", "importance", "body"]
-    readonly_fields = ["call_date", "author", "importance", "body"]
-    show_change_link = True
-    can_delete = False
-    max_num = 0  # notes are written by reps; admin lists them here for context
 
 
 @admin.register(Account)
@@ -88,10 +78,16 @@ class DealAdmin(admin.ModelAdmin):
     search_fields = ["name", "account__name"]
     autocomplete_fields = ["account", "owner", "competitor"]
     list_select_related = ["account", "owner"]
-    readonly_fields = ["closed_at", "created_at", "updated_at"]
+    readonly_fields = ["call_notes", "closed_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
-    inlines = [NoteInline]
     actions = ["mark_won", "mark_lost"]
+
+    @admin.display(description="Call notes")
+    def call_notes(self, obj: Deal) -> str:
+        # Notes are written by reps; admin links to them rather than editing them here.
+        count = obj.call_notes.count() if obj.pk else 0
+        url = reverse("admin:insights_callnote_changelist") + f"?deal__id__exact={obj.pk}"
+        return format_html('<a href="{}">{} notes on this deal</a>', url, count)
 
     @admin.action(description="Mark as closed won", permissions=["change"])
     def mark_won(self, request, queryset):

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .models import Account
+from deals.models import Account
 
 
 @transaction.atomic

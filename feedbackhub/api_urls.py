@@ -1,7 +1,8 @@
 from rest_framework.routers import DefaultRouter
 
 from deals.api.views import AccountViewSet, CompetitorViewSet, DealViewSet
-from insights.api.views import NoteViewSet, TagViewSet, ThemeViewSet
+from insights.notes.api.views import NoteViewSet, TagViewSet
+from insights.themes.api.views import ThemeViewSet
 
 router = DefaultRouter()
 router.register("notes", NoteViewSet, basename="note")

@@ -9,6 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "feedbackhub.settings")
 app = Celery("feedbackhub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# `insights` keeps its tasks per area (see docs/architecture.md).
+app.autodiscover_tasks(
+    ["insights.themes", "insights.loop", "insights.analytics"], related_name="tasks"
+)
 
 
 @app.task(name="feedbackhub.ping")

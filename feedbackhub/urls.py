@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import health, views
+from feedbackhub import health, views
 
 admin.site.site_header = "FeedbackHub administration"
 admin.site.site_title = "FeedbackHub admin"
@@ -13,9 +13,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("insights.urls")),
-    path("", include("insights.analytics_urls")),
-    path("", include("insights.loop_urls")),
-    path("", include("deals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("feedbackhub.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,7 +1,8 @@
 from django.shortcuts import render
 
 from deals.models import Account, Deal
-from insights.models import CallNote, Theme
+from insights.notes.models import CallNote
+from insights.themes.models import Theme
 
 
 def home(request):

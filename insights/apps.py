@@ -6,4 +6,6 @@ class InsightsConfig(AppConfig):
     verbose_name = "Feedback and themes"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        # Connect the receivers: themes react to notes and deals, the loop to themes.
+        from insights.loop import receivers as loop_receivers  # noqa: F401
+        from insights.themes import receivers as theme_receivers  # noqa: F401

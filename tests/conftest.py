@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from .factories import AdminFactory, ProductManagerFactory, RepFactory
+from tests.factories import AdminFactory, ProductManagerFactory, RepFactory
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def _empty_test_redis():
 @pytest.fixture
 def celery_worker_process(transactional_db):
     """A real Celery worker process on the local Redis and the test database."""
-    from .worker import WorkerProcess
+    from tests.worker import WorkerProcess
 
     worker = WorkerProcess().start()
     yield worker

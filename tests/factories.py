@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group
 from accounts.models import Team, User
 from accounts.roles import Role
 from deals.models import Account, Competitor, Deal, Segment, Stage
-from insights.models import CallNote, Importance, Tag, Theme
+from insights.notes.models import CallNote, Importance, Tag
+from insights.themes.models import Theme
 
 
 def _role(default: str | None):

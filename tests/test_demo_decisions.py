@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from insights.models import Notification, ThemeAssignment
-from insights.theming.stats import refresh_theme_stats
+from insights.loop.models import Notification
+from insights.themes.models import ThemeAssignment
+from insights.themes.pipeline.stats import store_theme_stats
 from tests.factories import CallNoteFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def test_a_product_manager_decides_once_and_reps_are_notified(
     themes = [ThemeFactory() for _ in range(5)]
     for theme in themes:
         ThemeAssignment.objects.create(note=CallNoteFactory(author=rep), theme=theme)
-    refresh_theme_stats()
+    store_theme_stats()
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("demo_decisions")

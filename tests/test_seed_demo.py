@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from accounts.models import Team, User
 from accounts.roles import Role
 from deals.models import Account, Deal, Stage
-from insights.demo.builder import need_of_notes
-from insights.models import CallNote
+from demo.seed.builder import need_of_notes
+from insights.notes.models import CallNote
 
 pytestmark = pytest.mark.django_db
 

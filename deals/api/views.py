@@ -1,17 +1,10 @@
 from django.core.exceptions import PermissionDenied
 from rest_framework import viewsets
-from rest_framework.permissions import DjangoModelPermissions
 
 from accounts.rules import can_change_account, can_change_deal
+from deals.api.serializers import AccountSerializer, CompetitorSerializer, DealSerializer
 from deals.models import Account, Competitor, Deal
-
-from .serializers import AccountSerializer, CompetitorSerializer, DealSerializer
-
-
-class ModelPermissionsWithView(DjangoModelPermissions):
-    """Reading needs the view permission too (DRF's default lets any user read)."""
-
-    perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
+from feedbackhub.api_permissions import ModelPermissionsWithView
 
 
 class AccountViewSet(viewsets.ModelViewSet):

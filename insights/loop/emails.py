@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Notification
+from insights.loop.models import Notification
 
 User = get_user_model()
 Preference = User.NotificationPreference

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Max
 
-from ..models import Theme, ThemeEvent, ThemeStatus
+from insights.themes.models import Theme, ThemeEvent, ThemeStatus
 
 # Timeline lines a rep cares about; note moves and engine updates are noise here.
 NEWSWORTHY = (

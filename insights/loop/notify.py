@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from deals.models import Deal, Stage
-
-from ..models import NOTIFYING_STATUSES, CallNote, Notification, ThemeEvent
+from insights.loop.models import NOTIFYING_STATUSES, Notification
+from insights.notes.models import CallNote
+from insights.themes.models import ThemeEvent
 
 User = get_user_model()
 

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import ThemeEvent, WebhookDelivery, WebhookEndpoint
+from insights.loop.models import WebhookDelivery, WebhookEndpoint
+from insights.themes.models import ThemeEvent
 
 TIMEOUT_SECONDS = 10
 MAX_ATTEMPTS = 8

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from accounts.rules import can_change_deal
 from deals.models import Deal, Stage
-
-from ..models import CallNote, ThemeEvent, ThemeStatus, WinBackTask
+from insights.loop.models import WinBackTask
+from insights.notes.models import CallNote
+from insights.themes.models import ThemeEvent, ThemeStatus
 
 LOOKBACK = dt.timedelta(days=365)
 

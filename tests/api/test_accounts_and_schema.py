@@ -1,9 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from tests.api.conftest import token_client
 from tests.factories import AccountFactory, ThemeFactory
-
-from .conftest import token_client
 
 pytestmark = pytest.mark.django_db
 

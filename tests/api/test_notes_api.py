@@ -3,10 +3,9 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from insights.models import CallNote
+from insights.notes.models import CallNote
+from tests.api.conftest import token_client
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory
-
-from .conftest import token_client
 
 pytestmark = pytest.mark.django_db
 

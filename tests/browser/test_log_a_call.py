@@ -2,10 +2,9 @@
 
 import pytest
 
-from insights.models import CallNote
+from insights.notes.models import CallNote
+from tests.browser.conftest import SCREENSHOTS, log_in, wait_for_htmx
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, TagFactory
-
-from .conftest import SCREENSHOTS, log_in, wait_for_htmx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

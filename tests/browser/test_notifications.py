@@ -4,10 +4,10 @@ import time
 
 import pytest
 
-from insights.models import Notification, ThemeAssignment
+from insights.loop.models import Notification
+from insights.themes.models import ThemeAssignment
+from tests.browser.conftest import DESKTOP, SCREENSHOTS, log_in
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
-
-from .conftest import DESKTOP, SCREENSHOTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

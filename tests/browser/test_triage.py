@@ -4,11 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from insights.models import Theme, ThemeAssignment
-from insights.theming.stats import refresh_theme_stats
+from insights.themes.models import Theme, ThemeAssignment
+from insights.themes.pipeline.stats import store_theme_stats
+from tests.browser.conftest import DESKTOP, SCREENSHOTS, log_in
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
-
-from .conftest import DESKTOP, SCREENSHOTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +29,7 @@ def themes(rep):
             )
             ThemeAssignment.objects.create(note=note, theme=theme)
         made[title] = theme
-    refresh_theme_stats()
+    store_theme_stats()
     return made
 
 

@@ -7,7 +7,7 @@ from tests.corpus import rows
 @pytest.fixture(scope="session")
 def corpus():
     """The small corpus with real embeddings (the model loads once per test session)."""
-    from insights.engine import embeddings
+    from insights.themes.engine import embeddings
 
     data = rows()
     vectors = embeddings.embed([text for text, _, _ in data])

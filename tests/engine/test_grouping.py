@@ -1,8 +1,8 @@
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from insights.engine import grouping
-from insights.engine.features import combine, tag_matrix
+from insights.themes.engine import grouping
+from insights.themes.engine.features import combine, tag_matrix
 
 
 def test_it_finds_the_needs_in_a_few_dozen_notes_without_being_told_how_many(corpus):

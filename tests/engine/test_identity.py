@@ -1,4 +1,4 @@
-from insights.engine.identity import NEW, decide, resolve
+from insights.themes.engine.identity import NEW, decide, resolve
 
 
 def test_a_group_keeps_the_theme_most_of_its_notes_were_in():

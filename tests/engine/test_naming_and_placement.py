@@ -1,6 +1,6 @@
 import numpy as np
 
-from insights.engine import naming, placement
+from insights.themes.engine import naming, placement
 
 
 def test_theme_names_come_from_the_words_that_set_a_theme_apart(corpus):
@@ -28,7 +28,7 @@ def test_a_new_note_joins_the_theme_it_is_close_to(corpus):
         centre = placement.centroid(members)
         centres.append(centre)
         thresholds.append(placement.placement_threshold(members, centre))
-    from insights.engine import embeddings
+    from insights.themes.engine import embeddings
 
     vector = embeddings.embed(["Their IT team insists on logging in through Okta SAML."])[0]
     row, score = placement.place(vector, np.vstack(centres), np.asarray(thresholds))
@@ -40,7 +40,7 @@ def test_a_note_about_something_else_is_left_unthemed(corpus):
     members = corpus["vectors"][needs == "sso"]
     centre = placement.centroid(members)
     threshold = placement.placement_threshold(members, centre)
-    from insights.engine import embeddings
+    from insights.themes.engine import embeddings
 
     vector = embeddings.embed(["The weather in Lisbon was lovely during the offsite."])[0]
     row, _ = placement.place(vector, centre[None, :], np.asarray([threshold]))

@@ -9,8 +9,10 @@ from django.db import connection
 from django.urls import reverse
 
 from deals.models import Stage
-from insights import tasks, triage
-from insights.models import Notification, ThemeAssignment
+from insights.loop import tasks
+from insights.loop.models import Notification
+from insights.themes import triage
+from insights.themes.models import ThemeAssignment
 from tests.factories import (
     AccountFactory,
     CallNoteFactory,
@@ -307,7 +309,7 @@ def test_a_status_set_in_django_admin_notifies_like_any_other(
 def test_a_real_worker_given_the_same_change_twice_delivers_it_once(celery_worker_process):
     import time
 
-    from insights.models import WebhookDelivery, WebhookEndpoint
+    from insights.loop.models import WebhookDelivery, WebhookEndpoint
     from tests.insights.test_webhooks import Receiver
 
     receiver = Receiver([])
@@ -378,7 +380,7 @@ def test_an_admin_edit_goes_through_triage_and_leaves_the_statistics_alone(
     client = _admin_client(admin_user)
     url = reverse("admin:insights_theme_change", args=[sso.pk])
     form = _admin_form(sso, title="Single sign-on", owner=pm.pk, decision="Build it in Q3.")
-    from insights.models import Theme
+    from insights.themes.models import Theme
 
     Theme.objects.filter(pk=sso.pk).update(note_count=42)  # the worker, meanwhile
     with django_capture_on_commit_callbacks(execute=True):

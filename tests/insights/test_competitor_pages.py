@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deals.models import Stage
-from insights.models import ThemeAssignment
-from insights.winloss import competitor_detail, competitor_list, competitor_theme_matrix
+from insights.analytics.winloss import competitor_detail, competitor_list, competitor_theme_matrix
+from insights.themes.models import ThemeAssignment
 from tests.factories import (
     AccountFactory,
     CallNoteFactory,

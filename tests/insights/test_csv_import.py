@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from deals.models import Account, Deal
-from insights.models import CallNote
+from insights.notes.models import CallNote
 from tests.factories import AccountFactory, CompetitorFactory, DealFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 
 from deals.models import OPEN_STAGES, Stage
-from insights.dashboard import STAGE_WEIGHTS, Filters, theme_rows
-from insights.models import Tag, ThemeAssignment
-from insights.theming.stats import refresh_theme_stats
+from insights.notes.models import Tag
+from insights.themes.dashboard import STAGE_WEIGHTS, Filters, theme_rows
+from insights.themes.models import ThemeAssignment
+from insights.themes.pipeline.stats import store_theme_stats
 from tests.factories import (
     AccountFactory,
     CallNoteFactory,
@@ -68,7 +69,7 @@ def world(rep, other_rep):
         if theme:
             ThemeAssignment.objects.create(note=note, theme=theme)
         notes.append((note, theme))
-    refresh_theme_stats()
+    store_theme_stats()
     return {"notes": notes, "themes": themes, "team": team, "rival": rival, "rep": rep}
 
 
@@ -167,7 +168,7 @@ def test_new_since_my_last_visit_shows_themes_created_after_it(world, pm_client)
     note = world["notes"][0][0]
     ThemeAssignment.objects.filter(note=note).delete()
     ThemeAssignment.objects.create(note=note, theme=fresh)
-    refresh_theme_stats()
+    store_theme_stats()
     page = pm_client.get(reverse("dashboard"), {"new": "on"}).content.decode()
     assert "Brand new need" in page
     assert world["themes"][1].title not in page

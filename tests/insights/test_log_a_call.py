@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from deals.models import Account
-from insights.models import CallNote, Tag
+from insights.notes.models import CallNote, Tag
 from tests.factories import AccountFactory, CompetitorFactory, DealFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_html_in_a_note_is_shown_as_text(rep_client, rep, account):
 
 
 def test_a_draft_like_a_known_need_shows_that_theme(rep_client, monkeypatch):
-    from insights import tasks
+    from insights.themes import tasks
     from tests.factories import ThemeFactory
 
     theme = ThemeFactory(title="Single sign-on", status="planned")
@@ -144,7 +144,7 @@ def test_a_draft_like_a_known_need_shows_that_theme(rep_client, monkeypatch):
 def test_no_hint_when_the_worker_does_not_answer_in_time(rep_client, monkeypatch):
     from celery.exceptions import TimeoutError as CeleryTimeout
 
-    from insights import tasks
+    from insights.themes import tasks
 
     class Slow:
         def get(self, timeout):

@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from insights.models import CallNote, ClusteringRun, Tag, ThemeAssignment
+from insights.notes.models import CallNote, Tag
+from insights.themes.models import ClusteringRun, ThemeAssignment
 from tests.factories import (
     AccountFactory,
     CallNoteFactory,

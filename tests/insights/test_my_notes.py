@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from insights.models import CallNote, ThemeAssignment
+from insights.notes.models import CallNote
+from insights.themes.models import ThemeAssignment
 from tests.factories import AccountFactory, CallNoteFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from insights import triage
-from insights.models import ThemeAssignment
+from insights.themes import triage
+from insights.themes.models import ThemeAssignment
 from tests.factories import CallNoteFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.models import ClusteringRun, ThemeAssignment
-from insights.theming import similar
-from insights.theming.stats import refresh_theme_stats
+from insights.themes.models import ClusteringRun, ThemeAssignment
+from insights.themes.pipeline import similar
+from insights.themes.pipeline.stats import store_theme_stats
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_the_theme_page_warns_when_revenue_comes_from_one_account(rep_client, re
         ThemeAssignment.objects.create(
             note=CallNoteFactory(author=rep, account=deal.account, deal=deal), theme=theme
         )
-    refresh_theme_stats()
+    store_theme_stats()
     page = rep_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
     assert f"90% of the revenue comes from one account ({big.account.name})" in page
     assert "All notes come from one rep." in page and "Thin evidence" in page
@@ -111,7 +111,7 @@ def test_the_theme_page_uses_a_fixed_number_of_queries(
         deal = DealFactory()
         note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
         ThemeAssignment.objects.create(note=note, theme=theme)
-    refresh_theme_stats()
+    store_theme_stats()
     # ≤ 20, the budget of the dashboard issue, whatever the theme's size.
     with django_assert_num_queries(19):
         assert pm_client.get(reverse("theme_page", args=[theme.pk])).status_code == 200
@@ -136,8 +136,9 @@ def test_the_overview_shows_the_workers_snapshot_and_asks_for_a_new_one_when_sta
 ):
     from django.core.cache import cache
 
-    from insights import overview, tasks
-    from insights.models import OverviewSnapshot
+    from insights.analytics import tasks
+    from insights.analytics import overview
+    from insights.analytics.models import OverviewSnapshot
 
     account = AccountFactory(owner=rep)
     CallNoteFactory(author=rep, account=account)
@@ -176,14 +177,14 @@ def test_an_unknown_period_falls_back_to_ninety_days(pm_client):
 def test_the_overview_uses_a_fixed_number_of_queries(
     pm_client, rep, count, django_assert_num_queries
 ):
-    from insights import overview
+    from insights.analytics import overview
 
     for _ in range(count):
         theme = ThemeFactory()
         deal = DealFactory()
         note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
         ThemeAssignment.objects.create(note=note, theme=theme)
-    refresh_theme_stats()
+    store_theme_stats()
     overview.refresh()
     with django_assert_num_queries(7):
         assert pm_client.get(reverse("overview")).status_code == 200
@@ -206,6 +207,6 @@ def test_notes_from_two_reps_in_different_segments_are_not_one_reps_evidence(
     for author, segment in [(rep, "smb"), (other_rep, "enterprise"), (rep, "enterprise")]:
         note = CallNoteFactory(author=author, account=AccountFactory(segment=segment))
         ThemeAssignment.objects.create(note=note, theme=theme)
-    refresh_theme_stats()
+    store_theme_stats()
     page = rep_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
     assert "All notes come from one rep." not in page

@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from insights.models import Theme, ThemeAssignment
-from insights.theming.stats import refresh_theme_stats
+from insights.themes.models import Theme, ThemeAssignment
+from insights.themes.pipeline.stats import store_theme_stats
 from tests.factories import CallNoteFactory, DealFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def _theme_with_deal(rep, amount, title):
 def test_the_dashboard_ranks_themes_by_revenue_at_stake(rep_client, rep):
     _theme_with_deal(rep, "1000", "Small")
     _theme_with_deal(rep, "90000", "Big")
-    refresh_theme_stats()
+    store_theme_stats()
     page = rep_client.get(reverse("dashboard")).content.decode()
     assert page.index("Big") < page.index("Small")
     assert "90,000" in page and "180,000" not in page
@@ -34,7 +34,7 @@ def test_the_dashboard_uses_a_fixed_number_of_queries(
 ):
     for i in range(count):
         _theme_with_deal(rep, "10", f"T{i}")
-    refresh_theme_stats()
+    store_theme_stats()
     with django_assert_num_queries(13):
         assert pm_client.get(reverse("dashboard")).status_code == 200
 

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from insights import triage
-from insights.models import Theme, ThemeAssignment, ThemeEvent
+from insights.themes import triage
+from insights.themes.models import Theme, ThemeAssignment, ThemeEvent
 from tests.factories import CallNoteFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from insights import tasks, triage
+from insights.loop import tasks
 from insights.loop import webhooks
-from insights.models import WebhookDelivery, WebhookEndpoint
+from insights.loop.models import WebhookDelivery, WebhookEndpoint
+from insights.themes import triage
 from tests.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deals.models import Deal, Stage
-from insights import tasks, triage
+from insights.loop import tasks
 from insights.loop import winback
-from insights.models import ThemeAssignment, WinBackTask
+from insights.loop.models import WinBackTask
+from insights.themes import triage
+from insights.themes.models import ThemeAssignment
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from deals.models import Segment, Stage
-from insights.models import ThemeAssignment
-from insights.winloss import Tally, theme_win_loss, theme_win_loss_context
+from insights.analytics.winloss import Tally, theme_win_loss, theme_win_loss_context
+from insights.themes.models import ThemeAssignment
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 import pytest
 
-from insights.models import CallNote, ClusteringRun, Tag, Theme, ThemeAssignment
-from insights.theming import regroup, runs
+from insights.notes.models import CallNote, Tag
+from insights.themes.models import ClusteringRun, Theme, ThemeAssignment
+from insights.themes.pipeline import regroup, runs
 from tests.corpus import rows
 from tests.factories import AccountFactory, DealFactory
 
@@ -59,7 +60,7 @@ def snapshot() -> dict:
 def no_broker(monkeypatch):
     """Tasks enqueued after commit are recorded instead of sent to Redis."""
     sent = []
-    from insights import tasks
+    from insights.themes import tasks
 
     for name in ("run_full_regroup", "refresh_theme_stats", "place_note"):
         monkeypatch.setattr(

@@ -4,10 +4,9 @@ not change, and how it records what it did."""
 import pytest
 from django.db import transaction
 
-from insights.models import ClusteringRun, NoteEmbedding, Theme, ThemeAssignment, ThemeStatus
-from insights.theming import core, placement, regroup, runs
-
-from .conftest import run_now, snapshot
+from insights.themes.models import ClusteringRun, NoteEmbedding, Theme, ThemeAssignment, ThemeStatus
+from insights.themes.pipeline import core, placement, regroup, runs
+from tests.theming.conftest import run_now, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +180,7 @@ def test_a_task_delivered_twice_runs_once(themed):
 
 
 def test_a_note_is_embedded_again_only_when_its_text_changes(themed):
-    from insights.theming import vectors
+    from insights.themes.pipeline import vectors
 
     note = themed[0]
     stamp = NoteEmbedding.objects.get(note=note).created_at

@@ -3,11 +3,10 @@
 import pytest
 
 from deals.models import Stage
-from insights.models import ThemeAssignment
+from insights.themes.models import ThemeAssignment
 from tests.corpus import rows
 from tests.factories import CallNoteFactory
-
-from .conftest import make_notes, run_now
+from tests.theming.conftest import make_notes, run_now
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +57,7 @@ def test_five_percent_new_notes_leave_existing_notes_where_they_were(themed, rep
 
 
 def test_each_theme_shows_its_most_typical_notes(themed):
-    from insights.models import Theme
+    from insights.themes.models import Theme
 
     for theme in Theme.objects.filter(note_count__gt=0):
         assert 1 <= len(theme.representative_note_ids) <= 3

@@ -2,8 +2,8 @@
 
 import pytest
 
-from insights.models import ThemeAssignment
-from insights.theming import placement, similar
+from insights.themes.models import ThemeAssignment
+from insights.themes.pipeline import placement, similar
 from tests.factories import CallNoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_placement_refreshes_the_statistics_of_the_themes_it_touched(
 
 
 def test_the_inbox_gets_the_closest_themes_as_suggestions(themed, rep):
-    from insights.theming import vectors
+    from insights.themes.pipeline import vectors
 
     note = CallNoteFactory(author=rep, body="Hosting must be inside the EU for GDPR reasons.")
     vectors.ensure_embeddings(note_ids=[note.pk])

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from deals.models import Stage
-from insights.models import ThemeAssignment
-from insights.theming.stats import WEEKS, refresh_theme_stats, week_start
+from insights.themes.models import ThemeAssignment
+from insights.themes.pipeline.stats import WEEKS, store_theme_stats, week_start
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_a_deal_with_many_notes_in_a_theme_counts_once(rep):
     for _ in range(3):
         _assign(CallNoteFactory(author=rep, account=deal.account, deal=deal), theme)
 
-    refresh_theme_stats(theme_ids=[theme.id])
+    store_theme_stats(theme_ids=[theme.id])
     theme.refresh_from_db()
     assert theme.note_count == 3
     assert theme.account_count == 1
@@ -44,7 +44,7 @@ def test_open_lost_and_won_revenue_are_kept_apart(rep):
         _assign(CallNoteFactory(author=rep, account=deal.account, deal=deal), theme)
     _assign(CallNoteFactory(author=rep), theme)  # a note without a deal adds no revenue
 
-    refresh_theme_stats()
+    store_theme_stats()
     theme.refresh_from_db()
     assert (theme.open_revenue, theme.lost_revenue, theme.won_revenue) == (10, 20, 40)
     assert theme.note_count == 4 and theme.account_count == 4
@@ -78,7 +78,7 @@ def test_statistics_match_an_independent_calculation_on_random_data(rep):
             _assign(note, theme)
         notes.append((note, theme))
 
-    refresh_theme_stats()
+    store_theme_stats()
 
     first_week = week_start(today) - dt.timedelta(weeks=WEEKS - 1)
     for theme in themes:
@@ -107,14 +107,14 @@ def test_a_theme_that_lost_all_its_notes_drops_to_zero(rep):
     deal = DealFactory(amount=Decimal("5"))
     note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
     _assign(note, theme)
-    refresh_theme_stats(theme_ids=[theme.id])
+    store_theme_stats(theme_ids=[theme.id])
     ThemeAssignment.objects.filter(note=note).delete()
 
-    refresh_theme_stats(theme_ids=[theme.id])
+    store_theme_stats(theme_ids=[theme.id])
     theme.refresh_from_db()
     assert theme.note_count == 0 and theme.open_revenue == 0
     assert theme.weekly_mentions == [0] * WEEKS
 
 
 def test_refreshing_a_theme_that_was_deleted_meanwhile_is_harmless():
-    assert refresh_theme_stats(theme_ids=[987654]) == 0
+    assert store_theme_stats(theme_ids=[987654]) == 0

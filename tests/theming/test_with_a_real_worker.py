@@ -5,13 +5,13 @@ import time
 import pytest
 from django.db import transaction
 
-from insights.models import CallNote, ClusteringRun, NoteEmbedding, Theme, ThemeAssignment
-from insights.tasks import place_note
+from insights.notes.models import CallNote
+from insights.themes.tasks import place_note
+from insights.themes.models import ClusteringRun, NoteEmbedding, Theme, ThemeAssignment
 from tests.corpus import rows
 from tests.factories import CallNoteFactory
+from tests.theming.conftest import make_notes
 from tests.worker import WorkerProcess
-
-from .conftest import make_notes
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +27,7 @@ def _wait_for(condition, timeout: float, message: str):
 
 
 def test_a_saved_note_is_placed_by_the_worker_within_seconds(rep):
-    from .conftest import run_now
+    from tests.theming.conftest import run_now
 
     make_notes(rep)
     assert run_now().state == ClusteringRun.State.SUCCEEDED
@@ -67,7 +67,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_the_run_completes(rep, settin
         "THEME_RUN_STALE_SECONDS": "3",
     }
     first = WorkerProcess(extra_env=fast_recovery).start()
-    from insights.theming.runs import request_full_run
+    from insights.themes.pipeline.runs import request_full_run
 
     with transaction.atomic():
         run = request_full_run()

@@ -6,9 +6,9 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from insights import triage
-from insights.models import ThemeAssignment
-from insights.theming.write_lock import hold_assignment_writes
+from insights.themes import triage
+from insights.themes.models import ThemeAssignment
+from insights.themes.pipeline.write_lock import hold_assignment_writes
 from tests.factories import CallNoteFactory, ProductManagerFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from insights.engine.csv_io import CsvInputError, cluster_csv
+from insights.themes.engine.csv_io import CsvInputError, cluster_csv
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from insights.models import ClusteringRun
-from insights.theming import regroup
-from insights.theming.runs import RunAlreadyActive, request_full_run
+from insights.themes.models import ClusteringRun
+from insights.themes.pipeline import regroup
+from insights.themes.pipeline.runs import RunAlreadyActive, request_full_run
 
 
 class Command(BaseCommand):

@@ -1,0 +1,122 @@
+"""Server-side latency of the product pages at scale, with query counts.
+
+Needs a seeded database (`seed_demo --notes 1000000 --accounts 5000 --deals 50000`).
+With `--themes N` it first makes sure N themes exist, giving the unthemed
+notes to synthetic themes round-robin (a full engine run over a million
+notes is benchmarked separately), and refreshes their statistics.
+"""
+
+import time
+from statistics import quantiles
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries, transaction
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from deals.models import Competitor
+from insights.analytics import overview
+from insights.notes.models import CallNote
+from insights.themes.models import Theme, ThemeAssignment
+from insights.themes.pipeline.stats import store_theme_stats
+
+
+def _p(values, pct):
+    return quantiles(values, n=100)[pct - 1] if len(values) > 1 else values[0]
+
+
+class Command(BaseCommand):
+    help = "Measure p50/p95 of the dashboard, a filtered dashboard, a theme page and the overview."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--themes", type=int, default=0)
+        parser.add_argument("--iterations", type=int, default=100)
+
+    def handle(self, *args, themes: int, iterations: int, **options):
+        if themes:
+            self._ensure_themes(themes)
+        pm = get_user_model().objects.filter(groups__name="Product manager").first()
+        if pm is None:
+            raise CommandError("No product manager: run seed_demo first.")
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(pm)
+        biggest = Theme.objects.filter(merged_into__isnull=True).order_by("-note_count").first()
+        self.stdout.write(
+            f"{CallNote.objects.count():,} notes, {Theme.objects.count():,} themes; "
+            f"theme page: “{biggest.title}” with {biggest.note_count:,} notes"
+        )
+        # The overview reads the snapshot the worker keeps fresh (beat, every
+        # few minutes); what that costs the worker is measured here.
+        for days in overview.PERIOD_DAYS.values():
+            start = time.perf_counter()
+            overview.refresh([days])
+            self.stdout.write(
+                f"overview snapshot, {days:>3} days: computed by the worker in "
+                f"{(time.perf_counter() - start) * 1000:7.1f} ms"
+            )
+        busiest = Competitor.objects.annotate(n=Count("call_notes")).order_by("-n").first()
+        cases = {
+            "dashboard": (reverse("dashboard"), {}),
+            "dashboard, filtered": (
+                reverse("dashboard"),
+                {"segment": "enterprise", "period": "90", "stage": "negotiation"},
+            ),
+            "theme page": (reverse("theme_page", args=[biggest.pk]), {}),
+            "overview": (reverse("overview"), {}),
+            "competitors": (reverse("competitors"), {}),
+            "competitor page": (reverse("competitor_page", args=[busiest.pk]), {}),
+            "win/loss (pmf)": (reverse("pmf"), {}),
+        }
+        for name, (url, params) in cases.items():
+            timings, counts = [], set()
+            for _ in range(iterations):
+                reset_queries()
+                with CaptureQueriesContext(connection) as captured:
+                    start = time.perf_counter()
+                    response = client.get(url, params)
+                    timings.append((time.perf_counter() - start) * 1000)
+                if response.status_code != 200:
+                    raise CommandError(f"{name}: HTTP {response.status_code}")
+                counts.add(len(captured))
+            self.stdout.write(
+                f"{name:<20} p50 {_p(timings, 50):7.1f} ms   p95 {_p(timings, 95):7.1f} ms   "
+                f"queries {sorted(counts)}"
+            )
+
+    def _ensure_themes(self, wanted: int) -> None:
+        have = Theme.objects.count()
+        if have < wanted:
+            Theme.objects.bulk_create(
+                [
+                    Theme(title=f"Benchmark theme {i}", auto_title=f"Benchmark theme {i}")
+                    for i in range(have, wanted)
+                ]
+            )
+        ids = list(Theme.objects.order_by("id").values_list("id", flat=True)[:wanted])
+        unthemed = list(
+            CallNote.objects.filter(assignment__isnull=True)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        for start in range(0, len(unthemed), 50_000):
+            chunk = unthemed[start : start + 50_000]
+            with transaction.atomic():
+                ThemeAssignment.objects.bulk_create(
+                    [
+                        ThemeAssignment(note_id=note_id, theme_id=ids[(note_id * 7919) % len(ids)])
+                        for note_id in chunk
+                    ],
+                    batch_size=10_000,
+                )
+        started = time.perf_counter()
+        refreshed = store_theme_stats()
+        self.stdout.write(
+            f"{len(unthemed):,} notes given to {len(ids):,} themes; statistics of {refreshed:,} "
+            f"themes refreshed in {time.perf_counter() - started:.1f} s"
+        )
+        with connection.cursor() as cursor:
+            for table in ("insights_themeassignment", "insights_theme"):
+                cursor.execute(f"VACUUM ANALYZE {table}")

@@ -1,0 +1,93 @@
+"""Server-side latency of the rep's pages and of saving a note, with query counts.
+
+Runs in-process through Django's test client against the configured database
+(seed it first, e.g. `seed_demo --notes 1000000 --accounts 5000 --deals 50000`).
+The notes it creates are deleted at the end.
+"""
+
+import time
+from statistics import quantiles
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from deals.models import Account
+from insights.notes.models import CallNote
+
+
+def _p(values: list[float], pct: int) -> float:
+    return quantiles(values, n=100)[pct - 1] if len(values) > 1 else values[0]
+
+
+class Command(BaseCommand):
+    help = "Measure p50/p95 of saving a note (form, API), My notes and the account page."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--iterations", type=int, default=200)
+
+    def handle(self, *args, iterations: int, **options):
+        busiest = CallNote.objects.values("author").annotate(n=Count("id")).order_by("-n").first()
+        if busiest is None:
+            raise CommandError("No notes: run seed_demo first.")
+        from django.contrib.auth import get_user_model
+
+        rep = get_user_model().objects.get(pk=busiest["author"])
+        account = (
+            Account.objects.filter(owner=rep).annotate(n=Count("call_notes")).order_by("-n").first()
+        )
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(rep)
+        api = Client(
+            HTTP_HOST="localhost",
+            HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=rep)[0].key}",
+        )
+        total = CallNote.objects.count()
+        self.stdout.write(
+            f"{total:,} notes; rep {rep.username} has {busiest['n']:,}; "
+            f"account {account.name} has {account.n:,}"
+        )
+        started_at = timezone.now()
+        form_data = {
+            "account": account.name,
+            "call_date": timezone.localdate().isoformat(),
+            "body": "Benchmark: they need SAML SSO with Okta before the rollout.",
+            "tags": "sso, benchmark",
+            "importance": "important",
+        }
+        api_data = {
+            "account": account.pk,
+            "body": "Benchmark: API note about CSV exports.",
+            "tags": ["export", "benchmark"],
+        }
+        cases = {
+            "save via form": lambda: client.post(reverse("log_call"), form_data),
+            "save via API": lambda: api.post(
+                "/api/v1/notes/", api_data, content_type="application/json"
+            ),
+            "My notes": lambda: client.get(reverse("my_notes")),
+            "account page": lambda: client.get(reverse("account_detail", args=[account.pk])),
+        }
+        try:
+            for name, call in cases.items():
+                timings, queries = [], set()
+                for _ in range(iterations):
+                    reset_queries()
+                    with CaptureQueriesContext(connection) as captured:
+                        start = time.perf_counter()
+                        response = call()
+                        timings.append((time.perf_counter() - start) * 1000)
+                    if response.status_code >= 400:
+                        raise CommandError(f"{name}: HTTP {response.status_code}")
+                    queries.add(len(captured))
+                self.stdout.write(
+                    f"{name:<14} p50 {_p(timings, 50):6.1f} ms   p95 {_p(timings, 95):6.1f} ms   "
+                    f"queries {sorted(queries)}"
+                )
+        finally:
+            CallNote.objects.filter(author=rep, created_at__gte=started_at).delete()

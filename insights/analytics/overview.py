@@ -1,0 +1,95 @@
+"""The overview: what sales heard in a period, across the whole organisation.
+
+Its figures aggregate hundreds of thousands of notes at scale, so the worker
+computes them for every period the page offers (beat, every few minutes) and
+stores one snapshot per period; the page reads one row and says how fresh it
+is. A page that finds no snapshot computes it on the spot; one that finds a
+stale snapshot shows it and asks the worker for a new one.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from deals.models import OPEN_STAGES, Deal
+from feedbackhub.queue import enqueue_now
+from insights.analytics.models import OverviewSnapshot
+from insights.notes.models import CallNote
+from insights.themes.dashboard import Filters, theme_rows
+
+REFRESH_TASK = "insights.tasks.refresh_overview"
+PERIOD_DAYS = {"30": 30, "90": 90, "180": 180, "365": 365}
+DEFAULT_PERIOD = "90"
+COMPETITOR_WEEKS = 12
+
+
+def compute(days: int) -> dict:
+    """The overview's figures for the last `days` days, as plain JSON-able values."""
+    today = timezone.localdate()
+    notes = CallNote.objects.filter(call_date__gte=today - dt.timedelta(days=days))
+    totals = notes.aggregate(n=Count("id"), accounts=Count("account_id", distinct=True))
+    open_pipeline = sum(
+        Deal.objects.filter(
+            stage__in=OPEN_STAGES, pk__in=notes.exclude(deal__isnull=True).values("deal_id")
+        ).values_list("amount", flat=True),
+        Decimal(0),
+    )
+    growing = [
+        {"id": r.theme.pk, "title": r.theme.title, "weekly": r.weekly}
+        for r in theme_rows(filters=Filters(), sort="growth")
+        if r.growth not in (None, float("inf")) and sum(r.weekly[-4:]) >= 3
+    ][:5]
+    losing = [
+        {"id": r.theme.pk, "title": r.theme.title, "lost_revenue": str(r.lost_revenue)}
+        for r in theme_rows(filters=Filters(), sort="lost", limit=5)
+    ]
+    mentions = (
+        CallNote.competitors.through.objects.filter(
+            callnote__call_date__gte=today - dt.timedelta(weeks=COMPETITOR_WEEKS)
+        )
+        .annotate(week=TruncWeek("callnote__call_date"))
+        .values("competitor__name", "week")
+        .annotate(n=Count("id"))
+        .order_by("competitor__name", "week")
+    )
+    series: dict[str, dict] = {}
+    for m in mentions:
+        series.setdefault(m["competitor__name"], {})[m["week"]] = m["n"]
+    weeks = sorted({w for s in series.values() for w in s})
+    return {
+        "notes": totals["n"],
+        "accounts": totals["accounts"],
+        "open_pipeline": str(open_pipeline),
+        "growing": growing,
+        "losing": losing,
+        "competitors": [[name, [s.get(w, 0) for w in weeks]] for name, s in sorted(series.items())],
+    }
+
+
+def refresh(periods=None) -> None:
+    """Recompute and store the snapshots (all periods by default)."""
+    for days in periods or PERIOD_DAYS.values():
+        figures = compute(days)
+        OverviewSnapshot.objects.update_or_create(
+            period_days=days, defaults={"figures": figures, "computed_at": timezone.now()}
+        )
+
+
+def snapshot(days: int) -> OverviewSnapshot:
+    """The stored snapshot for `days`; computed now if there is none, refreshed if stale."""
+    found = OverviewSnapshot.objects.filter(period_days=days).first()
+    if found is None:
+        refresh([days])
+        return OverviewSnapshot.objects.get(period_days=days)
+    age = timezone.now() - found.computed_at
+    # One refresh request at a time, however many people open a stale page.
+    if age > dt.timedelta(seconds=settings.OVERVIEW_MAX_AGE_SECONDS) and cache.add(
+        "overview-refresh-requested", True, timeout=settings.OVERVIEW_MAX_AGE_SECONDS
+    ):
+        enqueue_now(REFRESH_TASK)
+    return found

@@ -1,0 +1,88 @@
+"""Django admin for closing the loop: notifications, webhooks, win-back tasks."""
+
+from django.contrib import admin
+
+from insights.loop.models import Notification, WebhookDelivery, WebhookEndpoint, WinBackTask
+from insights.loop.tasks import deliver_webhook
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = [
+        "recipient",
+        "theme",
+        "old_status",
+        "new_status",
+        "created_at",
+        "read_at",
+        "email",
+    ]
+    list_filter = ["new_status", "email"]
+    search_fields = ["recipient__username", "recipient__email", "theme__title"]
+    list_select_related = ["recipient", "theme"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class DeliveryInline(admin.TabularInline):
+    model = WebhookDelivery
+    extra = 0
+    fields = ["event", "state", "attempts", "last_status_code", "last_error", "delivered_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    inlines = [DeliveryInline]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["endpoint", "event", "state", "attempts", "last_status_code", "created_at"]
+    list_filter = ["state", "endpoint"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send the selected failed deliveries again")
+    def retry(self, request, queryset):
+        ids = list(queryset.filter(state=WebhookDelivery.State.FAILED).values_list("pk", flat=True))
+        WebhookDelivery.objects.filter(pk__in=ids).update(state=WebhookDelivery.State.PENDING)
+        for pk in ids:
+            deliver_webhook.delay(pk)
+        self.message_user(request, f"{len(ids)} deliveries queued again.")
+
+
+@admin.register(WinBackTask)
+class WinBackTaskAdmin(admin.ModelAdmin):
+    list_display = ["deal", "theme", "owner", "lost_amount", "lost_at", "state", "reopened_at"]
+    list_filter = ["state"]
+    search_fields = ["deal__name", "deal__account__name", "theme__title"]
+    autocomplete_fields = ["owner"]
+    list_select_related = ["deal", "theme", "owner"]
+    readonly_fields = [
+        "theme",
+        "deal",
+        "event",
+        "note",
+        "quote",
+        "lost_amount",
+        "lost_at",
+        "loss_reason",
+        "created_at",
+        "reopened_at",
+        "reopened_by",
+    ]

@@ -1,0 +1,127 @@
+"""Pages that close the loop for reps: notifications, their settings, the themes their
+customers asked for, and the win-back list."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from feedbackhub import visits
+from feedbackhub.paging import page_of
+from insights.loop import my_requests, notify, winback
+from insights.loop.models import WinBackTask
+
+
+@login_required
+@require_GET
+def notifications(request):
+    page = page_of(notify.notifications_for(request.user), request.GET.get("page"), 25)
+    return render(request, "insights/notifications.html", {"page": page})
+
+
+@login_required
+@require_GET
+def notification_open(request, pk: int):
+    # Only ever the user's own: someone else's id is simply not found.
+    notification = get_object_or_404(notify.notifications_for(request.user), pk=pk)
+    if notification.is_unread:
+        notify.mark_read(request.user, [notification.pk])
+        notification.read_at = timezone.now()
+    return render(request, "insights/notification.html", {"n": notification})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    marked = notify.mark_read(request.user)
+    messages.success(request, f"{marked} notification{'s' if marked != 1 else ''} marked read.")
+    return redirect("notifications")
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["notification_preference"]
+        labels = {"notification_preference": "Email me when a theme my customers asked for moves"}
+        widgets = {"notification_preference": forms.RadioSelect}
+        help_texts = {
+            "notification_preference": "The bell in the menu always shows every change; this "
+            "only decides the emails."
+        }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    form = NotificationSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Notification settings saved.")
+        return redirect("notification_settings")
+    return render(
+        request,
+        "insights/notification_settings.html",
+        {"form": form, "has_email": bool(request.user.email)},
+    )
+
+
+@permission_required("insights.add_callnote", raise_exception=True)
+@require_GET
+def my_customers_requests(request):
+    last_visit = visits.last_visit(request, "my_requests")
+    rows = my_requests.themes_of_my_customers(request.user, since=last_visit)
+    return render(request, "insights/my_requests.html", {"rows": rows, "last_visit": last_visit})
+
+
+@login_required
+@require_GET
+def winback_list(request):
+    tasks = list(winback.tasks_for(request.user)[:200])
+    recovered = winback.recovered_revenue({t.theme_id for t in tasks})
+    return render(
+        request,
+        "insights/winback.html",
+        {"tasks": tasks, "recovered": sum(recovered.values()) if recovered else 0},
+    )
+
+
+WINBACK_ACTIONS = {
+    "reopen": (
+        lambda task, user, post: winback.reopen(task, actor=user),
+        "Deal reopened: go win it back.",
+    ),
+    "won": (lambda task, user, post: winback.close(task, actor=user, won=True), "Won back. Nice."),
+    "lost": (
+        lambda task, user, post: winback.close(
+            task, actor=user, won=False, loss_reason=post.get("loss_reason", "")
+        ),
+        "Marked lost again.",
+    ),
+    "dismiss": (lambda task, user, post: winback.dismiss(task, actor=user), "Dismissed."),
+}
+
+
+@login_required
+@require_POST
+def winback_action(request, pk: int):
+    task = get_object_or_404(WinBackTask, pk=pk)
+    action = WINBACK_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, "Unknown action.")
+    else:
+        run, done = action
+        try:
+            run(task, request.user, request.POST)  # refuses anyone but the deal's owner
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, done)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "winback"
+    return redirect(back or "winback")

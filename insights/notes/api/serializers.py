@@ -1,0 +1,83 @@
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from deals.models import Account, Competitor, Deal
+from feedbackhub.api_strict import StrictFieldsMixin
+from insights.notes.models import NOTE_BODY_MAX, QUOTE_MAX, CallNote, Importance, Tag
+
+
+class NoteThemeSerializer(serializers.Serializer):
+    """The theme a note is in, as the notes API shows it (themes have their own API)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+
+
+class TagNamesField(serializers.ListField):
+    """Tags as a list of names on the way in and out."""
+
+    child = serializers.CharField(max_length=40, allow_blank=False)
+
+    def to_representation(self, value):
+        return [tag.name for tag in value.all()]
+
+
+class NoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A call note. `tags` are names; `competitors` are competitor ids."""
+
+    author = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        help_text="Only integration users (allowed to act for others) may set it; "
+        "everyone else is the author of what they send.",
+    )
+    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
+    deal = serializers.PrimaryKeyRelatedField(
+        queryset=Deal.objects.all(), allow_null=True, required=False
+    )
+    body = serializers.CharField(max_length=NOTE_BODY_MAX, trim_whitespace=False)
+    tags = TagNamesField(max_length=20, required=False)
+    competitors = serializers.PrimaryKeyRelatedField(
+        queryset=Competitor.objects.all(), many=True, required=False
+    )
+    importance = serializers.ChoiceField(choices=Importance.choices, required=False)
+    quote = serializers.CharField(max_length=QUOTE_MAX, required=False, allow_blank=True)
+    theme = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CallNote
+        fields = [
+            "id",
+            "author",
+            "account",
+            "deal",
+            "call_date",
+            "body",
+            "tags",
+            "importance",
+            "competitors",
+            "quote",
+            "source",
+            "external_id",
+            "theme",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["source", "external_id", "created_at", "updated_at"]
+        extra_kwargs = {"call_date": {"required": False}}
+
+    @extend_schema_field(NoteThemeSerializer(allow_null=True))
+    def get_theme(self, note) -> dict | None:
+        assignment = getattr(note, "assignment", None)
+        if assignment is None or assignment.theme is None:
+            return None
+        return NoteThemeSerializer(assignment.theme).data
+
+
+class TagSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["id", "name"]

@@ -1,0 +1,149 @@
+import re
+
+from django import forms
+from django.utils import timezone
+
+from deals.models import Account, Competitor, Deal
+from insights.notes.models import NOTE_BODY_MAX, QUOTE_MAX, Importance
+from insights.notes.services import parse_tags
+
+_WITH_DOMAIN = re.compile(r"^(?P<name>.*?)\s*\((?P<domain>[^()]+)\)\s*$")
+
+
+def account_label(account: Account) -> str:
+    return f"{account.name} ({account.domain})" if account.domain else account.name
+
+
+def find_account(text: str) -> tuple[Account | None, str]:
+    """The account a rep typed ("Name" or "Name (domain)"), or None and why not."""
+    text = text.strip()
+    match = _WITH_DOMAIN.match(text)
+    if match:
+        found = Account.objects.filter(domain__iexact=match["domain"]).first()
+        if found:
+            return found, ""
+    candidates = list(Account.objects.filter(name__iexact=text)[:2])
+    if len(candidates) == 1:
+        return candidates[0], ""
+    if len(candidates) > 1:
+        return (
+            None,
+            "Several accounts have this name; pick one from the list (it shows the domain).",
+        )
+    return None, "No account with this name. Pick one from the list, or tick “new prospect”."
+
+
+class CallNoteForm(forms.Form):
+    account = forms.CharField(
+        label="Account",
+        max_length=260,
+        widget=forms.TextInput(
+            attrs={"list": "account-options", "autocomplete": "off", "autofocus": True}
+        ),
+    )
+    new_prospect = forms.BooleanField(label="New prospect: create this account", required=False)
+    deal = forms.ModelChoiceField(queryset=Deal.objects.none(), required=False, label="Deal")
+    call_date = forms.DateField(
+        label="Call date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+    body = forms.CharField(
+        label="What did they say?",
+        max_length=NOTE_BODY_MAX,
+        error_messages={"required": "Write what the customer said; the note cannot be empty."},
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    tags = forms.CharField(
+        label="Tags",
+        required=False,
+        help_text="Comma-separated, e.g. sso, pricing",
+        widget=forms.TextInput(attrs={"list": "tag-options", "autocomplete": "off"}),
+    )
+    importance = forms.ChoiceField(
+        choices=Importance.choices, initial=Importance.IMPORTANT, widget=forms.RadioSelect
+    )
+    competitors = forms.ModelMultipleChoiceField(
+        queryset=Competitor.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Competitors mentioned",
+    )
+    quote = forms.CharField(
+        label="Verbatim customer quote",
+        required=False,
+        max_length=QUOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        raw = (self.data.get("account") if self.is_bound else None) or self.initial.get("account")
+        account, _ = find_account(raw) if raw else (None, "")
+        self.fields["deal"].queryset = (
+            Deal.objects.filter(account=account) if account else Deal.objects.none()
+        )
+
+    def clean_account(self):
+        text = self.cleaned_data["account"]
+        account, problem = find_account(text)
+        self.account_obj = account
+        if account is None and not self.data.get("new_prospect"):
+            raise forms.ValidationError(problem)
+        return text.strip()
+
+    def clean_call_date(self):
+        day = self.cleaned_data["call_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The call date cannot be in the future.")
+        return day
+
+    def clean_tags(self):
+        names = parse_tags(self.cleaned_data["tags"])
+        if len(names) > 20:
+            raise forms.ValidationError(f"At most 20 tags per note; you gave {len(names)}.")
+        for name in names:
+            if len(name) > 40:
+                raise forms.ValidationError(f"A tag can have at most 40 characters: “{name[:50]}”.")
+        return names
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError("Write what the customer said; the note cannot be empty.")
+        return body
+
+    def clean(self):
+        data = super().clean()
+        deal = data.get("deal")
+        account = getattr(self, "account_obj", None)
+        if deal is not None and account is not None and deal.account_id != account.pk:
+            self.add_error("deal", "This deal belongs to another account.")
+        return data
+
+
+class NoteFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    account = forms.CharField(
+        required=False,
+        widget=forms.TextInput(
+            attrs={"list": "account-options", "placeholder": "Account", "autocomplete": "off"}
+        ),
+    )
+    tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Tag"}))
+    importance = forms.ChoiceField(
+        choices=[("", "Any importance"), *Importance.choices], required=False
+    )
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    account_id: int | None = None
+
+    def clean_account(self):
+        text = self.cleaned_data["account"].strip()
+        if text:
+            account, problem = find_account(text)
+            if account is None:
+                raise forms.ValidationError(problem)
+            self.account_id = account.pk
+        return text

@@ -1,0 +1,189 @@
+"""Call notes and the tags reps put on them: what a rep heard from one account."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Length, Lower, Trim
+
+from deals.models import Account, Competitor, Deal
+
+# `body__length__lte=…` in constraints and queries.
+models.CharField.register_lookup(Length)
+models.TextField.register_lookup(Length)
+
+NOTE_BODY_MAX = 10_000
+QUOTE_MAX = 1_000
+TAG_MAX = 40
+TAGS_PER_NOTE_MAX = 20
+
+
+class Tag(models.Model):
+    """A short label reps attach to notes (`sso`, `pricing`), stored normalised.
+
+    Tags are a signal for the theme engine, not the theme itself.
+    """
+
+    name = models.CharField(max_length=TAG_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="tag_name_unique_ci",
+                violation_error_message="This tag already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(name=Lower(Trim("name"))),
+                name="tag_name_normalised",
+                violation_error_message="Tag names are stored trimmed and in lower case.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(name__length__gte=1),
+                name="tag_name_not_empty",
+                violation_error_message="A tag cannot be empty.",
+            ),
+        ]
+
+    @staticmethod
+    def normalise(name: str) -> str:
+        return " ".join(name.split()).lower()
+
+    def clean(self) -> None:
+        self.name = self.normalise(self.name)
+        if not self.name:
+            raise ValidationError({"name": "A tag cannot be empty."})
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = self.normalise(self.name)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Importance(models.TextChoices):
+    NICE_TO_HAVE = "nice_to_have", "Nice to have"
+    IMPORTANT = "important", "Important"
+    DEAL_BLOCKER = "deal_blocker", "Deal blocker"
+
+
+class CallNote(models.Model):
+    """One piece of sales-call feedback: what a rep heard from one account.
+
+    Optionally tied to one deal of that same account, which ties the feedback
+    to revenue. Notes pushed by other systems carry `source` + `external_id`
+    so that sending them again updates instead of duplicating.
+    """
+
+    class Source(models.TextChoices):
+        WEB = "web", "Web form"
+        API = "api", "API"
+        CSV = "csv", "CSV import"
+        DEMO = "demo", "Demo data"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_notes"
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="call_notes")
+    deal = models.ForeignKey(
+        Deal, on_delete=models.PROTECT, null=True, blank=True, related_name="call_notes"
+    )
+    call_date = models.DateField()
+    body = models.TextField(max_length=NOTE_BODY_MAX)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="notes")
+    importance = models.CharField(
+        max_length=20, choices=Importance.choices, default=Importance.IMPORTANT
+    )
+    competitors = models.ManyToManyField(Competitor, blank=True, related_name="call_notes")
+    quote = models.TextField(
+        "verbatim customer quote", max_length=QUOTE_MAX, blank=True, default=""
+    )
+    source = models.CharField(
+        max_length=40,
+        default=Source.WEB,
+        help_text="Where the note came from: web, api, csv, or an integration's name.",
+    )
+    external_id = models.CharField(
+        max_length=200, blank=True, default="", help_text="The note's id in the source system."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("change_any_callnote", "Can change and delete notes written by others")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(body__length__gte=1) & models.Q(body__length__lte=NOTE_BODY_MAX),
+                name="note_body_length",
+                violation_error_message=(
+                    f"A note must have between 1 and {NOTE_BODY_MAX:,} characters."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quote__length__lte=QUOTE_MAX),
+                name="note_quote_length",
+                violation_error_message=f"A quote can have at most {QUOTE_MAX:,} characters.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(importance__in=Importance.values),
+                name="note_importance_valid",
+                violation_error_message="Unknown importance.",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="note_source_external_id_unique",
+                violation_error_message="A note with this source and external id already exists.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["author", "-created_at"], name="note_author_recent_idx"),
+            models.Index(fields=["account", "-call_date"], name="note_account_date_idx"),
+            models.Index(fields=["deal"], name="note_deal_idx"),
+            models.Index(fields=["-call_date"], name="note_call_date_idx"),
+            # Covering indexes for the dashboard's filters: the matching notes'
+            # account, deal and author are read from the index alone, without
+            # visiting a million scattered table rows.
+            models.Index(
+                fields=["account", "call_date"],
+                include=["id", "deal", "author"],
+                name="note_account_date_cover",
+            ),
+            models.Index(
+                fields=["call_date"],
+                include=["id", "account", "deal", "author"],
+                name="note_date_cover",
+            ),
+            # Note → deal from the index alone: which deals the notes naming a
+            # competitor are on (competitor pages) without reading note bodies.
+            models.Index(
+                fields=["id"],
+                include=["deal"],
+                condition=models.Q(deal__isnull=False),
+                name="note_deal_cover",
+            ),
+        ]
+
+    def clean(self) -> None:
+        errors = {}
+        if self.body is not None and not self.body.strip():
+            errors["body"] = "Write what the customer said; the note cannot be empty."
+        if self.deal_id and self.account_id and self.deal.account_id != self.account_id:
+            errors["deal"] = (
+                "This deal belongs to another account. Pick one of this account's deals."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def text_hash(self) -> str:
+        """Fingerprint of what the theme engine reads; a change means re-embedding."""
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+    def __str__(self) -> str:
+        return f"{self.account} — {self.body[:60]}"

@@ -1,0 +1,74 @@
+"""Reads about call notes for the rep pages and the API."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from deals.models import Account, Deal
+from insights.notes.models import CallNote, Tag
+
+
+@dataclass
+class NoteFilters:
+    q: str = ""
+    account: int | None = None
+    tag: str = ""
+    importance: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def note_list(*, author=None, filters: NoteFilters | None = None) -> QuerySet[CallNote]:
+    """Notes newest first with everything a list shows, in a fixed number of queries."""
+    filters = filters or NoteFilters()
+    qs = CallNote.objects.select_related(
+        "account", "deal", "author", "assignment__theme"
+    ).prefetch_related("tags")
+    if author is not None:
+        qs = qs.filter(author=author)
+    if filters.q:
+        qs = qs.filter(Q(body__icontains=filters.q) | Q(quote__icontains=filters.q))
+    if filters.account:
+        qs = qs.filter(account_id=filters.account)
+    if filters.tag:
+        qs = qs.filter(tags__name=Tag.normalise(filters.tag))
+    if filters.importance:
+        qs = qs.filter(importance=filters.importance)
+    if filters.date_from:
+        qs = qs.filter(call_date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(call_date__lte=filters.date_to)
+    return qs.order_by("-created_at", "-id")
+
+
+def account_search(*, query: str, limit: int = 10) -> list[Account]:
+    query = query.strip()
+    if not query:
+        return []
+    return list(
+        Account.objects.filter(Q(name__istartswith=query) | Q(domain__istartswith=query)).order_by(
+            "name"
+        )[:limit]
+    )
+
+
+def tag_search(*, query: str, limit: int = 10) -> list[str]:
+    name = Tag.normalise(query)
+    if not name:
+        return []
+    starts = list(Tag.objects.filter(name__startswith=name).values_list("name", flat=True)[:limit])
+    if len(starts) < limit:
+        starts += [
+            n
+            for n in Tag.objects.filter(name__contains=name)
+            .exclude(name__startswith=name)
+            .values_list("name", flat=True)[: limit - len(starts)]
+        ]
+    return starts
+
+
+def deals_for_account(*, account: Account) -> list[Deal]:
+    """The account's deals, open ones first, newest first."""
+    deals = list(account.deals.order_by("-created_at"))
+    return sorted(deals, key=lambda d: not d.is_open)

@@ -1,0 +1,148 @@
+"""Pages for sales reps: log a call, my notes, edit and delete a note."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.rules import can_change_note, can_delete_note
+from deals.services import account_create_prospect
+from feedbackhub.paging import page_of
+from insights.notes import selectors, services
+from insights.notes.forms import CallNoteForm, NoteFilterForm, account_label, find_account
+from insights.notes.models import CallNote
+
+
+def _note_fields(form: CallNoteForm, request) -> dict:
+    """The form's note, as keyword arguments for the note services.
+
+    A new prospect account is created here when the rep asked for one; the
+    caller's transaction makes that and the note one write.
+    """
+    data = form.cleaned_data
+    account = form.account_obj or account_create_prospect(name=data["account"], owner=request.user)
+    fields = ("deal", "call_date", "body", "tags", "importance", "competitors", "quote")
+    return {"account": account, **{name: data[name] for name in fields}}
+
+
+def _apply_service_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@permission_required("insights.add_callnote", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def log_call(request):
+    form = CallNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                note = services.note_create(author=request.user, **_note_fields(form, request))
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Call note for {note.account.name} saved.")
+            return redirect(f"{reverse('log_call')}?saved={note.pk}")
+    saved = None
+    if request.GET.get("saved", "").isdigit():
+        saved = CallNote.objects.filter(pk=request.GET["saved"], author=request.user).first()
+    return render(request, "insights/log_call.html", {"form": form, "saved": saved})
+
+
+@permission_required("insights.view_callnote", raise_exception=True)
+@require_GET
+def my_notes(request):
+    filter_form = NoteFilterForm(request.GET or None)
+    filters = selectors.NoteFilters()
+    if filter_form.is_valid():
+        data = filter_form.cleaned_data
+        filters = selectors.NoteFilters(
+            q=data["q"],
+            account=filter_form.account_id,
+            tag=data["tag"],
+            importance=data["importance"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+    notes = selectors.note_list(author=request.user, filters=filters)
+    page = page_of(notes, request.GET.get("page"), 25)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "insights/my_notes.html",
+        {"page": page, "filter_form": filter_form, "query": query.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def note_edit(request, pk: int):
+    note = get_object_or_404(CallNote.objects.select_related("account", "deal"), pk=pk)
+    if not can_change_note(request.user, note):
+        raise PermissionDenied("You can only edit your own notes.")
+    initial = {
+        "account": account_label(note.account),
+        "deal": note.deal,
+        "call_date": note.call_date,
+        "body": note.body,
+        "tags": ", ".join(note.tags.values_list("name", flat=True)),
+        "importance": note.importance,
+        "competitors": list(note.competitors.all()),
+        "quote": note.quote,
+    }
+    form = CallNoteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.note_update(note=note, user=request.user, **_note_fields(form, request))
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Note updated.")
+            return redirect("my_notes")
+    return render(request, "insights/note_edit.html", {"form": form, "note": note})
+
+
+@require_http_methods(["GET", "POST"])
+def note_delete(request, pk: int):
+    note = get_object_or_404(CallNote.objects.select_related("account"), pk=pk)
+    if not can_delete_note(request.user, note):
+        raise PermissionDenied("You can only delete your own notes.")
+    if request.method == "POST":
+        services.note_delete(note=note, user=request.user)
+        messages.success(request, "Note deleted.")
+        return redirect("my_notes")
+    return render(request, "insights/note_confirm_delete.html", {"note": note})
+
+
+@require_GET
+def suggest_accounts(request):
+    accounts = selectors.account_search(query=request.GET.get("account", ""))
+    return render(
+        request,
+        "insights/_options.html",
+        {"options": [account_label(a) for a in accounts]},
+    )
+
+
+@require_GET
+def suggest_tags(request):
+    raw = request.GET.get("tags", "")
+    done, _, current = raw.rpartition(",")
+    prefix = f"{done}, " if done else ""
+    names = selectors.tag_search(query=current)
+    return render(request, "insights/_options.html", {"options": [prefix + n for n in names]})
+
+
+@require_GET
+def deal_options(request):
+    account, _ = find_account(request.GET.get("account", ""))
+    deals = selectors.deals_for_account(account=account) if account else []
+    return render(
+        request,
+        "insights/_deal_options.html",
+        {"deals": deals, "selected": request.GET.get("deal", "")},
+    )

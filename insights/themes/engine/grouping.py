@@ -1,0 +1,150 @@
+"""Group notes by meaning, deciding the number of groups from the data.
+
+The method: a k-nearest-neighbour graph over the notes' combined vectors,
+edges weighted by how many neighbours two notes share (Jaccard index of their
+neighbourhoods, the "shared nearest neighbour" graph), split into communities
+by the Leiden algorithm at modularity resolution 1. Nobody gives k: a
+community is a set of notes more densely linked to each other than chance
+would give, so the number of themes follows from the data.
+
+Choices, each made for a reason rather than fitted to a data set:
+- K_NEIGHBOURS = 10, the usual neighbourhood size for graph clustering of
+  embeddings; it is capped at n - 1 so a few dozen notes still work.
+- Shared-neighbour weights make a link between two notes count only when
+  their neighbourhoods agree, which keeps one generic note from gluing two
+  needs together.
+- Vectors are reduced to REDUCED_DIMENSIONS with PCA before the graph is built
+  (for speed; quality is unchanged at 128, see docs/theme-engine.md), and
+  neighbours are found by faiss's exact inner-product search.
+- Communities smaller than MIN_THEME_SIZE are left unthemed (-1): a need heard
+  once is not yet a theme; it may join one later by incremental placement.
+- Above GRAPH_SAMPLE notes the graph is built on a fixed random sample and the
+  remaining notes join the nearest community centroid, chunk by chunk, so
+  memory and time stay bounded at millions of notes.
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from insights.themes.engine.features import combine_rows, tag_matrix
+
+K_NEIGHBOURS = 10
+MIN_THEME_SIZE = 2
+REDUCED_DIMENSIONS = 128
+GRAPH_SAMPLE = 100_000
+PCA_SAMPLE = 20_000
+_SLICE = 20_000
+
+
+def _features(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], seed: int) -> np.ndarray:
+    """Combined vectors, reduced with PCA when that saves work; built slice by slice."""
+    n = len(text_vectors)
+    if len(tags) != n:
+        raise ValueError(f"{n} vectors but {len(tags)} tag lists")
+    tag_rows = tag_matrix(tags)
+    dim = text_vectors.shape[1] + tag_rows.shape[1]
+    if dim <= REDUCED_DIMENSIONS or n <= 2 * REDUCED_DIMENSIONS:
+        return combine_rows(text_vectors, tag_rows)
+    from sklearn.decomposition import PCA
+
+    # A sample describes the main directions as well as all rows do.
+    rng = np.random.default_rng(seed)
+    fit = np.sort(rng.choice(n, min(n, PCA_SAMPLE), replace=False))
+    pca = PCA(REDUCED_DIMENSIONS, random_state=seed).fit(combine_rows(text_vectors, tag_rows, fit))
+    reduced = np.empty((n, REDUCED_DIMENSIONS), dtype=np.float32)
+    for start in range(0, n, _SLICE):
+        rows = slice(start, min(start + _SLICE, n))
+        reduced[rows] = pca.transform(combine_rows(text_vectors, tag_rows, rows))
+    norms = np.linalg.norm(reduced, axis=1, keepdims=True)
+    return reduced / np.maximum(norms, 1e-12)
+
+
+def nearest_neighbours(vectors: np.ndarray, k: int) -> np.ndarray:
+    """Indices of each row's k most cosine-similar other rows (exact search with faiss)."""
+    import faiss
+
+    data = np.ascontiguousarray(vectors, dtype=np.float32)
+    index = faiss.IndexFlatIP(data.shape[1])
+    index.add(data)
+    _, found = index.search(data, k + 1)
+    neighbours = np.empty((len(data), k), dtype=np.int64)
+    for row, candidates in enumerate(found):
+        others = candidates[candidates != row]  # a note is not its own neighbour
+        neighbours[row] = others[:k]
+    return neighbours
+
+
+def shared_neighbour_graph(neighbours: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges (i, j, weight) between kNN-linked notes, weighted by neighbourhood overlap."""
+    n, k = neighbours.shape
+    rows = np.repeat(np.arange(n), k)
+    knn = sp.csr_matrix((np.ones(n * k, dtype=np.float32), (rows, neighbours.ravel())), (n, n))
+    with_self = knn + sp.eye(n, dtype=np.float32, format="csr")
+    linked = (knn + knn.T) > 0
+    # Entry (i, j) of the product counts the neighbours i and j share (self included);
+    # keep it only where i and j are linked in the kNN graph.
+    shared = (with_self @ with_self.T).multiply(linked).tocoo()
+    keep = shared.row < shared.col
+    i, j, count = shared.row[keep], shared.col[keep], shared.data[keep]
+    weight = count / (2 * (k + 1) - count)
+    return i.astype(np.int64), j.astype(np.int64), weight.astype(np.float64)
+
+
+def _communities(vectors: np.ndarray, seed: int) -> np.ndarray:
+    import igraph as ig
+    import leidenalg
+
+    n = len(vectors)
+    k = min(K_NEIGHBOURS, n - 1)
+    i, j, weight = shared_neighbour_graph(nearest_neighbours(vectors, k))
+    graph = ig.Graph(n=n, edges=np.column_stack([i, j]).tolist())
+    graph.es["weight"] = weight.tolist()
+    partition = leidenalg.find_partition(
+        graph,
+        leidenalg.RBConfigurationVertexPartition,
+        weights="weight",
+        resolution_parameter=1.0,
+        seed=seed,
+    )
+    return np.asarray(partition.membership, dtype=np.int64)
+
+
+def _assign_to_nearest(vectors: np.ndarray, labels_of_sample: np.ndarray, sample: np.ndarray):
+    groups = np.unique(labels_of_sample)
+    centroids = np.vstack([vectors[sample[labels_of_sample == g]].mean(axis=0) for g in groups])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    labels = np.empty(len(vectors), dtype=np.int64)
+    for start in range(0, len(vectors), 50_000):
+        sims = vectors[start : start + 50_000] @ centroids.T
+        labels[start : start + 50_000] = groups[sims.argmax(axis=1)]
+    labels[sample] = labels_of_sample
+    return labels
+
+
+def _tidy(labels: np.ndarray) -> np.ndarray:
+    """Small communities → -1; the rest numbered 0.. by decreasing size (then first row)."""
+    out = np.full(len(labels), -1, dtype=np.int64)
+    values, first, counts = np.unique(labels, return_index=True, return_counts=True)
+    kept = [
+        (-c, f, v) for v, f, c in zip(values, first, counts, strict=True) if c >= MIN_THEME_SIZE
+    ]
+    for new, (_, _, value) in enumerate(sorted(kept)):
+        out[labels == value] = new
+    return out
+
+
+def group(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], *, seed: int = 0) -> np.ndarray:
+    """Group labels (0..k-1, or -1 for unthemed) for notes given their vectors and tags."""
+    n = len(text_vectors)
+    if n < MIN_THEME_SIZE:
+        return np.full(n, -1, dtype=np.int64)
+    vectors = _features(text_vectors, tags, seed)
+    if n > GRAPH_SAMPLE:
+        rng = np.random.default_rng(seed)
+        sample = np.sort(rng.choice(n, GRAPH_SAMPLE, replace=False))
+        labels = _assign_to_nearest(vectors, _communities(vectors[sample], seed), sample)
+    else:
+        labels = _communities(vectors, seed)
+    return _tidy(labels)

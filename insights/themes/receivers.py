@@ -1,0 +1,60 @@
+"""Keep the themes in step with notes and deals, whatever path changed them.
+
+Notes and deals know nothing about themes; these receivers are how the theme
+area hears about their changes. A note saved anywhere (form, API, import,
+admin) is handed to incremental placement after its transaction commits; a
+removed assignment, or a deal whose amount or stage changed, refreshes the
+statistics of the themes it touches. Bulk inserts (the demo seeder) send no
+signals: a full run picks those up.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from deals.models import Deal
+from feedbackhub.queue import enqueue_on_commit
+from insights.notes.models import CallNote
+from insights.themes.models import ThemeAssignment
+from insights.themes.pipeline import placement, stats
+
+# What a theme's figures read from a deal; other edits (a name, a loss reason) change none.
+_DEAL_FIELDS_IN_FIGURES = ("amount", "stage", "account_id")
+
+
+@receiver(post_save, sender=CallNote, dispatch_uid="place-saved-note")
+def place_saved_note(sender, instance: CallNote, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and "body" not in update_fields):
+        return
+    enqueue_on_commit(placement.PLACE_TASK, instance.pk)
+
+
+@receiver(post_delete, sender=ThemeAssignment, dispatch_uid="refresh-after-unassign")
+def refresh_after_unassign(sender, instance: ThemeAssignment, **kwargs):
+    if instance.theme_id is not None:
+        enqueue_on_commit(stats.REFRESH_TASK, [instance.theme_id])
+
+
+@receiver(pre_save, sender=Deal, dispatch_uid="remember-deal-figures")
+def remember_deal_figures(sender, instance: Deal, raw=False, **kwargs):
+    """Note, before the save, whether the deal's figures are about to change."""
+    if raw or instance.pk is None:
+        instance._figures_changed = False
+        return
+    before = Deal.objects.filter(pk=instance.pk).values(*_DEAL_FIELDS_IN_FIGURES).first()
+    instance._figures_changed = before is None or any(
+        before[name] != getattr(instance, name) for name in _DEAL_FIELDS_IN_FIGURES
+    )
+
+
+@receiver(post_save, sender=Deal, dispatch_uid="refresh-after-deal-change")
+def refresh_after_deal_change(sender, instance: Deal, created=False, raw=False, **kwargs):
+    """A deal's amount, stage or account changed: the themes citing it recount."""
+    if created or raw or not getattr(instance, "_figures_changed", True):
+        return  # a new deal has no notes yet; an edit elsewhere changes no figure
+    theme_ids = list(
+        ThemeAssignment.objects.filter(note__deal=instance, theme__isnull=False)
+        .values_list("theme_id", flat=True)
+        .distinct()
+    )
+    if theme_ids:
+        enqueue_on_commit(stats.REFRESH_TASK, theme_ids)

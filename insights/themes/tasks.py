@@ -1,0 +1,69 @@
+"""Celery tasks of the theme engine.
+
+Each takes ids, re-reads the world, and returns quietly when there is nothing
+left to do, so a task delivered twice (late acknowledgement after a worker
+died) does no harm. A task's name belongs to the module whose work it runs
+(services queue it by that name, see feedbackhub.queue); the names are kept
+from before the areas moved, so messages already queued still find their task.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from insights.themes.models import ClusteringRun
+from insights.themes.pipeline import placement, regroup, runs, similar, stats, vectors
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name=placement.PLACE_TASK, ignore_result=True)
+def place_note(note_id: int) -> None:
+    """Place a freshly saved note into the best existing theme, or leave it unthemed."""
+    placement.place_note(note_id=note_id)
+
+
+@shared_task(name=vectors.EMBED_TASK, ignore_result=True)
+def embed_notes(note_ids: list[int]) -> int:
+    """Compute and store the embeddings of these notes that are missing or stale."""
+    return vectors.ensure_embeddings(note_ids=note_ids)
+
+
+@shared_task(bind=True, name=runs.RUN_TASK, ignore_result=True, max_retries=None)
+def run_full_regroup(self, run_id: int) -> None:
+    """Execute a recorded full run (see insights.themes.pipeline.runs).
+
+    When the run is still marked running by a worker that may have died (this
+    task came back from Redis after a kill), look again once its heartbeat
+    would have gone stale, and take it over then.
+    """
+    if regroup.execute_full_run(run_id=run_id) == runs.Claim.BUSY:
+        raise self.retry(countdown=settings.THEME_RUN_STALE_SECONDS + 1)
+
+
+@shared_task(name="insights.tasks.scheduled_full_run", ignore_result=True)
+def scheduled_full_run() -> None:
+    """Beat's nightly run; skipped quietly when a run is already on."""
+    try:
+        runs.request_full_run(trigger=ClusteringRun.Trigger.SCHEDULE)
+    except runs.RunAlreadyActive as exc:
+        log.info("Nightly theme run skipped: %s", exc)
+
+
+@shared_task(name=stats.REFRESH_TASK, ignore_result=True)
+def refresh_theme_stats(theme_ids: list[int]) -> int:
+    """Store fresh statistics for these themes (those gone meanwhile are skipped)."""
+    return stats.store_theme_stats(theme_ids=theme_ids)
+
+
+@shared_task(name="insights.tasks.refresh_all_theme_stats", ignore_result=True)
+def refresh_all_theme_stats() -> int:
+    """Beat's safety net: every theme's statistics, in case an event was missed."""
+    return stats.store_theme_stats()
+
+
+@shared_task(name="insights.tasks.similar_to_text")
+def similar_to_text(text: str, tags: list[str] | None = None, limit: int = 5) -> dict:
+    """Notes and themes most like a draft text (the model lives in the worker only)."""
+    return similar.similar_to_text(text=text, tags=tags or [], limit=limit)

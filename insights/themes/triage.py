@@ -1,0 +1,286 @@
+"""What product managers do to themes: rename, describe, set status and owner,
+link, decide, merge, split, move and remove notes.
+
+Each action is one atomic function that checks the actor may triage, makes
+the change, writes a line in the theme's timeline (ThemeEvent) and, after
+commit, refreshes the statistics of the themes it touched. Moves and removals
+are *locked* person assignments, so the engine never undoes them; a merge
+sets `merged_into`, which runs follow.
+
+Edits of a theme's own fields carry the version the person saw: if someone
+else changed the theme since, the edit is refused instead of silently
+overwriting theirs.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import Signal
+from django.utils import timezone
+
+from accounts.rules import can_triage
+from feedbackhub.queue import enqueue_on_commit
+from insights.notes.models import CallNote
+from insights.themes.models import Theme, ThemeAssignment, ThemeEvent, ThemeStatus
+from insights.themes.pipeline import stats
+from insights.themes.pipeline.write_lock import hold_assignment_writes
+
+# Sent after commit when a theme's status changed: theme_id, old, new, actor_id,
+# event_id (the timeline line, which identifies the change for exactly-once delivery).
+theme_status_changed = Signal()
+
+
+class StaleEdit(ValidationError):
+    """Someone changed the theme after the person opened it."""
+
+
+def _require_triage(actor) -> None:
+    if not can_triage(actor):
+        raise PermissionDenied("Only product managers and admins triage themes.")
+
+
+def _refresh_after_commit(theme_ids: Iterable[int]) -> None:
+    ids = sorted({i for i in theme_ids if i is not None})
+    if ids:
+        enqueue_on_commit(stats.REFRESH_TASK, ids)
+
+
+def _update(theme: Theme, expected_version: int | None, **fields) -> Theme:
+    """Write fields if the theme is still at the version the person saw."""
+    qs = Theme.objects.filter(pk=theme.pk)
+    if expected_version is not None:
+        qs = qs.filter(version=expected_version)
+    updated = qs.update(version=F("version") + 1, updated_at=timezone.now(), **fields)
+    if not updated:
+        current = Theme.objects.filter(pk=theme.pk).first()
+        if current is None:
+            raise ValidationError("This theme no longer exists.")
+        last = current.events.select_related("actor").first()
+        who = f" by {last.actor.display_name}" if last and last.actor else ""
+        raise StaleEdit(
+            f"Someone else changed this theme since you opened it{who}; "
+            "reload to see their change, then try again."
+        )
+    theme.refresh_from_db()
+    return theme
+
+
+def _event(theme_id: int, actor, kind: str, **data) -> ThemeEvent:
+    return ThemeEvent.objects.create(theme_id=theme_id, actor=actor, kind=kind, data=data)
+
+
+@transaction.atomic
+def theme_rename(*, theme: Theme, title: str, actor, expected_version: int | None = None):
+    _require_triage(actor)
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError({"title": "A theme needs a title."})
+    if len(title) > 200:
+        raise ValidationError({"title": "At most 200 characters."})
+    old = theme.title
+    theme = _update(theme, expected_version, title=title, title_is_manual=True)
+    _event(theme.pk, actor, ThemeEvent.Kind.RENAMED, old=old, new=title)
+    return theme
+
+
+@transaction.atomic
+def theme_describe(*, theme: Theme, description: str, actor, expected_version=None):
+    _require_triage(actor)
+    theme = _update(theme, expected_version, description=description.strip())
+    _event(theme.pk, actor, ThemeEvent.Kind.DESCRIBED)
+    return theme
+
+
+@transaction.atomic
+def theme_set_status(*, theme: Theme, status: str, actor, expected_version=None):
+    _require_triage(actor)
+    if status not in ThemeStatus.values:
+        raise ValidationError({"status": f"One of: {', '.join(ThemeStatus.values)}."})
+    old = theme.status
+    if old == status:
+        return theme
+    theme = _update(theme, expected_version, status=status)
+    event = _event(theme.pk, actor, ThemeEvent.Kind.STATUS, old=old, new=status)
+    theme_id, actor_id, event_id = theme.pk, actor.pk, event.pk
+    transaction.on_commit(
+        lambda: theme_status_changed.send(
+            sender=Theme,
+            theme_id=theme_id,
+            old=old,
+            new=status,
+            actor_id=actor_id,
+            event_id=event_id,
+        )
+    )
+    return theme
+
+
+@transaction.atomic
+def theme_set_owner(*, theme: Theme, owner, actor, expected_version=None):
+    _require_triage(actor)
+    if owner is not None and not can_triage(owner):
+        raise ValidationError({"owner": "The owner must be a product manager or an admin."})
+    theme = _update(theme, expected_version, owner=owner)
+    _event(theme.pk, actor, ThemeEvent.Kind.OWNER, new=owner.display_name if owner else None)
+    return theme
+
+
+@transaction.atomic
+def theme_link(*, theme: Theme, url: str, actor, expected_version=None):
+    _require_triage(actor)
+    url = url.strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise ValidationError({"external_url": "Enter a full http(s) link."}) from None
+    theme = _update(theme, expected_version, external_url=url)
+    _event(theme.pk, actor, ThemeEvent.Kind.LINKED, url=url)
+    return theme
+
+
+@transaction.atomic
+def theme_write_decision(*, theme: Theme, decision: str, actor, expected_version=None):
+    _require_triage(actor)
+    theme = _update(theme, expected_version, decision=decision.strip())
+    _event(theme.pk, actor, ThemeEvent.Kind.DECISION, text=decision.strip()[:500])
+    return theme
+
+
+def _survivor(theme: Theme) -> Theme:
+    seen = set()
+    while theme.merged_into_id and theme.pk not in seen:
+        seen.add(theme.pk)
+        theme = Theme.objects.get(pk=theme.merged_into_id)
+    return theme
+
+
+@transaction.atomic
+def theme_merge(*, source: Theme, target: Theme, actor) -> Theme:
+    """Merge `source` into `target`: its notes move, it points to the target for good."""
+    _require_triage(actor)
+    hold_assignment_writes()
+    locked = {
+        t.pk: t for t in Theme.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+    }
+    source, target = locked[source.pk], _survivor(locked[target.pk])
+    if source.merged_into_id:
+        raise ValidationError("This theme was already merged into another one.")
+    if source.pk == target.pk:
+        raise ValidationError("A theme cannot be merged into itself.")
+    moved = ThemeAssignment.objects.filter(theme=source).update(theme=target)
+    Theme.objects.filter(merged_into=source).update(merged_into=target)
+    _update(source, None, merged_into=target)
+    _update(target, None)
+    _event(source.pk, actor, ThemeEvent.Kind.MERGED, into=target.pk, into_title=target.title)
+    _event(
+        target.pk,
+        actor,
+        ThemeEvent.Kind.MERGED,
+        source=source.pk,
+        source_title=source.title,
+        notes=moved,
+    )
+    _refresh_after_commit([source.pk, target.pk])
+    return target
+
+
+def _assignments(note_ids: Iterable[int]) -> dict[int, ThemeAssignment | None]:
+    hold_assignment_writes()
+    ids = sorted(set(note_ids))
+    found = CallNote.objects.filter(pk__in=ids).count()
+    if found != len(ids):
+        raise ValidationError("Some of these notes no longer exist; reload the page.")
+    current = {
+        a.note_id: a for a in ThemeAssignment.objects.select_for_update().filter(note_id__in=ids)
+    }
+    return {i: current.get(i) for i in ids}
+
+
+def _pin(note_ids: Iterable[int], theme: Theme | None, actor) -> dict[int | None, int]:
+    """Pin notes to a theme (or to none); returns how many left each theme."""
+    left: dict[int | None, int] = {}
+    for note_id, assignment in _assignments(note_ids).items():
+        if assignment is None:
+            ThemeAssignment.objects.create(
+                note_id=note_id,
+                theme=theme,
+                locked=True,
+                assigned_by=ThemeAssignment.AssignedBy.PERSON,
+                assigned_by_user=actor,
+            )
+            continue
+        left[assignment.theme_id] = left.get(assignment.theme_id, 0) + 1
+        assignment.theme = theme
+        assignment.locked = True
+        assignment.assigned_by = ThemeAssignment.AssignedBy.PERSON
+        assignment.assigned_by_user = actor
+        assignment.save()
+    return left
+
+
+@transaction.atomic
+def notes_move(*, note_ids: Iterable[int], target: Theme, actor) -> None:
+    """Move notes into `target` (from wherever they are); they stay there."""
+    _require_triage(actor)
+    hold_assignment_writes()  # before the theme's row lock, in the same order as a run
+    target = _survivor(Theme.objects.select_for_update().get(pk=target.pk))
+    note_ids = list(note_ids)
+    left = _pin(note_ids, target, actor)
+    for theme_id, count in left.items():
+        if theme_id and theme_id != target.pk:
+            _event(
+                theme_id,
+                actor,
+                ThemeEvent.Kind.NOTES_MOVED,
+                notes=count,
+                to=target.pk,
+                to_title=target.title,
+            )
+    _update(target, None)
+    _event(target.pk, actor, ThemeEvent.Kind.NOTES_ADDED, notes=len(note_ids))
+    _refresh_after_commit([*left, target.pk])
+
+
+@transaction.atomic
+def notes_remove(*, theme: Theme, note_ids: Iterable[int], actor) -> None:
+    """Take notes out of a theme; they stay unthemed whatever the engine thinks."""
+    _require_triage(actor)
+    note_ids = list(note_ids)
+    outside = ThemeAssignment.objects.filter(note_id__in=note_ids).exclude(theme=theme)
+    if outside.exists() or not note_ids:
+        raise ValidationError("Pick notes of this theme to remove.")
+    _pin(note_ids, None, actor)
+    _update(theme, None)
+    _event(theme.pk, actor, ThemeEvent.Kind.NOTES_REMOVED, notes=len(note_ids))
+    _refresh_after_commit([theme.pk])
+
+
+@transaction.atomic
+def theme_split(*, theme: Theme, note_ids: Iterable[int], title: str, actor) -> Theme:
+    """Make a new theme of some of this theme's notes."""
+    _require_triage(actor)
+    note_ids = list(note_ids)
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError({"title": "Name the new theme."})
+    hold_assignment_writes()
+    outside = ThemeAssignment.objects.filter(note_id__in=note_ids).exclude(theme=theme)
+    if (
+        not note_ids
+        or outside.exists()
+        or ThemeAssignment.objects.filter(note_id__in=note_ids).count() != len(set(note_ids))
+    ):
+        raise ValidationError("Pick notes of this theme to split off.")
+    new = Theme.objects.create(title=title, title_is_manual=True, auto_title=title)
+    _pin(note_ids, new, actor)
+    _update(theme, None)
+    _event(
+        theme.pk, actor, ThemeEvent.Kind.SPLIT, notes=len(note_ids), into=new.pk, into_title=title
+    )
+    _event(new.pk, actor, ThemeEvent.Kind.CREATED, split_from=theme.pk, notes=len(note_ids))
+    _refresh_after_commit([theme.pk, new.pk])
+    return new

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from insights.themes import hint_views, views, workbench_views
+
+urlpatterns = [
+    path("notes/suggest/similar/", hint_views.similar_to_draft, name="similar_to_draft"),
+    path("themes/", views.dashboard, name="dashboard"),
+    path("themes/<int:pk>/", views.theme_page, name="theme_page"),
+    path("themes/<int:pk>/action/", views.theme_action, name="theme_action"),
+    path("themes/options/", views.theme_options, name="theme_options"),
+    path("inbox/", workbench_views.inbox, name="inbox"),
+    path("inbox/assign/", workbench_views.inbox_assign, name="inbox_assign"),
+    path("engine/", workbench_views.engine_panel, name="engine_panel"),
+    path("engine/run/", workbench_views.engine_run_now, name="engine_run_now"),
+]

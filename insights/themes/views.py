@@ -1,0 +1,277 @@
+"""Product pages: the themes dashboard and a theme's page with its triage actions."""
+
+import csv
+import re
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Region, Team
+from accounts.rules import can_triage
+from deals.models import Competitor, Segment, Stage
+from feedbackhub import visits
+from feedbackhub.paging import Page, page_of
+from insights.analytics import winloss
+from insights.loop import winback
+from insights.notes.models import Tag
+from insights.themes import dashboard as dashboard_figures
+from insights.themes import selectors as theme_selectors
+from insights.themes import triage
+from insights.themes.models import Theme, ThemeStatus
+from insights.themes.pipeline.stats import compute_theme_stats
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's view, all in the URL so it can be shared."""
+
+    sort = forms.ChoiceField(choices=list(dashboard_figures.SORTS.items()), required=False)
+    period = forms.ChoiceField(
+        choices=[
+            ("", "All time"),
+            ("30", "30 days"),
+            ("90", "90 days"),
+            ("180", "6 months"),
+            ("365", "12 months"),
+        ],
+        required=False,
+    )
+    segment = forms.ChoiceField(choices=[("", "Any segment"), *Segment.choices], required=False)
+    region = forms.ChoiceField(choices=[("", "Any region"), *Region.choices], required=False)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.filter(kind=Team.Kind.SALES),
+        required=False,
+        empty_label="Any sales team",
+    )
+    tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Tag"}))
+    stage = forms.ChoiceField(choices=[("", "Any deal stage"), *Stage.choices], required=False)
+    competitor = forms.ModelChoiceField(
+        queryset=Competitor.objects.order_by("name"),
+        required=False,
+        empty_label="Any competitor",
+    )
+    status = forms.ChoiceField(choices=[("", "Any status"), *ThemeStatus.choices], required=False)
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model()
+        .objects.filter(groups__permissions__codename="triage_theme")
+        .distinct(),
+        required=False,
+        empty_label="Any owner",
+    )
+    new = forms.BooleanField(required=False, label="New since my last visit")
+
+    def to_filters(self, last_visit) -> dashboard_figures.Filters:
+        data = self.cleaned_data
+        return dashboard_figures.Filters(
+            period=data["period"],
+            segment=data["segment"],
+            region=data["region"],
+            team=data["team"].pk if data["team"] else None,
+            tag=Tag.normalise(data["tag"]),
+            stage=data["stage"],
+            competitor=data["competitor"].pk if data["competitor"] else None,
+            status=data["status"],
+            owner=data["owner"].pk if data["owner"] else None,
+            new_since=last_visit if data["new"] else None,
+        )
+
+
+@permission_required("insights.view_theme", raise_exception=True)
+@require_GET
+def dashboard(request):
+    form = DashboardFilterForm(request.GET or None)
+    # An export is not a visit: it leaves "new since my last visit" as it was.
+    last_visit = visits.last_visit(request, "dashboard", record=request.GET.get("format") != "csv")
+    filters, sort = dashboard_figures.Filters(), "revenue"
+    if form.is_valid():
+        filters = form.to_filters(last_visit)
+        sort = form.cleaned_data["sort"] or "revenue"
+    if request.GET.get("format") == "csv":
+        return _csv(dashboard_figures.theme_rows(filters=filters, sort=sort))
+    number = _page_number(request)
+    rows = dashboard_figures.theme_rows(
+        filters=filters, sort=sort, offset=(number - 1) * 50, limit=51
+    )
+    page = Page(rows[:50], number, len(rows) > 50)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "insights/dashboard.html",
+        {"page": page, "form": form, "query": query.urlencode(), "last_visit": last_visit},
+    )
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _csv(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="feedbackhub-themes.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "theme_id",
+            "title",
+            "status",
+            "owner",
+            "notes",
+            "accounts",
+            "open_pipeline",
+            "weighted_pipeline",
+            "lost_revenue",
+            "growth",
+        ]
+    )
+    for r in rows:
+        growth = (
+            "" if r.growth is None else ("new" if r.growth == float("inf") else f"{r.growth:.2f}")
+        )
+        writer.writerow(
+            [
+                r.theme.pk,
+                r.theme.title,
+                r.theme.status,
+                r.theme.owner.username if r.theme.owner else "",
+                r.notes,
+                r.accounts,
+                r.open_revenue,
+                r.weighted,
+                r.lost_revenue,
+                growth,
+            ]
+        )
+    return response
+
+
+@permission_required("insights.view_theme", raise_exception=True)
+@require_GET
+def theme_page(request, pk: int):
+    try:
+        theme = theme_selectors.theme_detail(theme_id=pk)
+    except Theme.DoesNotExist:
+        raise Http404 from None
+    if theme.merged_into_id:
+        messages.info(request, f"“{theme.title}” was merged into this theme.")
+        return redirect("theme_page", pk=theme.merged_into_id)
+    notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 50)
+    # One theme's figures are cheap to compute, so the page never shows the
+    # cache lagging behind a change someone just made.
+    figures = compute_theme_stats([theme.pk], top_names=False)[theme.pk]
+    figures.pop("top_tags"), figures.pop("top_competitors")
+    for name, value in figures.items():
+        setattr(theme, name, value)
+    winback_tasks = winback.tasks_of_theme(theme.pk)
+    context = {
+        "theme": theme,
+        "notes": notes,
+        "representatives": theme_selectors.representative_notes(theme=theme),
+        "accounts": theme_selectors.top_accounts(theme=theme),
+        "evidence": theme_selectors.evidence(theme=theme),
+        "can_triage": can_triage(request.user),
+        "statuses": ThemeStatus.choices,
+        "winback_tasks": winback_tasks,
+        "recovered": sum(t.deal.amount for t in winback_tasks if winback.is_recovered(t)),
+        "winloss": winloss.theme_win_loss_context(theme),
+    }
+    if context["can_triage"]:
+        context["owners"] = (
+            get_user_model().objects.filter(groups__permissions__codename="triage_theme").distinct()
+        )
+    return render(request, "insights/theme.html", context)
+
+
+# Edits of one field of a theme: action → (service, form field, service argument).
+_FIELD_EDITS = {
+    "rename": (triage.theme_rename, "title", "title"),
+    "describe": (triage.theme_describe, "description", "description"),
+    "status": (triage.theme_set_status, "status", "status"),
+    "link": (triage.theme_link, "external_url", "url"),
+    "decision": (triage.theme_write_decision, "decision", "decision"),
+}
+
+
+@require_POST
+def theme_action(request, pk: int):
+    """One form post per action; refused for anyone who may not triage."""
+    if not can_triage(request.user):
+        raise PermissionDenied("Only product managers and admins triage themes.")
+    theme = Theme.objects.filter(pk=pk).first()
+    if theme is None:
+        raise Http404
+    post = request.POST
+    action = post.get("action", "")
+    target_id = post.get("target") or _id_in(post.get("target_text", ""))
+    version = int(post["version"]) if post.get("version", "").isdigit() else None
+    note_ids = [int(i) for i in post.getlist("note") if i.isdigit()]
+    actor = request.user
+    try:
+        if action in _FIELD_EDITS:
+            service, field, argument = _FIELD_EDITS[action]
+            service(
+                theme=theme,
+                actor=actor,
+                expected_version=version,
+                **{argument: post.get(field, "")},
+            )
+        elif action == "owner":
+            owner = get_user_model().objects.filter(pk=post.get("owner") or 0).first()
+            triage.theme_set_owner(theme=theme, owner=owner, actor=actor, expected_version=version)
+        elif action == "merge":
+            target = Theme.objects.filter(pk=target_id or 0).first()
+            if target is None:
+                raise ValidationError("Pick the theme to merge into.")
+            triage.theme_merge(source=theme, target=target, actor=actor)
+            messages.success(request, f"Merged into “{target.title}”.")
+            return redirect("theme_page", pk=target.pk)
+        elif action == "move":
+            target = Theme.objects.filter(pk=target_id or 0).first()
+            if target is None or not note_ids:
+                raise ValidationError("Pick notes and the theme to move them to.")
+            triage.notes_move(note_ids=note_ids, target=target, actor=actor)
+        elif action == "remove":
+            triage.notes_remove(theme=theme, note_ids=note_ids, actor=actor)
+        elif action == "split":
+            new = triage.theme_split(
+                theme=theme, note_ids=note_ids, title=post.get("title", ""), actor=actor
+            )
+            messages.success(request, f"Split {len(note_ids)} notes into “{new.title}”.")
+        else:
+            raise ValidationError(f"Unknown action “{action}”.")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if action not in {"split"}:
+            messages.success(request, "Saved.")
+    return redirect("theme_page", pk=pk)
+
+
+def _id_in(text: str) -> int | None:
+    """The id in a picked option like "Single sign-on (#42)"."""
+    match = re.search(r"\(#(\d+)\)\s*$", text or "")
+    return int(match.group(1)) if match else None
+
+
+@permission_required("insights.view_theme", raise_exception=True)
+@require_GET
+def theme_options(request):
+    """Type-ahead over active themes for the merge and move pickers."""
+    query = request.GET.get("target_text", "").strip()
+    themes = Theme.objects.filter(merged_into__isnull=True)
+    if query:
+        themes = themes.filter(title__icontains=query)
+    exclude = request.GET.get("exclude", "")
+    if exclude.isdigit():
+        themes = themes.exclude(pk=int(exclude))
+    options = [f"{t.title} (#{t.pk})" for t in themes.order_by("-note_count", "id")[:15]]
+    return render(request, "insights/_options.html", {"options": options})
