@@ -16,6 +16,8 @@ from insights.loop.models import (
 from insights.notes.models import NOTE_BODY_MAX, QUOTE_MAX, CallNote, Importance, Tag
 from insights.themes.models import (
     ClusteringRun,
+    DistinctThemes,
+    DuplicateSuggestion,
     NoteEmbedding,
     Theme,
     ThemeAssignment,
@@ -35,6 +37,8 @@ __all__ = [
     "NoteEmbedding",
     "ClusteringRun",
     "ThemeEvent",
+    "DistinctThemes",
+    "DuplicateSuggestion",
     "Notification",
     "NOTIFYING_STATUSES",
     "WebhookEndpoint",

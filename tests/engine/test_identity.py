@@ -69,3 +69,18 @@ def test_merge_chains_are_followed():
 def test_a_note_the_run_could_not_group_keeps_its_theme():
     d = decide(note_ids=[1, 2], labels=[-1, -1], previous={1: 10}, locked={}, active_themes={10})
     assert d.note_theme == {1: 10, 2: None}
+
+
+def test_themes_a_person_kept_apart_are_not_folded_together_by_a_run():
+    # One group holds notes of 10 (the majority) and of 11; without the
+    # decision, 11's notes would follow their group into 10.
+    kwargs = dict(
+        note_ids=[1, 2, 3, 4, 5],
+        labels=[0, 0, 0, 0, 0],
+        previous={1: 10, 2: 10, 3: 10, 4: 11, 5: 11},
+        locked={},
+        active_themes={10, 11},
+    )
+    assert decide(**kwargs).note_theme == {1: 10, 2: 10, 3: 10, 4: 10, 5: 10}
+    kept = decide(**kwargs, kept_apart={frozenset((10, 11))})
+    assert kept.note_theme == {1: 10, 2: 10, 3: 10, 4: 11, 5: 11}

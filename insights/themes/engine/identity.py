@@ -15,6 +15,10 @@ was while it fits there (`still_fits`, e.g. it clears its theme's placement
 threshold). Grouping is a little different from run to run; a note changes
 theme only when the evidence says it no longer belongs, which is what keeps
 themes stable when new notes arrive.
+
+Kept apart: two themes a person marked as different needs (`kept_apart`) are
+never folded together by a run. A note of one whose group went to the other
+stays where it was, so the run cannot empty one theme into the other.
 """
 
 from collections import Counter
@@ -50,6 +54,7 @@ def decide(
     active_themes: set[int],
     merged_into: Mapping[int, int] | None = None,
     still_fits: Callable[[int, int], bool] | None = None,
+    kept_apart: set[frozenset[int]] | None = None,
 ) -> Decision:
     """Turn a run's group labels into theme decisions.
 
@@ -59,8 +64,10 @@ def decide(
     active_themes: themes that may receive notes (not merged away).
     merged_into: theme → theme it was merged into.
     still_fits: (note, theme) → whether the note still belongs in its old theme.
+    kept_apart: pairs of themes a person said are different needs.
     """
     merged_into = merged_into or {}
+    kept_apart = kept_apart or set()
     decision = Decision()
 
     votes: dict[int, Counter] = {}
@@ -93,8 +100,10 @@ def decide(
             if (
                 before is not None
                 and target != before
-                and still_fits
-                and still_fits(note_id, before)
+                and (
+                    frozenset((before, target)) in kept_apart
+                    or (still_fits and still_fits(note_id, before))
+                )
             ):
                 target = before
             decision.note_theme[note_id] = target

@@ -19,7 +19,7 @@ from feedbackhub.queue import enqueue_group
 from insights.notes.models import CallNote
 from insights.themes.engine import identity
 from insights.themes.models import Theme, ThemeAssignment, ThemeEvent
-from insights.themes.pipeline import core, runs, vectors
+from insights.themes.pipeline import core, duplicates, runs, vectors
 from insights.themes.pipeline.stats import store_theme_stats
 from insights.themes.pipeline.write_lock import hold_assignment_writes
 
@@ -89,6 +89,7 @@ def execute_full_run(*, run_id: int) -> str:
 
         progress("statistics", 92, force=True)
         store_theme_stats(theme_ids=touched)
+        duplicates.store_suggestions(note_ids=note_ids, matrix=matrix)
         summary["seconds"] = round(time.monotonic() - started, 2)
         runs.finish_run(
             run_id,
@@ -151,6 +152,7 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
         active_themes=active,
         merged_into=merged_into,
         still_fits=still_fits,
+        kept_apart=duplicates.kept_apart(),
     )
 
     members: dict[object, list[int]] = defaultdict(list)  # theme id or (NEW, label) → rows

@@ -1,0 +1,83 @@
+"""Themes that are probably one need, found after each full run and stored for the pages.
+
+The rule is the numeric core's (insights.themes.engine.duplicates): centres at
+least as similar as each theme's notes usually are to their own centre. It is
+computed once per run, in the worker, from the run's matrix and the centres
+the run just wrote; the dashboard and the theme page only read the stored
+pairs, so they stay as fast as before. Centres change only in runs, so
+nothing else needs to recompute them: a merge retires a theme (pages show
+active themes only) and "not the same" deletes its pair at once.
+"""
+
+from collections import defaultdict
+
+import numpy as np
+from django.db import transaction
+
+from insights.themes.engine import duplicates as rule
+from insights.themes.models import DistinctThemes, DuplicateSuggestion, Theme, ThemeAssignment
+from insights.themes.pipeline import vectors
+
+
+def kept_apart() -> set[frozenset[int]]:
+    """Pairs of themes a person said are different needs, for the run's identity rule."""
+    return {frozenset(pair) for pair in DistinctThemes.objects.values_list("first", "second")}
+
+
+def _members(note_ids: np.ndarray, theme_ids: set[int]) -> dict[int, np.ndarray]:
+    """theme id → rows of its notes in the matrix (note_ids is sorted, as load_matrix gives)."""
+    found: dict[int, list[int]] = defaultdict(list)
+    rows = ThemeAssignment.objects.filter(theme_id__in=theme_ids).values_list("theme_id", "note_id")
+    for theme_id, note_id in rows.iterator(chunk_size=20_000):
+        found[theme_id].append(note_id)
+    members = {}
+    for theme_id, ids in found.items():
+        ids = np.asarray(ids, dtype=np.int64)
+        positions = np.searchsorted(note_ids, ids)
+        inside = positions < len(note_ids)  # notes without a vector are left out
+        positions, ids = positions[inside], ids[inside]
+        members[theme_id] = positions[note_ids[positions] == ids]
+    return members
+
+
+def find_suggestions(
+    *, note_ids: np.ndarray | None = None, matrix: np.ndarray | None = None
+) -> list[tuple[int, int, float]]:
+    """(theme id, theme id, similarity) for every probable duplicate pair of active themes.
+
+    A run passes its matrix; without one, the stored vectors are loaded.
+    """
+    if note_ids is None or matrix is None:
+        note_ids, matrix = vectors.load_matrix()
+    order = np.argsort(note_ids, kind="stable")
+    note_ids, matrix = note_ids[order], matrix[order]
+    centres = dict(
+        Theme.objects.filter(merged_into__isnull=True, centroid__isnull=False).values_list(
+            "id", "centroid"
+        )
+    )
+    members = _members(note_ids, set(centres))
+    theme_ids = sorted(t for t in centres if len(members.get(t, ())) >= 2)
+    if len(theme_ids) < 2:
+        return []
+    centre_matrix = np.vstack([vectors.from_bytes(centres[t]) for t in theme_ids])
+    typical = np.asarray([rule.typical_similarity(matrix[members[t]]) for t in theme_ids])
+    decided = kept_apart()
+    return [
+        (theme_ids[i], theme_ids[j], similarity)
+        for i, j, similarity in rule.probable_duplicates(centre_matrix, typical)
+        if frozenset((theme_ids[i], theme_ids[j])) not in decided
+    ]
+
+
+@transaction.atomic
+def store_suggestions(
+    *, note_ids: np.ndarray | None = None, matrix: np.ndarray | None = None
+) -> int:
+    """Replace the stored suggestions with the current ones; returns how many pairs."""
+    pairs = find_suggestions(note_ids=note_ids, matrix=matrix)
+    DuplicateSuggestion.objects.all().delete()
+    DuplicateSuggestion.objects.bulk_create(
+        [DuplicateSuggestion(first_id=a, second_id=b, similarity=s) for a, b, s in pairs]
+    )
+    return len(pairs)
