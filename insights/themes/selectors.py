@@ -1,11 +1,12 @@
 """Reads for the product pages: themes ranked by what they are worth, and one theme's evidence."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Prefetch, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from insights.notes.models import CallNote
-from insights.themes.models import Theme, ThemeEvent
+from insights.themes.models import DuplicateSuggestion, Theme, ThemeEvent
 
 SORTS = {
     "revenue": ("-open_revenue", "-note_count"),
@@ -35,6 +36,28 @@ def theme_detail(*, theme_id: int) -> Theme:
         )
         .get(pk=theme_id)
     )
+
+
+def possible_duplicates(*, theme_ids: Iterable[int]) -> dict[int, list[tuple[Theme, float]]]:
+    """For each of these themes, the active themes that are probably the same need,
+    closest first (stored by the last run; one query, however many themes)."""
+    ids = list(theme_ids)
+    pairs = (
+        DuplicateSuggestion.objects.filter(
+            Q(first__in=ids) | Q(second__in=ids),
+            first__merged_into__isnull=True,
+            second__merged_into__isnull=True,
+        )
+        .select_related("first", "second")
+        .defer("first__centroid", "second__centroid")
+        .order_by("-similarity", "first_id", "second_id")
+    )
+    found: dict[int, list[tuple[Theme, float]]] = {}
+    for pair in pairs:
+        for theme, other in ((pair.first, pair.second), (pair.second, pair.first)):
+            if theme.pk in ids:
+                found.setdefault(theme.pk, []).append((other, pair.similarity))
+    return found
 
 
 def theme_notes(*, theme: Theme) -> QuerySet[CallNote]:

@@ -1,5 +1,5 @@
 """What product managers do to themes: rename, describe, set status and owner,
-link, decide, merge, split, move and remove notes.
+link, decide, merge, tell two themes apart, split, move and remove notes.
 
 Each action is one atomic function that checks the actor may triage, makes
 the change, writes a line in the theme's timeline (ThemeEvent) and, after
@@ -24,7 +24,14 @@ from django.utils import timezone
 from accounts.rules import can_triage
 from feedbackhub.queue import enqueue_on_commit
 from insights.notes.models import CallNote
-from insights.themes.models import Theme, ThemeAssignment, ThemeEvent, ThemeStatus
+from insights.themes.models import (
+    DistinctThemes,
+    DuplicateSuggestion,
+    Theme,
+    ThemeAssignment,
+    ThemeEvent,
+    ThemeStatus,
+)
 from insights.themes.pipeline import stats
 from insights.themes.pipeline.write_lock import hold_assignment_writes
 
@@ -186,6 +193,46 @@ def theme_merge(*, source: Theme, target: Theme, actor) -> Theme:
     )
     _refresh_after_commit([source.pk, target.pk])
     return target
+
+
+def merge_direction(first: Theme, second: Theme) -> tuple[Theme, Theme]:
+    """(source, target) for merging two themes said to be one need.
+
+    The theme people invested in survives (a status past New, an owner, a
+    title someone typed), then the bigger one, then the older one: the merge
+    keeps their decisions and the timeline that explains them.
+    """
+
+    def weight(theme: Theme):
+        invested = theme.status != ThemeStatus.NEW or theme.owner_id or theme.title_is_manual
+        return (bool(invested), theme.note_count, -theme.pk)
+
+    target, source = sorted([first, second], key=weight, reverse=True)
+    return source, target
+
+
+@transaction.atomic
+def themes_mark_distinct(*, theme: Theme, other: Theme, actor) -> DistinctThemes:
+    """A person says two themes are different needs ("not the same").
+
+    Remembered for good: the pair is not suggested again and no run folds one
+    into the other (see engine.identity). Saying it twice changes nothing.
+    """
+    _require_triage(actor)
+    if theme.pk == other.pk:
+        raise ValidationError("A theme is the same need as itself.")
+    live = Theme.objects.filter(pk__in=[theme.pk, other.pk], merged_into__isnull=True)
+    if live.count() != 2:
+        raise ValidationError("One of these themes was merged meanwhile; reload the page.")
+    first, second = DistinctThemes.ordered(theme.pk, other.pk)
+    decision, created = DistinctThemes.objects.get_or_create(
+        first_id=first, second_id=second, defaults={"decided_by": actor}
+    )
+    DuplicateSuggestion.objects.filter(first_id=first, second_id=second).delete()
+    if created:
+        for this, that in ((theme, other), (other, theme)):
+            _event(this.pk, actor, ThemeEvent.Kind.DISTINCT, other=that.pk, other_title=that.title)
+    return decision
 
 
 def _assignments(note_ids: Iterable[int]) -> dict[int, ThemeAssignment | None]:

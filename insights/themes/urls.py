@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insights.themes import hint_views, views, workbench_views
+from insights.themes import duplicate_views, hint_views, views, workbench_views
 
 urlpatterns = [
     path("notes/suggest/similar/", hint_views.similar_to_draft, name="similar_to_draft"),
@@ -8,6 +8,16 @@ urlpatterns = [
     path("themes/<int:pk>/", views.theme_page, name="theme_page"),
     path("themes/<int:pk>/action/", views.theme_action, name="theme_action"),
     path("themes/options/", views.theme_options, name="theme_options"),
+    path(
+        "themes/<int:pk>/same-need/<int:other>/merge/",
+        duplicate_views.same_need_merge,
+        name="same_need_merge",
+    ),
+    path(
+        "themes/<int:pk>/same-need/<int:other>/not-the-same/",
+        duplicate_views.same_need_distinct,
+        name="same_need_distinct",
+    ),
     path("inbox/", workbench_views.inbox, name="inbox"),
     path("inbox/assign/", workbench_views.inbox_assign, name="inbox_assign"),
     path("engine/", workbench_views.engine_panel, name="engine_panel"),

@@ -100,10 +100,20 @@ def dashboard(request):
     page = Page(rows[:50], number, len(rows) > 50)
     query = request.GET.copy()
     query.pop("page", None)
+    # The closest probable duplicate of each theme shown, as the last run stored it.
+    shown = [r.theme.pk for r in page.object_list]
+    same_need = theme_selectors.possible_duplicates(theme_ids=shown)
     return render(
         request,
         "insights/dashboard.html",
-        {"page": page, "form": form, "query": query.urlencode(), "last_visit": last_visit},
+        {
+            "page": page,
+            "rows": [(r, same_need.get(r.theme.pk, [])[:1]) for r in page.object_list],
+            "form": form,
+            "query": query.urlencode(),
+            "last_visit": last_visit,
+            "can_triage": can_triage(request.user),
+        },
     )
 
 
@@ -182,6 +192,7 @@ def theme_page(request, pk: int):
         "winback_tasks": winback_tasks,
         "recovered": sum(t.deal.amount for t in winback_tasks if winback.is_recovered(t)),
         "winloss": winloss.theme_win_loss_context(theme),
+        "same_need": theme_selectors.possible_duplicates(theme_ids=[theme.pk]).get(theme.pk, []),
     }
     if context["can_triage"]:
         context["owners"] = (

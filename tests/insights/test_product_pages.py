@@ -113,7 +113,7 @@ def test_the_theme_page_uses_a_fixed_number_of_queries(
         ThemeAssignment.objects.create(note=note, theme=theme)
     store_theme_stats()
     # ≤ 20, the budget of the dashboard issue, whatever the theme's size.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         assert pm_client.get(reverse("theme_page", args=[theme.pk])).status_code == 200
 
 
@@ -136,8 +136,7 @@ def test_the_overview_shows_the_workers_snapshot_and_asks_for_a_new_one_when_sta
 ):
     from django.core.cache import cache
 
-    from insights.analytics import tasks
-    from insights.analytics import overview
+    from insights.analytics import overview, tasks
     from insights.analytics.models import OverviewSnapshot
 
     account = AccountFactory(owner=rep)
