@@ -256,6 +256,9 @@ CELERY_BEAT_SCHEDULE = {
 THEME_RUN_STALE_SECONDS = env_int("THEME_RUN_STALE_SECONDS", 600)
 # A full run starts by itself once this many notes wait unthemed since the last run.
 THEME_RUN_UNTHEMED_THRESHOLD = env_int("THEME_RUN_UNTHEMED_THRESHOLD", 200)
+# Workers load the embedding model as they start (in the background), so the
+# first "this need is already known" hint of the day does not wait for it.
+THEME_PRELOAD_MODEL = env_bool("THEME_PRELOAD_MODEL", True)
 
 # --- Logging ----------------------------------------------------------------
 

@@ -75,6 +75,9 @@ class CallNoteForm(forms.Form):
         max_length=QUOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The known need (a theme id) the rep picked from the hint, if any. A plain
+    # id: notes know nothing of themes; the themes area checks and applies it.
+    theme = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

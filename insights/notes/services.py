@@ -3,8 +3,8 @@
 Every path that saves a note — the form, the API, the CSV import — goes
 through these functions, so the rules live in one place: the limits, a deal
 of the chosen account, no call date in the future, tags normalised and reused
-case-insensitively. The theme engine hears about saved notes through
-insights.signals, after commit.
+case-insensitively. The theme engine hears about saved notes through Django's
+signals (insights.themes.receivers), after commit.
 """
 
 import datetime as dt
@@ -12,11 +12,18 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.rules import can_change_note, can_delete_note
 from deals.models import Account, Competitor, Deal
 from insights.notes.models import QUOTE_MAX, TAG_MAX, TAGS_PER_NOTE_MAX, CallNote, Importance, Tag
+
+# Sent inside note_create's transaction when the author said which known need
+# the note expresses (a theme id, picked from log a call's hint): note,
+# theme_id, actor. Notes know nothing of themes; the themes area listens and
+# records it as the author's decision, in the same transaction as the note.
+need_named = Signal()
 
 
 def parse_tags(raw: str | Iterable[str]) -> list[str]:
@@ -92,7 +99,9 @@ def note_create(
     quote: str = "",
     source: str = CallNote.Source.WEB,
     external_id: str = "",
+    need_theme_id: int | None = None,
 ) -> CallNote:
+    """Log a note; `need_theme_id` is the known need the author says it expresses."""
     if not author.has_perm("insights.add_callnote"):
         raise PermissionDenied("Only sales reps and admins can log call notes.")
     call_date = call_date or timezone.localdate()
@@ -119,6 +128,8 @@ def note_create(
     )
     note.tags.set(resolve_tags(names))
     note.competitors.set(list(competitors))
+    if need_theme_id:
+        need_named.send(sender=CallNote, note=note, theme_id=need_theme_id, actor=author)
     return note
 
 

@@ -40,7 +40,11 @@ def log_call(request):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                note = services.note_create(author=request.user, **_note_fields(form, request))
+                note = services.note_create(
+                    author=request.user,
+                    need_theme_id=form.cleaned_data["theme"],
+                    **_note_fields(form, request),
+                )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
@@ -49,7 +53,10 @@ def log_call(request):
     saved = None
     if request.GET.get("saved", "").isdigit():
         saved = CallNote.objects.filter(pk=request.GET["saved"], author=request.user).first()
-    return render(request, "insights/log_call.html", {"form": form, "saved": saved})
+    # pick_need: the hint lets the rep say which known need this note is.
+    return render(
+        request, "insights/log_call.html", {"form": form, "saved": saved, "pick_need": True}
+    )
 
 
 @permission_required("insights.view_callnote", raise_exception=True)

@@ -6,6 +6,11 @@ admin) is handed to incremental placement after its transaction commits; a
 removed assignment, or a deal whose amount or stage changed, refreshes the
 statistics of the themes it touches. Bulk inserts (the demo seeder) send no
 signals: a full run picks those up.
+
+When a rep says which known need a new note is (log a call's hint), the notes
+service announces it (`need_named`) inside the note's transaction and the
+themes area records it here; so the dependency stays one way (themes → notes)
+and the note and its place in the theme are saved together or not at all.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -14,6 +19,8 @@ from django.dispatch import receiver
 from deals.models import Deal
 from feedbackhub.queue import enqueue_on_commit
 from insights.notes.models import CallNote
+from insights.notes.services import need_named
+from insights.themes import triage
 from insights.themes.models import ThemeAssignment
 from insights.themes.pipeline import placement, stats
 
@@ -26,6 +33,11 @@ def place_saved_note(sender, instance: CallNote, raw=False, update_fields=None, 
     if raw or (update_fields is not None and "body" not in update_fields):
         return
     enqueue_on_commit(placement.PLACE_TASK, instance.pk)
+
+
+@receiver(need_named, sender=CallNote, dispatch_uid="join-the-named-need")
+def join_the_named_need(sender, note: CallNote, theme_id: int, actor, **kwargs):
+    triage.note_join_named_need(note=note, theme_id=theme_id, actor=actor)
 
 
 @receiver(post_delete, sender=ThemeAssignment, dispatch_uid="refresh-after-unassign")

@@ -8,12 +8,15 @@ from before the areas moved, so messages already queued still find their task.
 """
 
 import logging
+import threading
+import time
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.conf import settings
 
 from insights.themes.models import ClusteringRun
-from insights.themes.pipeline import placement, regroup, runs, similar, stats, vectors
+from insights.themes.pipeline import core, placement, regroup, runs, similar, stats, vectors
 
 log = logging.getLogger(__name__)
 
@@ -67,3 +70,25 @@ def refresh_all_theme_stats() -> int:
 def similar_to_text(text: str, tags: list[str] | None = None, limit: int = 5) -> dict:
     """Notes and themes most like a draft text (the model lives in the worker only)."""
     return similar.similar_to_text(text=text, tags=tags or [], limit=limit)
+
+
+@shared_task(name=similar.HINT_TASK, ignore_result=True)
+def answer_draft_hint(token: str, text: str, limit: int = 3) -> None:
+    """Leave the themes most like a draft in the cache under `token`, for the page to poll."""
+    similar.answer_hint(token=token, text=text, limit=limit)
+
+
+@worker_process_init.connect(dispatch_uid="load-embedding-model-at-start")
+def load_embedding_model(**kwargs) -> None:
+    """Each worker process loads the model as it starts, so the first hint of the
+    day finds it ready. In a thread: Celery gives a starting process a few
+    seconds before it counts it as hung, and loading torch can take longer; a
+    task needing the model meanwhile just waits for the load to finish."""
+    if settings.THEME_PRELOAD_MODEL:
+        threading.Thread(target=_warm_up, name="load-embedding-model", daemon=True).start()
+
+
+def _warm_up() -> None:
+    started = time.monotonic()
+    core.warm_up()
+    log.info("Embedding model loaded in %.1f s", time.monotonic() - started)

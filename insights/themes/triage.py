@@ -293,6 +293,28 @@ def notes_move(*, note_ids: Iterable[int], target: Theme, actor) -> None:
 
 
 @transaction.atomic
+def note_join_named_need(*, note: CallNote, theme_id: int, actor) -> Theme | None:
+    """The note's author says it expresses this known need (log a call's hint).
+
+    It joins the theme as a person's decision (a locked assignment), so no run
+    or placement moves it. Not a triage action: the author decides about their
+    own note, whatever their role. A theme merged meanwhile means its
+    survivor; a theme gone means nothing is pinned and the engine places the
+    note as usual. Returns the theme joined, if any.
+    """
+    if note.author_id != actor.pk:
+        raise PermissionDenied("Only the note's author says which need it is.")
+    theme = Theme.objects.filter(pk=theme_id).first()
+    if theme is None:
+        return None
+    theme = _survivor(theme)
+    _pin([note.pk], theme, actor)
+    _event(theme.pk, actor, ThemeEvent.Kind.NOTES_ADDED, notes=1, named_by_author=True)
+    _refresh_after_commit([theme.pk])
+    return theme
+
+
+@transaction.atomic
 def notes_remove(*, theme: Theme, note_ids: Iterable[int], actor) -> None:
     """Take notes out of a theme; they stay unthemed whatever the engine thinks."""
     _require_triage(actor)

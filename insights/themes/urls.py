@@ -4,6 +4,7 @@ from insights.themes import duplicate_views, hint_views, views, workbench_views
 
 urlpatterns = [
     path("notes/suggest/similar/", hint_views.similar_to_draft, name="similar_to_draft"),
+    path("notes/suggest/similar/<str:token>/", hint_views.draft_hint, name="draft_hint"),
     path("themes/", views.dashboard, name="dashboard"),
     path("themes/<int:pk>/", views.theme_page, name="theme_page"),
     path("themes/<int:pk>/action/", views.theme_action, name="theme_action"),

@@ -125,31 +125,126 @@ def test_html_in_a_note_is_shown_as_text(rep_client, rep, account):
     assert "&lt;script&gt;" in page
 
 
-def test_a_draft_like_a_known_need_shows_that_theme(rep_client, monkeypatch):
-    from insights.themes import tasks
+@pytest.fixture
+def queued(monkeypatch):
+    """Hint look-ups queued by the page, recorded instead of sent to a worker."""
+    from insights.themes import hint_views
+
+    sent = []
+    monkeypatch.setattr(hint_views, "enqueue_now", lambda name, *args: sent.append(args))
+    return sent
+
+
+def _worker_answers(queued, monkeypatch, themes):
+    """Do what the worker does with the last queued look-up, with a known answer."""
+    from insights.themes.pipeline import similar
+    from insights.themes.tasks import answer_draft_hint
+
+    monkeypatch.setattr(similar, "similar_to_text", lambda **kw: {"themes": themes, "notes": []})
+    answer_draft_hint(*queued[-1])
+
+
+def _poll_url(html: str) -> str:
+    import re
+
+    return re.search(r'hx-get="([^"]+)"', html)[1].replace("&amp;", "&")
+
+
+def test_a_draft_like_a_known_need_shows_that_theme_to_pick(rep_client, queued, monkeypatch):
     from tests.factories import ThemeFactory
 
     theme = ThemeFactory(title="Single sign-on", status="planned")
+    page = rep_client.get(
+        reverse("similar_to_draft"), {"body": "They want Okta SAML login.", "pick": "1"}
+    ).content.decode()
+    assert "Looking for known needs" in page and len(queued) == 1
+    # Until the worker answers, the page asks again.
+    waiting = rep_client.get(_poll_url(page)).content.decode()
+    assert "Looking for known needs" in waiting and "tries=2" in waiting
 
-    class Done:
-        def get(self, timeout):
-            return {"themes": [{"theme_id": theme.pk, "similarity": 0.81}], "notes": []}
-
-    monkeypatch.setattr(tasks.similar_to_text, "delay", lambda *a: Done())
-    page = rep_client.get(reverse("similar_to_draft"), {"body": "They want Okta SAML login."})
-    html = page.content.decode()
+    _worker_answers(queued, monkeypatch, [{"theme_id": theme.pk, "similarity": 0.81}])
+    html = rep_client.get(_poll_url(waiting)).content.decode()
     assert "This need is already known" in html and "Single sign-on" in html and "Planned" in html
+    assert f'type="radio" name="theme" value="{theme.pk}"' in html
 
 
-def test_no_hint_when_the_worker_does_not_answer_in_time(rep_client, monkeypatch):
-    from celery.exceptions import TimeoutError as CeleryTimeout
+def test_a_pick_stays_when_the_hint_changes(rep_client, queued, monkeypatch):
+    from tests.factories import ThemeFactory
 
-    from insights.themes import tasks
+    picked, other = ThemeFactory(title="Okta single sign-on"), ThemeFactory(title="SCIM")
+    page = rep_client.get(
+        reverse("similar_to_draft"),
+        {"body": "They want Okta SAML login, and SCIM.", "pick": "1", "theme": picked.pk},
+    ).content.decode()
+    assert f'<input type="hidden" name="theme" value="{picked.pk}">' in page  # while waiting
+    _worker_answers(queued, monkeypatch, [{"theme_id": other.pk, "similarity": 0.7}])
+    html = rep_client.get(_poll_url(page)).content.decode()
+    assert f'value="{picked.pk}" checked' in html and "SCIM" in html
 
-    class Slow:
-        def get(self, timeout):
-            raise CeleryTimeout()
 
-    monkeypatch.setattr(tasks.similar_to_text, "delay", lambda *a: Slow())
+def test_no_hint_when_the_worker_does_not_answer_in_time(rep_client, queued):
+    from insights.themes.hint_views import POLL_TRIES
+
+    page = rep_client.get(
+        reverse("draft_hint", args=["never-answered"]), {"tries": POLL_TRIES}
+    ).content.decode()
+    assert "already known" not in page and "hx-get" not in page
+
+
+def test_no_hint_and_no_error_when_the_queue_is_down(rep_client, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from insights.themes import hint_views
+
+    def down(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(hint_views, "enqueue_now", down)
     page = rep_client.get(reverse("similar_to_draft"), {"body": "They want Okta SAML login."})
-    assert page.status_code == 200 and "already known" not in page.content.decode()
+    assert page.status_code == 200 and "hx-get" not in page.content.decode()
+
+
+def test_the_hint_request_returns_without_waiting_for_a_worker(rep_client):
+    # The real queue, and no worker at all: the page still answers at once.
+    import time
+
+    from feedbackhub.celery import app
+
+    started = time.monotonic()
+    page = rep_client.get(reverse("similar_to_draft"), {"body": "They want Okta SAML login."})
+    elapsed = time.monotonic() - started
+    app.control.purge()  # leave no look-up behind for a later test's worker
+    assert page.status_code == 200 and "Looking for known needs" in page.content.decode()
+    assert elapsed < 1.0
+
+
+def test_a_rep_says_which_known_need_a_note_is_and_it_joins_that_theme(rep_client, rep, account):
+    from insights.themes.models import ThemeAssignment
+    from tests.factories import ThemeFactory
+
+    theme = ThemeFactory(title="Okta single sign-on", status="planned")
+    response = _post(rep_client, theme=theme.pk)
+    assert response.status_code == 302
+    assignment = ThemeAssignment.objects.get(note=CallNote.objects.get())
+    assert (assignment.theme, assignment.locked, assignment.assigned_by_user) == (theme, True, rep)
+    assert theme.events.filter(kind="notes_added", actor=rep).exists()
+    confirmation = rep_client.get(response["Location"]).content.decode()
+    assert "Joined <em>Okta single sign-on</em> — Planned." in confirmation
+
+
+def test_a_need_merged_meanwhile_is_joined_through_its_survivor(rep_client, pm, account):
+    from insights.themes import triage
+    from insights.themes.models import ThemeAssignment
+    from tests.factories import ThemeFactory
+
+    picked, survivor = ThemeFactory(), ThemeFactory(title="Okta single sign-on")
+    triage.theme_merge(source=picked, target=survivor, actor=pm)
+    assert _post(rep_client, theme=picked.pk).status_code == 302
+    assert ThemeAssignment.objects.get().theme == survivor
+
+
+def test_a_need_gone_meanwhile_does_not_stop_the_note(rep_client, account):
+    from insights.themes.models import ThemeAssignment
+
+    assert _post(rep_client, theme=999_999).status_code == 302
+    assert CallNote.objects.count() == 1 and not ThemeAssignment.objects.exists()

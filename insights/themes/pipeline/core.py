@@ -23,6 +23,11 @@ def embed(texts: list[str]) -> np.ndarray:
     return embeddings.embed(texts)
 
 
+def warm_up() -> None:
+    """Load the model and run it once, so the next real call is quick."""
+    embeddings.embed(["warming up"])
+
+
 def group(vectors: np.ndarray, tags: list[list[str]]) -> np.ndarray:
     return grouping.group(vectors, tags)
 

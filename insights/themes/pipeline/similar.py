@@ -4,9 +4,15 @@
 without the model. `similar_to_text` embeds a draft, so it runs in the worker
 (task `insights.tasks.similar_to_text`), where the model and a matrix of all
 note vectors stay loaded between calls.
+
+The log-a-call hint never makes a web request wait for a worker: the request
+queues `HINT_TASK` under a fresh random token and returns; the worker stores
+its answer in the cache under that token (`answer_hint`), and the page polls
+for it (`hint_answer`). No answer — no worker, no Redis — just means no hint.
 """
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Count, Max
 
 from insights.themes.engine import lookup
@@ -95,3 +101,22 @@ def similar_to_text(*, text: str, tags: list[str], limit: int = 5) -> dict:
         for r, s in zip(rows, sims, strict=True)
     ]
     return {"themes": themes, "notes": notes}
+
+
+HINT_TASK = "insights.tasks.answer_draft_hint"
+HINT_TTL = 120  # seconds an answer waits to be picked up; the page polls for less
+
+
+def _hint_key(token: str) -> str:
+    return f"theming:draft-hint:{token}"
+
+
+def answer_hint(*, token: str, text: str, limit: int = 3) -> None:
+    """Work out the themes most like a draft and leave them for the page to pick up."""
+    found = similar_to_text(text=text, tags=[], limit=limit)
+    cache.set(_hint_key(token), found["themes"], timeout=HINT_TTL)
+
+
+def hint_answer(token: str) -> list[dict] | None:
+    """The stored answer for a hint token ({theme_id, similarity} dicts), or None if not yet."""
+    return cache.get(_hint_key(token))
