@@ -25,7 +25,13 @@ def kept_apart() -> set[frozenset[int]]:
 
 
 def _members(note_ids: np.ndarray, theme_ids: set[int]) -> dict[int, np.ndarray]:
-    """theme id → rows of its notes in the matrix (note_ids is sorted, as load_matrix gives)."""
+    """theme id → rows of its notes in the matrix whose rows are `note_ids`.
+
+    Only an index is sorted, never the matrix: at a million notes a copy of
+    it would cost another 1.5 GB.
+    """
+    order = np.argsort(note_ids, kind="stable")
+    sorted_ids = note_ids[order]
     found: dict[int, list[int]] = defaultdict(list)
     rows = ThemeAssignment.objects.filter(theme_id__in=theme_ids).values_list("theme_id", "note_id")
     for theme_id, note_id in rows.iterator(chunk_size=20_000):
@@ -33,10 +39,10 @@ def _members(note_ids: np.ndarray, theme_ids: set[int]) -> dict[int, np.ndarray]
     members = {}
     for theme_id, ids in found.items():
         ids = np.asarray(ids, dtype=np.int64)
-        positions = np.searchsorted(note_ids, ids)
-        inside = positions < len(note_ids)  # notes without a vector are left out
+        positions = np.searchsorted(sorted_ids, ids)
+        inside = positions < len(sorted_ids)  # notes without a vector are left out
         positions, ids = positions[inside], ids[inside]
-        members[theme_id] = positions[note_ids[positions] == ids]
+        members[theme_id] = order[positions[sorted_ids[positions] == ids]]
     return members
 
 
@@ -49,8 +55,6 @@ def find_suggestions(
     """
     if note_ids is None or matrix is None:
         note_ids, matrix = vectors.load_matrix()
-    order = np.argsort(note_ids, kind="stable")
-    note_ids, matrix = note_ids[order], matrix[order]
     centres = dict(
         Theme.objects.filter(merged_into__isnull=True, centroid__isnull=False).values_list(
             "id", "centroid"
