@@ -2,7 +2,7 @@
 #   make run   — set everything up and serve the app with demo data
 #   make test  — set everything up and run the whole test suite (what CI runs)
 
-.PHONY: run test setup worker beat lint format seed
+.PHONY: run test setup worker beat lint format seed screenshots
 
 run:
 	@bin/run
@@ -27,3 +27,7 @@ format:
 
 seed:
 	@.venv/bin/python manage.py seed_demo
+
+# Take the README's screenshots again (docs/screenshots/) with the browser tests.
+screenshots:
+	@SCREENSHOTS_DIR=docs/screenshots bin/test tests/browser

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
 from django.shortcuts import render
 
 from accounts.models import Team, TeamMembership, User
@@ -102,8 +103,6 @@ class TeamAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(_members=Count("memberships"))
 
     @admin.display(description="Members", ordering="_members")

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
+from accounts.roles import role_of
+
 
 class Region(models.TextChoices):
     NORTH_AMERICA = "na", "North America"
@@ -48,8 +50,6 @@ class User(AbstractUser):
 
     @property
     def role(self) -> str | None:
-        from accounts.roles import role_of
-
         return role_of(self)
 
     def __str__(self) -> str:

@@ -11,17 +11,25 @@ loudly: `tests/test_task_registration.py` checks every name used here.
 from celery import current_app, group, signature
 
 
+def _task(task_name: str):
+    if task_name not in current_app.tasks:
+        # A web process imports no task module by itself: load them as a
+        # worker does when it starts (the app's autodiscovery), once.
+        current_app.loader.import_default_modules()
+    return current_app.tasks[task_name]  # an unknown name raises NotRegistered
+
+
 def enqueue_on_commit(task_name: str, *args) -> None:
     """Queue `task_name(*args)` after the surrounding transaction commits (now if none)."""
-    current_app.tasks[task_name].delay_on_commit(*args)
+    _task(task_name).delay_on_commit(*args)
 
 
 def enqueue_now(task_name: str, *args):
     """Queue `task_name(*args)` at once; for work that no transaction waits on."""
-    return current_app.tasks[task_name].delay(*args)
+    return _task(task_name).delay(*args)
 
 
 def enqueue_group(task_name: str, arg_lists: list[tuple]) -> None:
     """Queue one `task_name(*args)` per item, as a group (spread over the workers)."""
-    current_app.tasks[task_name]  # fail loudly on an unknown name, like the others
+    _task(task_name)
     group(signature(task_name, args=args) for args in arg_lists).apply_async()

@@ -13,7 +13,7 @@ from insights.loop.models import (
     WinBackTask,
     new_webhook_secret,  # named by migration 0008 as a field default
 )
-from insights.notes.models import NOTE_BODY_MAX, QUOTE_MAX, CallNote, Importance, Tag
+from insights.notes.models import CallNote, Importance, Tag
 from insights.themes.models import (
     ClusteringRun,
     DistinctThemes,
@@ -29,8 +29,6 @@ __all__ = [
     "Tag",
     "CallNote",
     "Importance",
-    "NOTE_BODY_MAX",
-    "QUOTE_MAX",
     "Theme",
     "ThemeStatus",
     "ThemeAssignment",

@@ -1,10 +1,17 @@
+"""Forms for call notes: log or edit a call, filter my notes.
+
+Their limits and messages come from insights.notes.rules, so a rep reads the
+same sentence here as from the service, which still decides when it saves.
+"""
+
 import re
 
 from django import forms
 from django.utils import timezone
 
 from deals.models import Account, Competitor, Deal
-from insights.notes.models import NOTE_BODY_MAX, QUOTE_MAX, Importance
+from insights.notes import rules
+from insights.notes.models import Importance
 from insights.notes.services import parse_tags
 
 _WITH_DOMAIN = re.compile(r"^(?P<name>.*?)\s*\((?P<domain>[^()]+)\)\s*$")
@@ -33,6 +40,24 @@ def find_account(text: str) -> tuple[Account | None, str]:
     return None, "No account with this name. Pick one from the list, or tick “new prospect”."
 
 
+def note_body_field(**kwargs) -> forms.CharField:
+    """The note's text; its `maxlength` attribute lets the browser stop at the limit."""
+    return forms.CharField(
+        max_length=rules.BODY_MAX,
+        error_messages={"required": rules.BODY_EMPTY, "max_length": rules.BODY_TOO_LONG},
+        **kwargs,
+    )
+
+
+def note_quote_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=rules.QUOTE_MAX,
+        error_messages={"max_length": rules.QUOTE_TOO_LONG},
+        **kwargs,
+    )
+
+
 class CallNoteForm(forms.Form):
     account = forms.CharField(
         label="Account",
@@ -48,12 +73,7 @@ class CallNoteForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )
-    body = forms.CharField(
-        label="What did they say?",
-        max_length=NOTE_BODY_MAX,
-        error_messages={"required": "Write what the customer said; the note cannot be empty."},
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
+    body = note_body_field(label="What did they say?", widget=forms.Textarea(attrs={"rows": 5}))
     tags = forms.CharField(
         label="Tags",
         required=False,
@@ -69,11 +89,8 @@ class CallNoteForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Competitors mentioned",
     )
-    quote = forms.CharField(
-        label="Verbatim customer quote",
-        required=False,
-        max_length=QUOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    quote = note_quote_field(
+        label="Verbatim customer quote", widget=forms.Textarea(attrs={"rows": 2})
     )
     # The known need (a theme id) the rep picked from the hint, if any. A plain
     # id: notes know nothing of themes; the themes area checks and applies it.
@@ -95,34 +112,35 @@ class CallNoteForm(forms.Form):
             raise forms.ValidationError(problem)
         return text.strip()
 
+    # The checks below only let the rep see every problem at once, before the
+    # service (which decides) is asked to save.
     def clean_call_date(self):
         day = self.cleaned_data["call_date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The call date cannot be in the future.")
+        _refuse(rules.call_date_problem(day))
         return day
 
     def clean_tags(self):
         names = parse_tags(self.cleaned_data["tags"])
-        if len(names) > 20:
-            raise forms.ValidationError(f"At most 20 tags per note; you gave {len(names)}.")
-        for name in names:
-            if len(name) > 40:
-                raise forms.ValidationError(f"A tag can have at most 40 characters: “{name[:50]}”.")
+        _refuse(rules.tags_problem(names))
         return names
 
     def clean_body(self):
         body = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError("Write what the customer said; the note cannot be empty.")
+        _refuse(rules.body_problem(body))
         return body
 
     def clean(self):
         data = super().clean()
-        deal = data.get("deal")
         account = getattr(self, "account_obj", None)
-        if deal is not None and account is not None and deal.account_id != account.pk:
-            self.add_error("deal", "This deal belongs to another account.")
+        problem = rules.deal_problem(deal=data.get("deal"), account_id=account and account.pk)
+        if problem:
+            self.add_error("deal", problem)
         return data
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise forms.ValidationError(problem)
 
 
 class NoteFilterForm(forms.Form):

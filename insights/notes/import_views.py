@@ -7,7 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from insights.notes import csv_import
+from feedbackhub import csv_rows
+from insights.notes import rules
+from insights.notes.csv_import import KINDS
 
 MAX_BYTES = 5 * 1024 * 1024
 SESSION_KEY = "csv_import"
@@ -56,7 +58,7 @@ def import_csv(request):
             messages.error(request, "Upload the file again: the checked file expired.")
             return redirect("import_csv")
         try:
-            count = csv_import.run_import(stashed["kind"], stashed["text"], user=request.user)
+            count = csv_rows.run_import(KINDS[stashed["kind"]], stashed["text"], user=request.user)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
             return redirect("import_csv")
@@ -64,16 +66,20 @@ def import_csv(request):
         return redirect("import_csv")
     if request.method == "POST" and form.is_valid():
         kind, text = form.cleaned_data["kind"], form.cleaned_data["file"]
-        checked = csv_import.check(kind, text, user=request.user)
+        checked = csv_rows.check(KINDS[kind], text, user=request.user)
         if checked.ok:
             request.session[SESSION_KEY] = {"kind": kind, "text": text}
-    return render(request, "insights/import.html", {"form": form, "checked": checked})
+    return render(
+        request,
+        "insights/import.html",
+        {"form": form, "checked": checked, "note_rules": rules},
+    )
 
 
 @require_GET
 def import_template(request, kind: str):
-    if kind not in csv_import.COLUMNS:
+    if kind not in KINDS:
         raise Http404
-    response = HttpResponse(csv_import.template_csv(kind), content_type="text/csv")
+    response = HttpResponse(csv_rows.template_csv(KINDS[kind]), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="feedbackhub-{kind}-template.csv"'
     return response

@@ -8,15 +8,12 @@ from django.db import models
 from django.db.models.functions import Length, Lower, Trim
 
 from deals.models import Account, Competitor, Deal
+from insights.notes import rules
+from insights.notes.rules import Importance
 
 # `body__length__lte=…` in constraints and queries.
 models.CharField.register_lookup(Length)
 models.TextField.register_lookup(Length)
-
-NOTE_BODY_MAX = 10_000
-QUOTE_MAX = 1_000
-TAG_MAX = 40
-TAGS_PER_NOTE_MAX = 20
 
 
 class Tag(models.Model):
@@ -25,7 +22,7 @@ class Tag(models.Model):
     Tags are a signal for the theme engine, not the theme itself.
     """
 
-    name = models.CharField(max_length=TAG_MAX)
+    name = models.CharField(max_length=rules.TAG_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,7 +41,7 @@ class Tag(models.Model):
             models.CheckConstraint(
                 condition=models.Q(name__length__gte=1),
                 name="tag_name_not_empty",
-                violation_error_message="A tag cannot be empty.",
+                violation_error_message=rules.TAG_EMPTY,
             ),
         ]
 
@@ -55,7 +52,7 @@ class Tag(models.Model):
     def clean(self) -> None:
         self.name = self.normalise(self.name)
         if not self.name:
-            raise ValidationError({"name": "A tag cannot be empty."})
+            raise ValidationError({"name": rules.TAG_EMPTY})
 
     def save(self, *args, **kwargs) -> None:
         self.name = self.normalise(self.name)
@@ -63,12 +60,6 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Importance(models.TextChoices):
-    NICE_TO_HAVE = "nice_to_have", "Nice to have"
-    IMPORTANT = "important", "Important"
-    DEAL_BLOCKER = "deal_blocker", "Deal blocker"
 
 
 class CallNote(models.Model):
@@ -93,14 +84,14 @@ class CallNote(models.Model):
         Deal, on_delete=models.PROTECT, null=True, blank=True, related_name="call_notes"
     )
     call_date = models.DateField()
-    body = models.TextField(max_length=NOTE_BODY_MAX)
+    body = models.TextField(max_length=rules.BODY_MAX)
     tags = models.ManyToManyField(Tag, blank=True, related_name="notes")
     importance = models.CharField(
         max_length=20, choices=Importance.choices, default=Importance.IMPORTANT
     )
     competitors = models.ManyToManyField(Competitor, blank=True, related_name="call_notes")
     quote = models.TextField(
-        "verbatim customer quote", max_length=QUOTE_MAX, blank=True, default=""
+        "verbatim customer quote", max_length=rules.QUOTE_MAX, blank=True, default=""
     )
     source = models.CharField(
         max_length=40,
@@ -117,22 +108,24 @@ class CallNote(models.Model):
         ordering = ["-created_at"]
         permissions = [("change_any_callnote", "Can change and delete notes written by others")]
         constraints = [
+            # An empty body fails `blank` and `clean` first (which exclude the
+            # field from constraint checks), so this message only shows for a
+            # body that is too long.
             models.CheckConstraint(
-                condition=models.Q(body__length__gte=1) & models.Q(body__length__lte=NOTE_BODY_MAX),
+                condition=models.Q(body__length__gte=1)
+                & models.Q(body__length__lte=rules.BODY_MAX),
                 name="note_body_length",
-                violation_error_message=(
-                    f"A note must have between 1 and {NOTE_BODY_MAX:,} characters."
-                ),
+                violation_error_message=rules.BODY_TOO_LONG,
             ),
             models.CheckConstraint(
-                condition=models.Q(quote__length__lte=QUOTE_MAX),
+                condition=models.Q(quote__length__lte=rules.QUOTE_MAX),
                 name="note_quote_length",
-                violation_error_message=f"A quote can have at most {QUOTE_MAX:,} characters.",
+                violation_error_message=rules.QUOTE_TOO_LONG,
             ),
             models.CheckConstraint(
                 condition=models.Q(importance__in=Importance.values),
                 name="note_importance_valid",
-                violation_error_message="Unknown importance.",
+                violation_error_message=rules.UNKNOWN_IMPORTANCE,
             ),
             models.UniqueConstraint(
                 fields=["source", "external_id"],
@@ -170,13 +163,15 @@ class CallNote(models.Model):
         ]
 
     def clean(self) -> None:
+        # Model validation (full_clean) checks what concerns this row alone;
+        # the note services run every rule, see insights.notes.rules.
         errors = {}
         if self.body is not None and not self.body.strip():
-            errors["body"] = "Write what the customer said; the note cannot be empty."
-        if self.deal_id and self.account_id and self.deal.account_id != self.account_id:
-            errors["deal"] = (
-                "This deal belongs to another account. Pick one of this account's deals."
-            )
+            errors["body"] = rules.BODY_EMPTY
+        if self.deal_id and self.account_id:
+            problem = rules.deal_problem(deal=self.deal, account_id=self.account_id)
+            if problem:
+                errors["deal"] = problem
         if errors:
             raise ValidationError(errors)
 

@@ -1,10 +1,11 @@
 """Writes about call notes: create, update, delete, and upsert from other systems.
 
-Every path that saves a note — the form, the API, the CSV import — goes
-through these functions, so the rules live in one place: the limits, a deal
-of the chosen account, no call date in the future, tags normalised and reused
-case-insensitively. The theme engine hears about saved notes through Django's
-signals (insights.themes.receivers), after commit.
+Every path that saves a note — the form, the API, the CSV import, the Django
+admin — goes through these functions, and they are the ones that decide: each
+write runs the rules of insights.notes.rules (limits, a deal of the chosen
+account, no call date in the future) and normalises tags, reusing existing
+ones whatever their case. The theme engine hears about saved notes through
+its receivers (insights.themes.receivers), after commit.
 """
 
 import datetime as dt
@@ -17,7 +18,8 @@ from django.utils import timezone
 
 from accounts.rules import can_change_note, can_delete_note
 from deals.models import Account, Competitor, Deal
-from insights.notes.models import QUOTE_MAX, TAG_MAX, TAGS_PER_NOTE_MAX, CallNote, Importance, Tag
+from insights.notes import rules
+from insights.notes.models import CallNote, Importance, Tag
 
 # Sent inside note_create's transaction when the author said which known need
 # the note expresses (a theme id, picked from log a call's hint): note,
@@ -37,18 +39,6 @@ def parse_tags(raw: str | Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def validate_tags(names: list[str]) -> None:
-    if len(names) > TAGS_PER_NOTE_MAX:
-        raise ValidationError(
-            {"tags": f"At most {TAGS_PER_NOTE_MAX} tags per note; this one has {len(names)}."}
-        )
-    too_long = [n for n in names if len(n) > TAG_MAX]
-    if too_long:
-        raise ValidationError(
-            {"tags": f"A tag can have at most {TAG_MAX} characters: {too_long[0][:60]!r}."}
-        )
-
-
 def resolve_tags(names: list[str]) -> list[Tag]:
     """Existing tags reused whatever their case; new ones created (race-safe)."""
     existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
@@ -65,24 +55,11 @@ def resolve_tags(names: list[str]) -> list[Tag]:
     return tags
 
 
-def _validate(
-    *, account: Account, deal: Deal | None, call_date: dt.date, body: str, quote: str, importance
-) -> None:
-    errors = {}
-    if not body or not body.strip():
-        errors["body"] = "Write what the customer said; the note cannot be empty."
-    elif len(body) > 10_000:
-        errors["body"] = f"A note can have at most 10,000 characters; this one has {len(body):,}."
-    if quote and len(quote) > QUOTE_MAX:
-        errors["quote"] = f"A quote can have at most {QUOTE_MAX:,} characters."
-    if deal is not None and deal.account_id != account.pk:
-        errors["deal"] = "This deal belongs to another account. Pick one of this account's deals."
-    if call_date > timezone.localdate():
-        errors["call_date"] = "The call date cannot be in the future."
-    if importance not in Importance.values:
-        errors["importance"] = f"Importance must be one of: {', '.join(Importance.values)}."
-    if errors:
-        raise ValidationError(errors)
+def _validate(**note) -> None:
+    """Refuse the note, naming every broken rule by field, unless it may be saved."""
+    problems = rules.note_problems(**note)
+    if problems:
+        raise ValidationError(problems)
 
 
 @transaction.atomic
@@ -106,7 +83,6 @@ def note_create(
         raise PermissionDenied("Only sales reps and admins can log call notes.")
     call_date = call_date or timezone.localdate()
     names = parse_tags(tags)
-    validate_tags(names)
     _validate(
         account=account,
         deal=deal,
@@ -114,6 +90,7 @@ def note_create(
         body=body,
         quote=quote,
         importance=importance,
+        tags=names,
     )
     note = CallNote.objects.create(
         author=author,
@@ -148,8 +125,6 @@ def note_update(*, note: CallNote, user, **changes) -> CallNote:
     for field in _EDITABLE & set(changes):
         setattr(note, field, changes[field])
     names = parse_tags(changes["tags"]) if "tags" in changes else None
-    if names is not None:
-        validate_tags(names)
     _validate(
         account=note.account,
         deal=note.deal,
@@ -157,6 +132,7 @@ def note_update(*, note: CallNote, user, **changes) -> CallNote:
         body=note.body,
         quote=note.quote,
         importance=note.importance,
+        tags=names,
     )
     note.save()
     if names is not None:

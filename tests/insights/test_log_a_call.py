@@ -73,8 +73,8 @@ def test_a_new_prospect_is_created_inline(rep_client, rep):
     ("fields", "message"),
     [
         ({"body": "   "}, "the note cannot be empty"),
-        ({"body": "x" * 10_001}, "at most 10000 characters"),
-        ({"quote": "q" * 1001}, "at most 1000 characters"),
+        ({"body": "x" * 10_001}, "A note can have at most 10,000 characters."),
+        ({"quote": "q" * 1001}, "A quote can have at most 1,000 characters."),
         ({"tags": ",".join(f"t{i}" for i in range(21))}, "At most 20 tags"),
         ({"tags": "x" * 41}, "at most 40 characters"),
         ({"call_date": (dt.date.today() + dt.timedelta(days=1)).isoformat()}, "cannot be in the"),

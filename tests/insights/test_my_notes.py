@@ -41,7 +41,9 @@ def test_my_notes_are_searchable_and_filterable(rep_client, rep):
     assert shown(importance="deal_blocker") == {"Okta login"}
     since = (dt.date.today() - dt.timedelta(days=10)).isoformat()
     assert shown(date_from=since) == {"Okta login", "Mobile app"}
-    assert tagged.pk
+    assert shown(tag="mobile", q="okta") == set()  # filters combine
+    by_tag = rep_client.get(reverse("my_notes"), {"tag": "mobile"}).content.decode()
+    assert by_tag.count("/edit/") == 1 and f"/notes/{tagged.pk}/edit/" in by_tag
 
 
 @pytest.mark.parametrize("count", [1, 30])

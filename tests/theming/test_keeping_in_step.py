@@ -38,6 +38,18 @@ def test_a_deal_that_changes_refreshes_the_themes_of_its_notes(
     assert refreshed and assignment.theme_id in refreshed[0]
 
 
+def test_a_deal_edit_that_changes_no_figure_refreshes_nothing(
+    themed, no_broker, django_capture_on_commit_callbacks
+):
+    deal = ThemeAssignment.objects.select_related("note__deal").first().note.deal
+    no_broker.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        deal.name = f"{deal.name} (renamed)"
+        deal.loss_reason = "Went with a spreadsheet"
+        deal.save()
+    assert [name for name, _ in no_broker if name == "refresh_theme_stats"] == []
+
+
 def test_deleting_a_note_refreshes_its_theme(themed, no_broker, django_capture_on_commit_callbacks):
     assignment = ThemeAssignment.objects.first()
     no_broker.clear()

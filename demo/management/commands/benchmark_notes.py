@@ -8,6 +8,7 @@ The notes it creates are deleted at the end.
 import time
 from statistics import quantiles
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
 from django.db.models import Count
@@ -35,8 +36,6 @@ class Command(BaseCommand):
         busiest = CallNote.objects.values("author").annotate(n=Count("id")).order_by("-n").first()
         if busiest is None:
             raise CommandError("No notes: run seed_demo first.")
-        from django.contrib.auth import get_user_model
-
         rep = get_user_model().objects.get(pk=busiest["author"])
         account = (
             Account.objects.filter(owner=rep).annotate(n=Count("call_notes")).order_by("-n").first()

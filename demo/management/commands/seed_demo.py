@@ -2,6 +2,7 @@ import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from demo.seed import builder
 from demo.seed.people import DEMO_PASSWORD
@@ -60,8 +61,6 @@ class Command(BaseCommand):
         Autovacuum would get there within minutes; until then counts and plans
         on the freshly loaded tables are needlessly slow.
         """
-        from django.db import connection
-
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             return
         with connection.cursor() as cursor:

@@ -4,7 +4,8 @@ from rest_framework import serializers
 
 from deals.models import Account, Competitor, Deal
 from feedbackhub.api_strict import StrictFieldsMixin
-from insights.notes.models import NOTE_BODY_MAX, QUOTE_MAX, CallNote, Importance, Tag
+from insights.notes import rules
+from insights.notes.models import CallNote, Importance, Tag
 
 
 class NoteThemeSerializer(serializers.Serializer):
@@ -18,14 +19,22 @@ class NoteThemeSerializer(serializers.Serializer):
 class TagNamesField(serializers.ListField):
     """Tags as a list of names on the way in and out."""
 
-    child = serializers.CharField(max_length=40, allow_blank=False)
+    child = serializers.CharField(
+        max_length=rules.TAG_MAX,
+        allow_blank=False,
+        error_messages={"max_length": rules.TAG_TOO_LONG, "blank": rules.TAG_EMPTY},
+    )
 
     def to_representation(self, value):
         return [tag.name for tag in value.all()]
 
 
 class NoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    """A call note. `tags` are names; `competitors` are competitor ids."""
+    """A call note. `tags` are names; `competitors` are competitor ids.
+
+    Limits and messages come from insights.notes.rules (they also reach the
+    OpenAPI schema); the note services run every rule again when they save.
+    """
 
     author = serializers.SlugRelatedField(
         slug_field="username",
@@ -38,13 +47,30 @@ class NoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     deal = serializers.PrimaryKeyRelatedField(
         queryset=Deal.objects.all(), allow_null=True, required=False
     )
-    body = serializers.CharField(max_length=NOTE_BODY_MAX, trim_whitespace=False)
-    tags = TagNamesField(max_length=20, required=False)
+    body = serializers.CharField(
+        max_length=rules.BODY_MAX,
+        trim_whitespace=False,
+        error_messages={"max_length": rules.BODY_TOO_LONG, "blank": rules.BODY_EMPTY},
+    )
+    tags = TagNamesField(
+        max_length=rules.TAGS_PER_NOTE_MAX,
+        required=False,
+        error_messages={"max_length": rules.TOO_MANY_TAGS},
+    )
     competitors = serializers.PrimaryKeyRelatedField(
         queryset=Competitor.objects.all(), many=True, required=False
     )
-    importance = serializers.ChoiceField(choices=Importance.choices, required=False)
-    quote = serializers.CharField(max_length=QUOTE_MAX, required=False, allow_blank=True)
+    importance = serializers.ChoiceField(
+        choices=Importance.choices,
+        required=False,
+        error_messages={"invalid_choice": rules.UNKNOWN_IMPORTANCE},
+    )
+    quote = serializers.CharField(
+        max_length=rules.QUOTE_MAX,
+        required=False,
+        allow_blank=True,
+        error_messages={"max_length": rules.QUOTE_TOO_LONG},
+    )
     theme = serializers.SerializerMethodField()
 
     class Meta:

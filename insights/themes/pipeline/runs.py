@@ -11,6 +11,7 @@ marked failed when somebody asks for a new run.
 
 import datetime as dt
 import logging
+import time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -106,8 +107,6 @@ class Progress:
         self._last = 0.0
 
     def __call__(self, phase: str, percent: float, *, force: bool = False) -> None:
-        import time
-
         now = time.monotonic()
         if not force and now - self._last < 0.5:
             return

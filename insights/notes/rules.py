@@ -1,0 +1,98 @@
+"""The rules of a valid call note: each limit, and the one sentence that explains it.
+
+The note services decide: they run `note_problems` before every write. The
+model's constraints, the log-a-call form, the admin form, the API serializer,
+the CSV import and the templates take their limits and messages from here, so
+a rule reads the same wherever it is broken and a limit changes in one place.
+No model imports: the models module reads its limits from here.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import models
+from django.utils import timezone
+
+
+class Importance(models.TextChoices):
+    NICE_TO_HAVE = "nice_to_have", "Nice to have"
+    IMPORTANT = "important", "Important"
+    DEAL_BLOCKER = "deal_blocker", "Deal blocker"
+
+
+BODY_MAX = 10_000
+QUOTE_MAX = 1_000
+TAG_MAX = 40
+TAGS_PER_NOTE_MAX = 20
+
+BODY_EMPTY = "Write what the customer said; the note cannot be empty."
+BODY_TOO_LONG = f"A note can have at most {BODY_MAX:,} characters."
+QUOTE_TOO_LONG = f"A quote can have at most {QUOTE_MAX:,} characters."
+TAG_EMPTY = "A tag cannot be empty."
+TAG_TOO_LONG = f"A tag can have at most {TAG_MAX} characters."
+TOO_MANY_TAGS = f"At most {TAGS_PER_NOTE_MAX} tags per note."
+DEAL_OF_ANOTHER_ACCOUNT = "This deal belongs to another account. Pick one of this account's deals."
+CALL_DATE_IN_FUTURE = "The call date cannot be in the future."
+UNKNOWN_IMPORTANCE = f"Importance must be one of: {', '.join(Importance.values)}."
+
+
+def body_problem(body: str | None) -> str | None:
+    if not body or not body.strip():
+        return BODY_EMPTY
+    if len(body) > BODY_MAX:
+        return BODY_TOO_LONG
+    return None
+
+
+def quote_problem(quote: str | None) -> str | None:
+    return QUOTE_TOO_LONG if quote and len(quote) > QUOTE_MAX else None
+
+
+def tags_problem(names: Iterable[str]) -> str | None:
+    """For tag names already normalised (see `Tag.normalise`)."""
+    names = list(names)
+    if len(names) > TAGS_PER_NOTE_MAX:
+        return TOO_MANY_TAGS
+    if any(len(name) > TAG_MAX for name in names):
+        return TAG_TOO_LONG
+    return None
+
+
+def call_date_problem(call_date: dt.date) -> str | None:
+    return CALL_DATE_IN_FUTURE if call_date > timezone.localdate() else None
+
+
+def deal_problem(*, deal, account_id: int | None) -> str | None:
+    """A note's deal must be one of the note's account's deals."""
+    if deal is not None and account_id is not None and deal.account_id != account_id:
+        return DEAL_OF_ANOTHER_ACCOUNT
+    return None
+
+
+def importance_problem(importance: str) -> str | None:
+    return None if importance in Importance.values else UNKNOWN_IMPORTANCE
+
+
+def note_problems(
+    *,
+    account,
+    deal,
+    call_date: dt.date,
+    body: str,
+    quote: str,
+    importance: str,
+    tags: Iterable[str] | None = None,
+) -> dict[str, str]:
+    """Every broken rule of a note, by field; empty when the note may be saved.
+
+    `tags` are normalised names, or None when the tags are not being changed.
+    """
+    problems = {
+        "body": body_problem(body),
+        "quote": quote_problem(quote),
+        "deal": deal_problem(deal=deal, account_id=account.pk if account else None),
+        "call_date": call_date_problem(call_date),
+        "importance": importance_problem(importance),
+        "tags": tags_problem(tags) if tags is not None else None,
+    }
+    return {field: message for field, message in problems.items() if message}
