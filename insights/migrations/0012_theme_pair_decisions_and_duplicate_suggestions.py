@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insights', '0010_competitor_deals_cover'),
+        ('insights', '0011_note_rule_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
