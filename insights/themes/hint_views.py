@@ -4,6 +4,7 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from feedbackhub.queue import BROKER_ERRORS
 from insights.themes.models import Theme
 from insights.themes.tasks import similar_to_text
 
@@ -16,7 +17,7 @@ def similar_to_draft(request):
     if len(body) >= 20:
         try:
             found = similar_to_text.delay(body[:2000], [], 3).get(timeout=2)
-        except (CeleryTimeout, OSError):
+        except (CeleryTimeout, *BROKER_ERRORS):
             found = {"themes": []}  # no answer in time: the form works without hints
         wanted = {t["theme_id"]: t["similarity"] for t in found["themes"] if t["similarity"] >= 0.5}
         themes = [

@@ -12,13 +12,15 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from feedbackhub.queue import RETRY_ON_DATABASE_ERRORS
+from insights.themes import reconcile
 from insights.themes.models import ClusteringRun
 from insights.themes.pipeline import placement, regroup, runs, similar, stats, vectors
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name=placement.PLACE_TASK, ignore_result=True)
+@shared_task(name=placement.PLACE_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
 def place_note(note_id: int) -> None:
     """Place a freshly saved note into the best existing theme, or leave it unthemed."""
     placement.place_note(note_id=note_id)
@@ -30,13 +32,19 @@ def embed_notes(note_ids: list[int]) -> int:
     return vectors.ensure_embeddings(note_ids=note_ids)
 
 
-@shared_task(bind=True, name=runs.RUN_TASK, ignore_result=True, max_retries=None)
+@shared_task(
+    bind=True,
+    name=runs.RUN_TASK,
+    ignore_result=True,
+    **{**RETRY_ON_DATABASE_ERRORS, "max_retries": None},
+)
 def run_full_regroup(self, run_id: int) -> None:
     """Execute a recorded full run (see insights.themes.pipeline.runs).
 
     When the run is still marked running by a worker that may have died (this
     task came back from Redis after a kill), look again once its heartbeat
-    would have gone stale, and take it over then.
+    would have gone stale, and take it over then. When the database went away
+    mid-run, the run is back in the queue and this task retries with backoff.
     """
     if regroup.execute_full_run(run_id=run_id) == runs.Claim.BUSY:
         raise self.retry(countdown=settings.THEME_RUN_STALE_SECONDS + 1)
@@ -51,7 +59,7 @@ def scheduled_full_run() -> None:
         log.info("Nightly theme run skipped: %s", exc)
 
 
-@shared_task(name=stats.REFRESH_TASK, ignore_result=True)
+@shared_task(name=stats.REFRESH_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
 def refresh_theme_stats(theme_ids: list[int]) -> int:
     """Store fresh statistics for these themes (those gone meanwhile are skipped)."""
     return stats.store_theme_stats(theme_ids=theme_ids)
@@ -67,3 +75,9 @@ def refresh_all_theme_stats() -> int:
 def similar_to_text(text: str, tags: list[str] | None = None, limit: int = 5) -> dict:
     """Notes and themes most like a draft text (the model lives in the worker only)."""
     return similar.similar_to_text(text=text, tags=tags or [], limit=limit)
+
+
+@shared_task(name=reconcile.RECONCILE_TASK, ignore_result=True)
+def reconcile_theme_work() -> dict:
+    """Beat, every minute: re-drive notes never placed and runs whose worker was lost."""
+    return reconcile.reconcile()
