@@ -26,6 +26,8 @@ from django.db import OperationalError as DatabaseOperationalError
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from feedbackhub import redis_breaker
+
 log = logging.getLogger(__name__)
 
 # What publishing raises when Redis is down (refused), frozen (socket timeout)
@@ -51,9 +53,13 @@ def _publish(task, args: tuple) -> AsyncResult | None:
     if current_app.conf.task_always_eager:
         # In-process mode runs the task here: its own errors are not the broker's.
         return task.delay(*args)
+    if redis_breaker.is_open():
+        log.warning("Redis failed moments ago; not queueing %s%r now.", task.name, args)
+        return None
     try:
         return task.delay(*args)
     except BROKER_ERRORS as exc:
+        redis_breaker.trip()
         log.warning(
             "Could not queue %s%r (%s: %s); the reconciler will re-drive it.",
             task.name,

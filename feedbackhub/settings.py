@@ -91,11 +91,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # An empty REDIS_URL means "no Redis": local-memory cache and in-process tasks.
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 if REDIS_URL:
+    # Forgiving (feedbackhub.cache): with Redis down or frozen, a cache call
+    # is a miss after at most a second, never an error page.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "feedbackhub.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "fh",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -255,6 +258,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     "socket_timeout": BROKER_TIMEOUT_SECONDS,
     "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    # A refused connection fails the publish at once instead of sleeping 2 s
+    # before a second try (kombu's default); the worker's own reconnection
+    # loop is separate (broker_connection_max_retries) and keeps retrying.
+    "max_retries": 0,
     # A worker's idle connection is checked every 10 s, so one left half-open
     # by a Redis restart is replaced within about 20 s, not 51.
     "health_check_interval": 10,
