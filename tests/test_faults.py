@@ -7,6 +7,7 @@ here; docs/reliability.md gives the same measurements with the defaults.
 """
 
 import datetime as dt
+import os
 import time
 
 import pytest
@@ -24,12 +25,21 @@ from tests.worker import WorkerProcess
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-FAST_RECONCILE = {
-    "RECONCILE_EVERY_SECONDS": "2",
-    "RECONCILE_OVERDUE_SECONDS": "3",
-    "THEME_RUN_HEARTBEAT_SECONDS": "1",
-    "THEME_RUN_STALE_SECONDS": "5",
-}
+# FAULT_TESTS_WITH_DEFAULTS=1 keeps the production intervals instead (slower;
+# that is how the figures in docs/reliability.md were measured).
+FAST_RECONCILE = (
+    {}
+    if os.environ.get("FAULT_TESTS_WITH_DEFAULTS") == "1"
+    else {
+        "RECONCILE_EVERY_SECONDS": "2",
+        "RECONCILE_OVERDUE_SECONDS": "3",
+        "THEME_RUN_HEARTBEAT_SECONDS": "1",
+        "THEME_RUN_STALE_SECONDS": "5",
+    }
+)
+
+
+WAIT = 150 if not FAST_RECONCILE else 90
 
 
 @pytest.fixture
@@ -112,19 +122,19 @@ def test_work_done_while_redis_is_down_is_completed_once_it_is_back(rep, redis_s
         back = time.monotonic()
         wait_for(
             lambda: NoteEmbedding.objects.filter(note=note).exists(),
-            90,
+            WAIT,
             "the note saved while Redis was down was never placed",
         )
         placed_after = time.monotonic() - back
         wait_for(
             lambda: Notification.objects.filter(recipient=rep).exists(),
-            90,
+            WAIT,
             "the rep was never told about the status change",
         )
         notified_after = time.monotonic() - back
         wait_for(
             lambda: ClusteringRun.objects.filter(pk=run.pk, state="succeeded").exists(),
-            90,
+            WAIT,
             "the run asked for while Redis was down never ran",
         )
         run_done_after = time.monotonic() - back
