@@ -89,7 +89,7 @@ class WorkerProcess:
         from feedbackhub.celery import app
 
         if "REDIS_URL" in self.extra_env:  # a private Redis of the test's own
-            app = Celery(broker=self.extra_env["REDIS_URL"])
+            app = Celery(broker=self.extra_env["REDIS_URL"], set_as_current=False)
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
