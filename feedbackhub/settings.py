@@ -91,11 +91,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # An empty REDIS_URL means "no Redis": local-memory cache and in-process tasks.
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 if REDIS_URL:
+    # Forgiving (feedbackhub.cache): with Redis down or frozen, a cache call
+    # is a miss after at most a second, never an error page.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "feedbackhub.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "fh",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -222,14 +225,55 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 55 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# With Redis, an unacknowledged task comes back only after the visibility
-# timeout. It must outlast the longest task (the hard time limit), or a slow
-# task would be delivered twice. kombu looks for such tasks every
-# `unacked_restore_interval` seconds (100 s by default); we say it explicitly.
+
+# Redis may drop anything; the database is the truth (docs/reliability.md).
+# A web request that commits a write then queues its task. When Redis is down
+# the connection is refused at once; when it is frozen (SIGSTOP, a full disk,
+# a dead network path) nothing answers, and without these bounds kombu would
+# wait forever and gunicorn would kill the request after 30 s. So: one second
+# to connect, one second per command, and no publish retries (each would add
+# another second); feedbackhub.queue logs the failure and the request
+# succeeds, because the reconcilers re-drive from the database what was not
+# queued.
+BROKER_TIMEOUT_SECONDS = float(env_str("BROKER_TIMEOUT_SECONDS", "1"))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT_SECONDS  # the result backend
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+# With Redis, a task taken by a worker that dies unacknowledged comes back
+# only after the visibility timeout. It must outlast the longest task (the
+# hard time limit), or a slow task would be delivered a second time while it
+# still runs (and a countdown retry held by a worker, many times over). So it
+# stays long, and it is only the backstop: what a killed worker was doing is
+# re-driven from the database within two minutes (a run: heartbeat stale after
+# THEME_RUN_STALE_SECONDS, then the next reconcile pass; see below).
+# kombu looks for abandoned messages every `unacked_restore_interval` seconds
+# but scans Redis only on every `unacked_restore_throttle`-th look (default
+# 10, so 10 minutes with a 60 s interval); throttle 1 makes the scan happen
+# each minute, so an abandoned message is back within visibility + 60 s.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300),
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 60),
+    "unacked_restore_throttle": 1,
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    # A refused connection fails the publish at once instead of sleeping 2 s
+    # before a second try (kombu's default); the worker's own reconnection
+    # loop is separate (broker_connection_max_retries) and keeps retrying.
+    "max_retries": 0,
+    # A worker's idle connection is checked every 10 s, so one left half-open
+    # by a Redis restart is replaced within about 20 s, not 51.
+    "health_check_interval": 10,
 }
+# How often beat runs the reconcilers (insights.themes.reconcile and
+# insights.loop.reconcile): each pass re-drives what the database says is
+# overdue. Tests shorten it; in production once a minute is cheap and fast.
+RECONCILE_EVERY_SECONDS = env_int("RECONCILE_EVERY_SECONDS", 60)
+# A piece of work is overdue this long after it should have happened: a saved
+# note still unplaced, a status change not fanned out, an email not sent.
+# Placement takes a second or two, so a minute means it was lost, not slow.
+RECONCILE_OVERDUE_SECONDS = env_int("RECONCILE_OVERDUE_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "nightly-full-theme-run": {
         "task": "insights.tasks.scheduled_full_run",
@@ -247,13 +291,33 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.tasks.refresh_all_theme_stats",
         "schedule": crontab(minute="*/15"),
     },
+    # A pass that finds nothing costs a few indexed queries; a pass that
+    # waited in a backed-up queue is dropped (`expires`): the next one comes.
+    "reconcile-theme-work": {
+        "task": "insights.tasks.reconcile_theme_work",
+        "schedule": RECONCILE_EVERY_SECONDS,
+        "options": {"expires": RECONCILE_EVERY_SECONDS},
+    },
+    "reconcile-closing-the-loop": {
+        "task": "insights.tasks.reconcile_closing_the_loop",
+        "schedule": RECONCILE_EVERY_SECONDS,
+        "options": {"expires": RECONCILE_EVERY_SECONDS},
+    },
 }
 
 # --- Theme engine -----------------------------------------------------------
 
-# A running theme run whose heartbeat is older than this is taken to be dead
-# (its worker was killed); it may then be taken over or marked failed.
-THEME_RUN_STALE_SECONDS = env_int("THEME_RUN_STALE_SECONDS", 600)
+# A running run's worker writes a heartbeat every THEME_RUN_HEARTBEAT_SECONDS
+# from a thread of its own, whatever the phase (grouping a million notes is
+# one long call). A run whose heartbeat is older than THEME_RUN_STALE_SECONDS
+# is taken to be dead (its worker was killed): the reconciler re-queues it and
+# the next worker takes it over. Worst case from a kill to the run resuming:
+# stale (30 s) + one reconcile interval (60 s) + a worker picking it up, about
+# 90 s, within the promised two minutes. A run re-driven THEME_RUN_MAX_REDRIVES
+# times is marked failed with the reason on the engine panel.
+THEME_RUN_HEARTBEAT_SECONDS = env_int("THEME_RUN_HEARTBEAT_SECONDS", 5)
+THEME_RUN_STALE_SECONDS = env_int("THEME_RUN_STALE_SECONDS", 30)
+THEME_RUN_MAX_REDRIVES = env_int("THEME_RUN_MAX_REDRIVES", 3)
 # A full run starts by itself once this many notes wait unthemed since the last run.
 THEME_RUN_UNTHEMED_THRESHOLD = env_int("THEME_RUN_UNTHEMED_THRESHOLD", 200)
 # Workers load the embedding model as they start (in the background), so the

@@ -8,6 +8,7 @@ from insights.analytics.models import OverviewSnapshot
 from insights.loop.models import (
     NOTIFYING_STATUSES,
     Notification,
+    StatusFanOut,
     WebhookDelivery,
     WebhookEndpoint,
     WinBackTask,
@@ -41,6 +42,7 @@ __all__ = [
     "NOTIFYING_STATUSES",
     "WebhookEndpoint",
     "WebhookDelivery",
+    "StatusFanOut",
     "WinBackTask",
     "OverviewSnapshot",
     "new_webhook_secret",

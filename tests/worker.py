@@ -20,9 +20,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class WorkerProcess:
-    def __init__(self, *, concurrency: int = 1, extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        *,
+        concurrency: int = 1,
+        extra_env: dict[str, str] | None = None,
+        beat: bool = False,
+    ):
         self.concurrency = concurrency
         self.extra_env = extra_env or {}
+        self.beat = beat  # also run beat's schedule (the reconcilers) in this worker
         self.proc: subprocess.Popen | None = None
         self.log_path = ROOT / "var-test-worker.log"
 
@@ -60,6 +67,7 @@ class WorkerProcess:
                 "--without-heartbeat",
                 "-n",
                 f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+                *(["--beat", f"--schedule={self._beat_schedule()}"] if self.beat else []),
             ],
             cwd=ROOT,
             env=self._env(),
@@ -70,8 +78,18 @@ class WorkerProcess:
         self._wait_ready(timeout)
         return self
 
+    def _beat_schedule(self) -> Path:
+        path = ROOT / "var-test-beat" / f"schedule-{os.getpid()}-{time.monotonic_ns()}"
+        path.parent.mkdir(exist_ok=True)
+        return path
+
     def _wait_ready(self, timeout: float) -> None:
+        from celery import Celery
+
         from feedbackhub.celery import app
+
+        if "REDIS_URL" in self.extra_env:  # a private Redis of the test's own
+            app = Celery(broker=self.extra_env["REDIS_URL"], set_as_current=False)
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 
+from feedbackhub.queue import enqueue_now
+from insights.loop import webhooks
 from insights.loop.models import Notification, WebhookDelivery, WebhookEndpoint, WinBackTask
-from insights.loop.tasks import deliver_webhook
 
 
 @admin.register(Notification)
@@ -62,7 +63,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         ids = list(queryset.filter(state=WebhookDelivery.State.FAILED).values_list("pk", flat=True))
         WebhookDelivery.objects.filter(pk__in=ids).update(state=WebhookDelivery.State.PENDING)
         for pk in ids:
-            deliver_webhook.delay(pk)
+            enqueue_now(webhooks.DELIVER_TASK, pk)  # or the reconciler, if Redis is down
         self.message_user(request, f"{len(ids)} deliveries queued again.")
 
 

@@ -1,11 +1,15 @@
 """Emails about theme status changes: one per change for "immediately", one a day
 for "daily digest", none for "off".
 
-Each notification is locked, mailed and marked sent in one transaction, one
-at a time, with SKIP LOCKED: a retried task or two workers never mail the
-same notification twice. (If a worker dies between the SMTP server accepting
-the mail and the commit, that one mail goes again: email offers no
-exactly-once hand-over, and losing the mail would be worse.)
+Each notification is mailed at most once. Before a mail goes to the SMTP
+server its notifications are recorded as "sending" (a conditional UPDATE from
+"to send", committed), and marked "sent" once the server accepted it; a
+retried task, a redelivered task or two workers therefore never mail the same
+notification twice. If the server refuses, they go back to "to send" and the
+task retries. If the worker dies between the two writes, nobody can know
+whether the server got the mail (email offers no exactly-once hand-over): the
+loop's reconciler marks those "perhaps sent" and does not send them again.
+The notification itself, behind the bell, is never lost.
 """
 
 from django.conf import settings
@@ -19,6 +23,8 @@ from django.utils import timezone
 from insights.loop.models import Notification
 
 User = get_user_model()
+
+SEND_IMMEDIATE_TASK = "insights.tasks.send_status_emails"
 Preference = User.NotificationPreference
 
 
@@ -54,23 +60,60 @@ def _send(user, subject: str, template: str, context: dict) -> None:
     message.send()
 
 
-def _locked_pending(**filters):
-    return (
-        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+def _claim(ids: list[int]) -> list[Notification]:
+    """Record these notifications as being sent (those still to send); returns them."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=ids, email=Notification.Email.PENDING)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=claimed).update(
+            email=Notification.Email.SENDING, emailed_at=now
+        )
+    return list(
+        Notification.objects.filter(pk__in=claimed)
         .select_related("recipient", "theme")
-        .filter(email=Notification.Email.PENDING, **filters)
+        .order_by("created_at", "pk")
     )
 
 
-def _mark_sent(ids: list[int]) -> None:
-    Notification.objects.filter(pk__in=ids).update(
-        email=Notification.Email.SENT, emailed_at=timezone.now()
+def _confirm(ids: list[int], *, sent: bool) -> None:
+    Notification.objects.filter(pk__in=ids, email=Notification.Email.SENDING).update(
+        email=Notification.Email.SENT if sent else Notification.Email.PENDING,
+        emailed_at=timezone.now() if sent else None,
     )
+
+
+def _send_claimed(ids: list[int], send) -> bool:
+    """Claim, send, confirm; False when there was nothing left to send."""
+    notifications = _claim(ids)
+    if not notifications:
+        return False  # mailed meanwhile by another attempt, or being mailed now
+    claimed = [n.pk for n in notifications]
+    try:
+        send(notifications)
+    except Exception:
+        _confirm(claimed, sent=False)  # the server refused: to send again on retry
+        raise
+    _confirm(claimed, sent=True)
+    return True
 
 
 def send_immediate(event_id: int) -> int:
     """Mail the change `event_id` to those who want it at once; returns how many went."""
-    sent = 0
+
+    def send_one(notifications: list[Notification]) -> None:
+        notification = notifications[0]
+        theme = notification.theme
+        _send(
+            notification.recipient,
+            f"“{theme.title}” is now {notification.get_new_status_display().lower()}",
+            "status_change",
+            {"line": _lines([notification])[0], "theme": theme},
+        )
+
     ids = list(
         Notification.objects.filter(
             event_id=event_id,
@@ -78,26 +121,22 @@ def send_immediate(event_id: int) -> int:
             recipient__notification_preference=Preference.IMMEDIATE,
         ).values_list("pk", flat=True)
     )
-    for pk in ids:
-        with transaction.atomic():
-            notification = _locked_pending(pk=pk).first()
-            if notification is None:
-                continue  # mailed meanwhile by another attempt
-            theme = notification.theme
-            _send(
-                notification.recipient,
-                f"“{theme.title}” is now {notification.get_new_status_display().lower()}",
-                "status_change",
-                {"line": _lines([notification])[0], "theme": theme},
-            )
-            _mark_sent([pk])
-            sent += 1
-    return sent
+    return sum(_send_claimed([pk], send_one) for pk in ids)
 
 
 def send_daily_digests() -> int:
     """One email per person on the daily digest with everything not yet mailed."""
-    sent = 0
+
+    def send_digest(notifications: list[Notification]) -> None:
+        count = len(notifications)
+        _send(
+            notifications[0].recipient,
+            f"FeedbackHub: {count} theme{'s' if count != 1 else ''} your customers asked for "
+            "changed",
+            "digest",
+            {"lines": _lines(notifications)},
+        )
+
     # Whoever turned emails off since the change is not mailed later either.
     Notification.objects.filter(
         email=Notification.Email.PENDING, recipient__notification_preference=Preference.OFF
@@ -110,19 +149,12 @@ def send_daily_digests() -> int:
         .values_list("recipient_id", flat=True)
         .distinct()
     )
+    sent = 0
     for user_id in list(user_ids):
-        with transaction.atomic():
-            notifications = list(_locked_pending(recipient_id=user_id).order_by("created_at"))
-            if not notifications:
-                continue
-            count = len(notifications)
-            _send(
-                notifications[0].recipient,
-                f"FeedbackHub: {count} theme{'s' if count != 1 else ''} your customers asked for "
-                "changed",
-                "digest",
-                {"lines": _lines(notifications)},
-            )
-            _mark_sent([n.pk for n in notifications])
-            sent += 1
+        ids = list(
+            Notification.objects.filter(
+                recipient_id=user_id, email=Notification.Email.PENDING
+            ).values_list("pk", flat=True)
+        )
+        sent += _send_claimed(ids, send_digest)
     return sent

@@ -28,8 +28,12 @@ class Notification(models.Model):
 
     class Email(models.TextChoices):
         PENDING = "pending", "To send"
+        # Recorded before the mail goes to the SMTP server (see insights.loop.emails).
+        SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         SKIPPED = "skipped", "Not sent (emails off)"
+        # The worker stopped between recording and confirming: perhaps sent, never sent twice.
+        UNCERTAIN = "uncertain", "Perhaps sent (the worker stopped while sending)"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -113,7 +117,17 @@ class WebhookDelivery(models.Model):
     event = models.ForeignKey(ThemeEvent, on_delete=models.CASCADE, related_name="+")
     payload = models.JSONField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(
+        default=0, help_text="POSTs started, counted before each is sent."
+    )
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next retry is due (pending deliveries)."
+    )
+    sending_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set while a worker posts it; a lapsed value means that worker stopped.",
+    )
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -130,6 +144,19 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint} · event {self.event_id} · {self.state}"
+
+
+class StatusFanOut(models.Model):
+    """Marks a status change whose notifications, win-back tasks and webhook
+    deliveries have been written; the loop's reconciler fans out the others."""
+
+    event = models.OneToOneField(
+        ThemeEvent, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Fan-out of event {self.event_id}"
 
 
 class WinBackTask(models.Model):

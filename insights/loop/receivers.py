@@ -2,11 +2,13 @@
 
 from django.dispatch import receiver
 
-from insights.loop.tasks import theme_status_fan_out
+from feedbackhub.queue import enqueue_now
+from insights.loop import notify
 from insights.themes.triage import theme_status_changed
 
 
 @receiver(theme_status_changed, dispatch_uid="close-the-loop-on-status-change")
 def close_the_loop(sender, event_id: int, **kwargs):
-    # Sent after the change committed (see insights.themes.triage).
-    theme_status_fan_out.delay(event_id)
+    # Sent after the change committed (see insights.themes.triage). If Redis
+    # cannot take it, the loop's reconciler fans the change out later.
+    enqueue_now(notify.FAN_OUT_TASK, event_id)

@@ -1,15 +1,19 @@
 """Celery tasks that close the loop: fan a status change out, email it, post webhooks.
 
 Every row they write is unique per change, so a retry or a redelivery after a
-worker died adds nothing and sends nothing twice.
+worker died adds nothing; emails are recorded before they are sent and
+webhook attempts are counted before each POST (see emails and webhooks). A
+database error is retried with backoff; anything still undone after that is
+found by the loop's reconciler (insights.loop.reconcile).
 """
 
 from celery import shared_task
 
-from insights.loop import emails, notify, webhooks, winback
+from feedbackhub.queue import RETRY_ON_DATABASE_ERRORS, enqueue_now
+from insights.loop import emails, notify, reconcile, webhooks, winback
 
 
-@shared_task(name="insights.tasks.theme_status_fan_out", ignore_result=True)
+@shared_task(name=notify.FAN_OUT_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
 def theme_status_fan_out(event_id: int) -> None:
     """Turn one status change into notifications, win-back tasks and webhook deliveries."""
     event = notify.status_event(event_id)
@@ -17,15 +21,18 @@ def theme_status_fan_out(event_id: int) -> None:
         return
     notify.notify_status_change(event)
     winback.create_tasks(event)
-    for delivery_id in webhooks.create_deliveries(event):
-        deliver_webhook.delay(delivery_id)
-    send_status_emails.delay(event_id)
+    delivery_ids = webhooks.create_deliveries(event)
+    reconcile.mark_fanned_out(event_id)
+    # Lost sends are picked up by the reconciler (pending past their time).
+    for delivery_id in delivery_ids:
+        enqueue_now(webhooks.DELIVER_TASK, delivery_id)
+    enqueue_now(emails.SEND_IMMEDIATE_TASK, event_id)
 
 
 @shared_task(
-    name="insights.tasks.send_status_emails",
+    name=emails.SEND_IMMEDIATE_TASK,
     ignore_result=True,
-    autoretry_for=(OSError,),
+    autoretry_for=(OSError, *RETRY_ON_DATABASE_ERRORS["autoretry_for"]),
     retry_backoff=60,
     retry_backoff_max=3600,
     max_retries=10,
@@ -40,15 +47,19 @@ def send_daily_digests() -> int:
     return emails.send_daily_digests()
 
 
-@shared_task(bind=True, name="insights.tasks.deliver_webhook", ignore_result=True)
+@shared_task(bind=True, name=webhooks.DELIVER_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
 def deliver_webhook(self, delivery_id: int) -> None:
-    """POST one webhook delivery; retried with exponential backoff, then given up."""
-    last = self.request.retries >= webhooks.MAX_ATTEMPTS - 1
-    try:
-        webhooks.deliver(delivery_id, final_attempt=last)
-    except webhooks.DeliveryFailed as exc:
-        raise self.retry(
-            exc=exc,
-            countdown=webhooks.backoff_seconds(self.request.retries),
-            max_retries=webhooks.MAX_ATTEMPTS - 1,
-        ) from exc
+    """POST one webhook delivery; retried with exponential backoff, then given up.
+
+    How many attempts are left is counted on the delivery row, not by Celery,
+    so a delivery re-driven by the reconciler keeps its count.
+    """
+    retry_in = webhooks.deliver(delivery_id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
+@shared_task(name=reconcile.RECONCILE_TASK, ignore_result=True)
+def reconcile_closing_the_loop() -> dict:
+    """Beat, every minute: re-drive status changes, emails and webhooks left undone."""
+    return reconcile.reconcile()

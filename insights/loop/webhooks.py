@@ -5,8 +5,15 @@ Receivers check `X-FeedbackHub-Signature: sha256=<hex>`, the HMAC-SHA256 of
 drop deliveries whose timestamp is too old (replays). The delivery id in
 `X-FeedbackHub-Delivery` stays the same across retries, so a receiver can
 ignore one it has already seen.
+
+Delivery is at least once, with that stable id: each attempt is counted and
+recorded (with a lease, `sending_until`) before the POST, and its outcome
+after. A worker killed between the two leaves the attempt counted and the
+delivery pending; once the lease lapses it is posted again, and the receiver
+may see it twice (HTTP cannot tell us whether the first POST arrived).
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -17,18 +24,22 @@ import urllib.request
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from insights.loop.models import WebhookDelivery, WebhookEndpoint
 from insights.themes.models import ThemeEvent
 
+DELIVER_TASK = "insights.tasks.deliver_webhook"
+
 TIMEOUT_SECONDS = 10
 MAX_ATTEMPTS = 8
-
-
-class DeliveryFailed(Exception):
-    """The endpoint did not answer 2xx; the task retries later."""
+# A POST takes at most TIMEOUT_SECONDS; a lease this long has lapsed only if
+# the worker that took it stopped.
+LEASE = dt.timedelta(seconds=TIMEOUT_SECONDS + 50)
+# A retry message may arrive a little before its time (clocks, countdown rounding).
+EARLY = dt.timedelta(seconds=5)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -95,39 +106,68 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
         return response.status
 
 
-def deliver(delivery_id: int, *, final_attempt: bool) -> None:
-    """Send one delivery. Raises DeliveryFailed to be retried; gives up on the last attempt.
-
-    The row is locked while sending, so two copies of the task never post the
-    same delivery at once, and a delivered one is never posted again.
-    """
+def _claim(delivery_id: int) -> WebhookDelivery | None:
+    """Count an attempt and take the lease, if this delivery is due and nobody holds it."""
+    now = timezone.now()
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("endpoint")
             .filter(pk=delivery_id, state=WebhookDelivery.State.PENDING)
+            .filter(Q(sending_until__isnull=True) | Q(sending_until__lt=now))
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY))
             .first()
         )
         if delivery is None:
-            return  # delivered, given up, or being sent right now
+            return None
         delivery.attempts += 1
-        status, error = None, ""
-        try:
-            status = _post(delivery.endpoint, delivery)
-        except urllib.error.HTTPError as exc:
-            status, error = exc.code, f"HTTP {exc.code}"
-        except (urllib.error.URLError, OSError) as exc:
-            error = str(getattr(exc, "reason", exc))[:500]
-        delivery.last_status_code = status
-        delivery.last_error = error
-        if status is not None and 200 <= status < 300:
-            delivery.state = WebhookDelivery.State.DELIVERED
-            delivery.delivered_at = timezone.now()
-        elif final_attempt:
-            delivery.state = WebhookDelivery.State.FAILED
-        delivery.save()
-    if delivery.state == WebhookDelivery.State.PENDING:
-        raise DeliveryFailed(error or f"HTTP {status}")
+        delivery.sending_until = now + LEASE
+        delivery.save(update_fields=["attempts", "sending_until"])
+    return delivery
+
+
+def deliver(delivery_id: int) -> int | None:
+    """Send one delivery if it is due; returns seconds until the retry it needs, or None.
+
+    Two copies of the task never post the same delivery at once (the lease),
+    a delivered one is never posted again, and a retry that comes early (a
+    redelivered message) waits for its time.
+    """
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return None  # delivered, given up, not due yet, or being sent right now
+    status, error = None, ""
+    try:
+        status = _post(delivery.endpoint, delivery)
+    except urllib.error.HTTPError as exc:
+        status, error = exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        error = str(getattr(exc, "reason", exc))[:500]
+    delivery.last_status_code = status
+    delivery.last_error = error
+    delivery.sending_until = None
+    retry_in = None
+    if status is not None and 200 <= status < 300:
+        delivery.state = WebhookDelivery.State.DELIVERED
+        delivery.delivered_at = timezone.now()
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.state = WebhookDelivery.State.FAILED
+        delivery.next_attempt_at = None
+    else:
+        retry_in = backoff_seconds(delivery.attempts - 1)
+        delivery.next_attempt_at = timezone.now() + dt.timedelta(seconds=retry_in)
+    delivery.save(
+        update_fields=[
+            "last_status_code",
+            "last_error",
+            "sending_until",
+            "state",
+            "delivered_at",
+            "next_attempt_at",
+        ]
+    )
+    return retry_in
 
 
 def backoff_seconds(retries: int) -> int:

@@ -139,6 +139,8 @@ class CallNote(models.Model):
             models.Index(fields=["account", "-call_date"], name="note_account_date_idx"),
             models.Index(fields=["deal"], name="note_deal_idx"),
             models.Index(fields=["-call_date"], name="note_call_date_idx"),
+            # The themes' reconciler looks for recently saved notes left unplaced.
+            models.Index(fields=["updated_at"], name="note_updated_at_idx"),
             # Covering indexes for the dashboard's filters: the matching notes'
             # account, deal and author are read from the index alone, without
             # visiting a million scattered table rows.

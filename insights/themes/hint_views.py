@@ -16,7 +16,6 @@ import secrets
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
 from feedbackhub.queue import enqueue_now
@@ -53,10 +52,8 @@ def similar_to_draft(request):
     if len(body) < MIN_DRAFT:
         return render(request, "insights/_similar.html", _context(request))
     token = secrets.token_urlsafe(16)
-    try:
-        enqueue_now(similar.HINT_TASK, token, body[:2000], HINTS)
-    except (OperationalError, RedisError, OSError):
-        log.warning("No hint for a draft: the task queue is unavailable", exc_info=True)
+    if enqueue_now(similar.HINT_TASK, token, body[:2000], HINTS) is None:
+        # The queue is unavailable (logged there): no hint, the form works without.
         return render(request, "insights/_similar.html", _context(request))
     return render(request, "insights/_similar.html", _context(request, token=token, tries=1))
 

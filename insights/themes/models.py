@@ -1,7 +1,10 @@
 """Themes, which notes are in them, the engine's runs, and each theme's timeline."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from insights.notes.models import CallNote
 
@@ -202,6 +205,9 @@ class ClusteringRun(models.Model):
     themes_count = models.PositiveIntegerField(default=0)
     changes = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    redrives = models.PositiveSmallIntegerField(
+        default=0, help_text="Times the reconciler queued it again (lost message, dead worker)."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -216,6 +222,15 @@ class ClusteringRun(models.Model):
                 condition=models.Q(progress__lte=100), name="run_progress_percentage"
             ),
         ]
+
+    @property
+    def seems_dead(self) -> bool:
+        """Running, but its worker has sent no heartbeat for a while (it will be retried)."""
+        if self.state != self.State.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at
+        stale = dt.timedelta(seconds=settings.THEME_RUN_STALE_SECONDS)
+        return last is None or timezone.now() - last > stale
 
     @property
     def duration(self):

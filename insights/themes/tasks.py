@@ -15,13 +15,15 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
 
+from feedbackhub.queue import RETRY_ON_DATABASE_ERRORS
+from insights.themes import reconcile
 from insights.themes.models import ClusteringRun
 from insights.themes.pipeline import core, placement, regroup, runs, similar, stats, vectors
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name=placement.PLACE_TASK, ignore_result=True)
+@shared_task(name=placement.PLACE_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
 def place_note(note_id: int) -> None:
     """Place a freshly saved note into the best existing theme, or leave it unthemed."""
     placement.place_note(note_id=note_id)
@@ -33,13 +35,19 @@ def embed_notes(note_ids: list[int]) -> int:
     return vectors.ensure_embeddings(note_ids=note_ids)
 
 
-@shared_task(bind=True, name=runs.RUN_TASK, ignore_result=True, max_retries=None)
+@shared_task(
+    bind=True,
+    name=runs.RUN_TASK,
+    ignore_result=True,
+    **{**RETRY_ON_DATABASE_ERRORS, "max_retries": None},
+)
 def run_full_regroup(self, run_id: int) -> None:
     """Execute a recorded full run (see insights.themes.pipeline.runs).
 
     When the run is still marked running by a worker that may have died (this
     task came back from Redis after a kill), look again once its heartbeat
-    would have gone stale, and take it over then.
+    would have gone stale, and take it over then. When the database went away
+    mid-run, the run is back in the queue and this task retries with backoff.
     """
     if regroup.execute_full_run(run_id=run_id) == runs.Claim.BUSY:
         raise self.retry(countdown=settings.THEME_RUN_STALE_SECONDS + 1)
@@ -54,7 +62,7 @@ def scheduled_full_run() -> None:
         log.info("Nightly theme run skipped: %s", exc)
 
 
-@shared_task(name=stats.REFRESH_TASK, ignore_result=True)
+@shared_task(name=stats.REFRESH_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
 def refresh_theme_stats(theme_ids: list[int]) -> int:
     """Store fresh statistics for these themes (those gone meanwhile are skipped)."""
     return stats.store_theme_stats(theme_ids=theme_ids)
@@ -92,3 +100,9 @@ def _warm_up() -> None:
     started = time.monotonic()
     core.warm_up()
     log.info("Embedding model loaded in %.1f s", time.monotonic() - started)
+
+
+@shared_task(name=reconcile.RECONCILE_TASK, ignore_result=True)
+def reconcile_theme_work() -> dict:
+    """Beat, every minute: re-drive notes never placed and runs whose worker was lost."""
+    return reconcile.reconcile()

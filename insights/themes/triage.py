@@ -33,7 +33,7 @@ from insights.themes.models import (
     ThemeStatus,
 )
 from insights.themes.pipeline import stats
-from insights.themes.pipeline.write_lock import hold_assignment_writes
+from insights.themes.pipeline.write_lock import hold_assignment_writes, waits_briefly
 
 # Sent after commit when a theme's status changed: theme_id, old, new, actor_id,
 # event_id (the timeline line, which identifies the change for exactly-once delivery).
@@ -79,6 +79,7 @@ def _event(theme_id: int, actor, kind: str, **data) -> ThemeEvent:
     return ThemeEvent.objects.create(theme_id=theme_id, actor=actor, kind=kind, data=data)
 
 
+@waits_briefly
 @transaction.atomic
 def theme_rename(*, theme: Theme, title: str, actor, expected_version: int | None = None):
     _require_triage(actor)
@@ -93,6 +94,7 @@ def theme_rename(*, theme: Theme, title: str, actor, expected_version: int | Non
     return theme
 
 
+@waits_briefly
 @transaction.atomic
 def theme_describe(*, theme: Theme, description: str, actor, expected_version=None):
     _require_triage(actor)
@@ -101,6 +103,7 @@ def theme_describe(*, theme: Theme, description: str, actor, expected_version=No
     return theme
 
 
+@waits_briefly
 @transaction.atomic
 def theme_set_status(*, theme: Theme, status: str, actor, expected_version=None):
     _require_triage(actor)
@@ -125,6 +128,7 @@ def theme_set_status(*, theme: Theme, status: str, actor, expected_version=None)
     return theme
 
 
+@waits_briefly
 @transaction.atomic
 def theme_set_owner(*, theme: Theme, owner, actor, expected_version=None):
     _require_triage(actor)
@@ -135,6 +139,7 @@ def theme_set_owner(*, theme: Theme, owner, actor, expected_version=None):
     return theme
 
 
+@waits_briefly
 @transaction.atomic
 def theme_link(*, theme: Theme, url: str, actor, expected_version=None):
     _require_triage(actor)
@@ -149,6 +154,7 @@ def theme_link(*, theme: Theme, url: str, actor, expected_version=None):
     return theme
 
 
+@waits_briefly
 @transaction.atomic
 def theme_write_decision(*, theme: Theme, decision: str, actor, expected_version=None):
     _require_triage(actor)
@@ -165,9 +171,13 @@ def _survivor(theme: Theme) -> Theme:
     return theme
 
 
+@waits_briefly
 @transaction.atomic
-def theme_merge(*, source: Theme, target: Theme, actor) -> Theme:
-    """Merge `source` into `target`: its notes move, it points to the target for good."""
+def theme_merge(*, source: Theme, target: Theme, actor, expected_version=None) -> Theme:
+    """Merge `source` into `target`: its notes move, it points to the target for good.
+
+    `expected_version` is the source's version the person saw, as for the other edits.
+    """
     _require_triage(actor)
     hold_assignment_writes()
     locked = {
@@ -180,7 +190,7 @@ def theme_merge(*, source: Theme, target: Theme, actor) -> Theme:
         raise ValidationError("A theme cannot be merged into itself.")
     moved = ThemeAssignment.objects.filter(theme=source).update(theme=target)
     Theme.objects.filter(merged_into=source).update(merged_into=target)
-    _update(source, None, merged_into=target)
+    _update(source, expected_version, merged_into=target)
     _update(target, None)
     _event(source.pk, actor, ThemeEvent.Kind.MERGED, into=target.pk, into_title=target.title)
     _event(
@@ -269,6 +279,7 @@ def _pin(note_ids: Iterable[int], theme: Theme | None, actor) -> dict[int | None
     return left
 
 
+@waits_briefly
 @transaction.atomic
 def notes_move(*, note_ids: Iterable[int], target: Theme, actor) -> None:
     """Move notes into `target` (from wherever they are); they stay there."""
@@ -292,6 +303,7 @@ def notes_move(*, note_ids: Iterable[int], target: Theme, actor) -> None:
     _refresh_after_commit([*left, target.pk])
 
 
+@waits_briefly
 @transaction.atomic
 def note_join_named_need(*, note: CallNote, theme_id: int, actor) -> Theme | None:
     """The note's author says it expresses this known need (log a call's hint).
@@ -328,9 +340,12 @@ def notes_remove(*, theme: Theme, note_ids: Iterable[int], actor) -> None:
     _refresh_after_commit([theme.pk])
 
 
+@waits_briefly
 @transaction.atomic
-def theme_split(*, theme: Theme, note_ids: Iterable[int], title: str, actor) -> Theme:
-    """Make a new theme of some of this theme's notes."""
+def theme_split(
+    *, theme: Theme, note_ids: Iterable[int], title: str, actor, expected_version=None
+) -> Theme:
+    """Make a new theme of some of this theme's notes (of the version the person saw)."""
     _require_triage(actor)
     note_ids = list(note_ids)
     title = " ".join(title.split())
@@ -344,9 +359,9 @@ def theme_split(*, theme: Theme, note_ids: Iterable[int], title: str, actor) -> 
         or ThemeAssignment.objects.filter(note_id__in=note_ids).count() != len(set(note_ids))
     ):
         raise ValidationError("Pick notes of this theme to split off.")
+    _update(theme, expected_version)  # first: a stale page changes nothing
     new = Theme.objects.create(title=title, title_is_manual=True, auto_title=title)
     _pin(note_ids, new, actor)
-    _update(theme, None)
     _event(
         theme.pk, actor, ThemeEvent.Kind.SPLIT, notes=len(note_ids), into=new.pk, into_title=title
     )

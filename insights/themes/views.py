@@ -241,7 +241,7 @@ def theme_action(request, pk: int):
             target = Theme.objects.filter(pk=target_id or 0).first()
             if target is None:
                 raise ValidationError("Pick the theme to merge into.")
-            triage.theme_merge(source=theme, target=target, actor=actor)
+            triage.theme_merge(source=theme, target=target, actor=actor, expected_version=version)
             messages.success(request, f"Merged into “{target.title}”.")
             return redirect("theme_page", pk=target.pk)
         elif action == "move":
@@ -253,7 +253,11 @@ def theme_action(request, pk: int):
             triage.notes_remove(theme=theme, note_ids=note_ids, actor=actor)
         elif action == "split":
             new = triage.theme_split(
-                theme=theme, note_ids=note_ids, title=post.get("title", ""), actor=actor
+                theme=theme,
+                note_ids=note_ids,
+                title=post.get("title", ""),
+                actor=actor,
+                expected_version=version,
             )
             messages.success(request, f"Split {len(note_ids)} notes into “{new.title}”.")
         else:

@@ -126,10 +126,10 @@ def test_an_unreachable_endpoint_records_why(pm):
     triage.theme_set_status(theme=theme, status="planned", actor=pm)
     event = theme.events.get(kind="status")
     [delivery_id] = webhooks.create_deliveries(event)
-    with pytest.raises(webhooks.DeliveryFailed):
-        webhooks.deliver(delivery_id, final_attempt=False)
+    retry_in = webhooks.deliver(delivery_id)
     delivery = WebhookDelivery.objects.get(pk=delivery_id)
     assert delivery.state == "pending" and delivery.attempts == 1 and delivery.last_error
+    assert retry_in and delivery.next_attempt_at and delivery.sending_until is None
     assert delivery.endpoint == endpoint
 
 

@@ -7,12 +7,13 @@ theme. What a person decided is re-read inside that transaction, so an edit
 made while the run was computing still wins.
 """
 
+import contextlib
 import logging
 import time
 from collections import defaultdict
 
 import numpy as np
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from feedbackhub.queue import enqueue_group
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 NAMING_SAMPLE = 300  # texts per theme used to name it; enough for stable keywords
 REPRESENTATIVES = 3  # notes closest to a theme's centre, shown as its typical quotes
 WRITE_BATCH = 5000  # assignment rows per statement when writing a run's result
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def _note_tags(note_ids: np.ndarray) -> list[list[str]]:
@@ -74,6 +76,7 @@ def execute_full_run(*, run_id: int) -> str:
         log.info("Theme run %s not taken here: %s", run_id, claim)
         return claim
     progress = runs.Progress(run_id)
+    heartbeat = runs.Heartbeat(run_id).start()
     started = time.monotonic()
     try:
         progress("embedding", 2, force=True)
@@ -98,10 +101,20 @@ def execute_full_run(*, run_id: int) -> str:
             changes=summary,
         )
         return claim
+    except DATABASE_UNAVAILABLE as exc:
+        # Not the run's fault: back in the queue (the task retries with
+        # backoff). If even that cannot be written, the heartbeat goes stale
+        # and the reconciler queues the run again.
+        log.warning("Theme run %s interrupted by the database: %s", run_id, exc)
+        with contextlib.suppress(DatabaseError):
+            runs.release_run(run_id, f"the database was unavailable ({type(exc).__name__})")
+        raise
     except Exception as exc:
         log.exception("Theme run %s failed", run_id)
         runs.fail_run(run_id, f"{type(exc).__name__}: {exc}")
         raise
+    finally:
+        heartbeat.stop()
 
 
 def _current_assignments(row_of: dict[int, int]) -> dict[int, tuple[int, int | None, bool]]:

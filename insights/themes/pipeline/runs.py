@@ -7,14 +7,20 @@ goes. Everything a run decides is written in one transaction at the end, so a
 worker killed mid-run leaves the themes as they were; the run row is then
 either taken over by the redelivered task (once its heartbeat is stale) or
 marked failed when somebody asks for a new run.
+
+While a run is claimed, a thread of its worker writes a heartbeat every
+THEME_RUN_HEARTBEAT_SECONDS, whatever the main thread is busy with; a run
+whose heartbeat is older than THEME_RUN_STALE_SECONDS lost its worker, and
+the themes' reconciler (insights.themes.reconcile) queues it again.
 """
 
 import datetime as dt
 import logging
+import threading
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -116,9 +122,58 @@ class Progress:
         )
 
 
+class Heartbeat:
+    """Once started, beats the run's heartbeat from a thread with its own connection.
+
+    The phases write progress as they go, but one call (grouping a million
+    notes, naming, a long transaction) can take minutes; without a beat of
+    its own a live run would look dead and be taken over.
+    """
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"run-{run_id}-heartbeat")
+        self._thread.daemon = True
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(settings.THEME_RUN_HEARTBEAT_SECONDS):
+                try:
+                    ClusteringRun.objects.filter(
+                        pk=self.run_id, state=ClusteringRun.State.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    # Database away: the run will fail or retry on its own
+                    # errors; this thread just tries again at the next beat.
+                    log.warning("Run %s: heartbeat not written", self.run_id, exc_info=True)
+                    connection.close()
+        finally:
+            connection.close()  # this thread's own connection
+
+    def start(self) -> "Heartbeat":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+def release_run(run_id: int, reason: str) -> None:
+    """Put a run this worker cannot finish now back in the queue, saying why."""
+    ClusteringRun.objects.filter(pk=run_id, state=ClusteringRun.State.RUNNING).update(
+        state=ClusteringRun.State.QUEUED,
+        phase="waiting to retry",
+        heartbeat_at=timezone.now(),
+        error=f"Retrying: {reason}"[:5000],
+    )
+
+
 def finish_run(run_id: int, *, notes: int, themes: int, changes: dict) -> None:
     ClusteringRun.objects.filter(pk=run_id).update(
         state=ClusteringRun.State.SUCCEEDED,
+        error="",
         phase="done",
         progress=100,
         finished_at=timezone.now(),

@@ -1,0 +1,14 @@
+"""Try-locks for work that must run one at a time across all workers (PostgreSQL)."""
+
+from django.db import connection
+
+
+def try_transaction_lock(key: int) -> bool:
+    """Take the advisory lock `key` until the transaction ends, if free; never waits."""
+    if connection.vendor != "postgresql":
+        return True  # SQLite (local fallback): one process, nothing to share
+    if not connection.in_atomic_block:
+        raise RuntimeError("try_transaction_lock() must be called inside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+        return bool(cursor.fetchone()[0])
