@@ -6,24 +6,17 @@ worker died adds nothing and sends nothing twice.
 
 from celery import shared_task
 
-from insights.loop import emails, notify, webhooks, winback
+from insights.loop import emails, status_changes, webhooks
 
 
-@shared_task(name="insights.tasks.theme_status_fan_out", ignore_result=True)
+@shared_task(name=status_changes.FAN_OUT_TASK, ignore_result=True)
 def theme_status_fan_out(event_id: int) -> None:
     """Turn one status change into notifications, win-back tasks and webhook deliveries."""
-    event = notify.status_event(event_id)
-    if event is None:
-        return
-    notify.notify_status_change(event)
-    winback.create_tasks(event)
-    for delivery_id in webhooks.create_deliveries(event):
-        deliver_webhook.delay(delivery_id)
-    send_status_emails.delay(event_id)
+    status_changes.fan_out_status_change(event_id)
 
 
 @shared_task(
-    name="insights.tasks.send_status_emails",
+    name=emails.SEND_TASK,
     ignore_result=True,
     autoretry_for=(OSError,),
     retry_backoff=60,
@@ -35,12 +28,12 @@ def send_status_emails(event_id: int) -> int:
     return emails.send_immediate(event_id)
 
 
-@shared_task(name="insights.tasks.send_daily_digests", ignore_result=True)
+@shared_task(name=emails.DIGEST_TASK, ignore_result=True)
 def send_daily_digests() -> int:
     return emails.send_daily_digests()
 
 
-@shared_task(bind=True, name="insights.tasks.deliver_webhook", ignore_result=True)
+@shared_task(bind=True, name=webhooks.DELIVER_TASK, ignore_result=True)
 def deliver_webhook(self, delivery_id: int) -> None:
     """POST one webhook delivery; retried with exponential backoff, then given up."""
     last = self.request.retries >= webhooks.MAX_ATTEMPTS - 1

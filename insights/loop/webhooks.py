@@ -23,6 +23,7 @@ from django.utils import timezone
 from insights.loop.models import WebhookDelivery, WebhookEndpoint
 from insights.themes.models import ThemeEvent
 
+DELIVER_TASK = "insights.tasks.deliver_webhook"
 TIMEOUT_SECONDS = 10
 MAX_ATTEMPTS = 8
 

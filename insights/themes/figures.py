@@ -1,0 +1,272 @@
+"""The figures of themes, defined once and computed in SQL, grouped by theme.
+
+The statistics cache (pipeline.stats), the filtered dashboard and the theme
+page all call theme_figures(); only the set of themes and the note-level
+filter differ. Definitions (docs/definitions.md):
+
+- notes: notes assigned to the theme (and matching the filter);
+- accounts: distinct accounts of those notes;
+- revenue at stake / lost / won: the sum of the amounts of the *distinct*
+  open / closed-lost / closed-won deals with at least one of those notes —
+  a deal with five notes counts once;
+- stage-weighted pipeline: the same open deals, each amount times the
+  weight of its stage (deals.models.STAGE_WEIGHTS);
+- weekly mentions: notes per calendar week (Monday first), oldest first,
+  ending with this week, by call date;
+- last mentioned: the latest call date;
+- growth: mentions in the last 4 weeks against the 4 weeks before.
+
+A filter never turns into a list of note ids: it is a condition on the
+assignment rows, with many-valued relations (tags, competitors, teams) as
+subqueries so that a note is never counted twice.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from accounts.models import TeamMembership
+from deals.models import OPEN_STAGES, STAGE_WEIGHTS, Deal, Stage
+from feedbackhub import periods
+from insights.notes.models import CallNote
+from insights.themes.models import ThemeAssignment
+
+WEEKS = 26  # the weekly series kept on each theme
+TOP_NAMES = 3
+_ZERO = Decimal("0")
+
+
+@dataclass
+class NoteFilter:
+    """Which notes count: every field optional, all given ones must hold."""
+
+    period: str = ""  # a feedbackhub.periods key; "" is all time
+    segment: str = ""
+    region: str = ""
+    team: int | None = None  # the note's author is in this team
+    tag: str = ""
+    stage: str = ""  # of the note's deal
+    competitor: int | None = None  # named in the note, or the competitor of its deal
+
+    @property
+    def on_notes(self) -> bool:
+        return any(
+            [
+                self.period in periods.BY_KEY,
+                self.segment,
+                self.region,
+                self.team,
+                self.tag,
+                self.stage,
+                self.competitor,
+            ]
+        )
+
+    def assignments_q(self, *, today: dt.date) -> Q:
+        """The filter as a condition on ThemeAssignment rows (one row per note)."""
+        q = Q()
+        start = periods.since(self.period, today=today)
+        if start:
+            q &= Q(note__call_date__gte=start)
+        if self.segment:
+            q &= Q(note__account__segment=self.segment)
+        if self.region:
+            q &= Q(note__account__region=self.region)
+        if self.team:
+            members = TeamMembership.objects.filter(team_id=self.team).values("user_id")
+            q &= Q(note__author_id__in=members)
+        if self.tag:
+            tagged = CallNote.tags.through.objects.filter(tag__name=self.tag)
+            q &= Q(note_id__in=tagged.values("callnote_id"))
+        if self.stage:
+            q &= Q(note__deal__stage=self.stage)
+        if self.competitor:
+            named = CallNote.competitors.through.objects.filter(competitor_id=self.competitor)
+            q &= Q(note_id__in=named.values("callnote_id")) | Q(
+                note__deal__competitor_id=self.competitor
+            )
+        return q
+
+
+@dataclass
+class Figures:
+    """One theme's figures; the field names are those of the cache on Theme."""
+
+    note_count: int = 0
+    account_count: int = 0
+    last_mentioned_on: dt.date | None = None
+    open_revenue: Decimal = _ZERO
+    lost_revenue: Decimal = _ZERO
+    won_revenue: Decimal = _ZERO
+    weighted_revenue: Decimal = _ZERO
+    weekly_mentions: list[int] = field(default_factory=lambda: [0] * WEEKS)
+    top_tags: list[str] = field(default_factory=list)
+    top_competitors: list[str] = field(default_factory=list)
+
+    @property
+    def growth(self) -> float | None:
+        return growth(self.weekly_mentions)
+
+
+def growth(weekly: Iterable[int]) -> float | None:
+    """Last 4 weeks against the 4 before, as a ratio (0.5 = +50%).
+
+    None when neither has a mention; infinity when only the last 4 weeks do.
+    """
+    values = list(weekly or [])
+    recent, before = sum(values[-4:]), sum(values[-8:-4])
+    if before == 0:
+        return None if recent == 0 else float("inf")
+    return (recent - before) / before
+
+
+def theme_figures(
+    *,
+    themes: Iterable[int] | QuerySet,
+    notes: NoteFilter | None = None,
+    weeks: int = WEEKS,
+    today: dt.date | None = None,
+    top_names: bool = False,
+) -> dict[int, Figures]:
+    """The figures of `themes` (ids or a Theme queryset), counting only `notes`.
+
+    Themes without a matching note are left out (Figures() is their value).
+    Three queries, five with `top_names`, whatever the number of notes.
+    """
+    today = today or timezone.localdate()
+    assignments = _assignments(themes, notes, today)
+    found: dict[int, Figures] = {}
+    counts = (
+        assignments.values("theme_id")
+        .annotate(
+            notes=Count("id"),
+            accounts=Count("note__account_id", distinct=True),
+            last=Max("note__call_date"),
+        )
+        .order_by()
+    )
+    for row in counts:
+        found[row["theme_id"]] = Figures(
+            note_count=row["notes"],
+            account_count=row["accounts"],
+            last_mentioned_on=row["last"],
+            weekly_mentions=[0] * weeks,
+        )
+    for theme_id, money in _revenue(assignments).items():
+        if theme_id in found:
+            figures = found[theme_id]
+            figures.open_revenue, figures.lost_revenue = money["open"], money["lost"]
+            figures.won_revenue, figures.weighted_revenue = money["won"], money["weighted"]
+    for theme_id, series in _weekly(assignments, today, weeks).items():
+        if theme_id in found:
+            found[theme_id].weekly_mentions = series
+    if top_names:
+        tags, rivals = theme_top_names(themes=themes, notes=notes, today=today)
+        for theme_id, figures in found.items():
+            figures.top_tags = tags.get(theme_id, [])
+            figures.top_competitors = rivals.get(theme_id, [])
+    return found
+
+
+def theme_top_names(
+    *,
+    themes: Iterable[int] | QuerySet,
+    notes: NoteFilter | None = None,
+    today: dt.date | None = None,
+    limit: int = TOP_NAMES,
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The most frequent tags and competitors among each theme's matching notes (two queries).
+
+    Ties go to the name first in alphabetical order.
+    """
+    assignments = _assignments(themes, notes, today or timezone.localdate())
+    return (
+        _top_names(assignments, "note__tags__name", limit),
+        _top_names(assignments, "note__competitors__name", limit),
+    )
+
+
+def _assignments(themes, notes: NoteFilter | None, today: dt.date) -> QuerySet:
+    # A queryset stays a subquery; ids (a chunk of themes, never notes) are a list.
+    ids = themes.values("pk") if isinstance(themes, QuerySet) else sorted(set(themes))
+    scope = Q(theme_id__in=ids)
+    if notes is not None:
+        scope &= notes.assignments_q(today=today)
+    return ThemeAssignment.objects.filter(scope)
+
+
+def _revenue(assignments: QuerySet) -> dict[int, dict[str, Decimal]]:
+    # Distinct (theme, deal) pairs first, so that each deal counts once per theme.
+    pairs = (
+        assignments.filter(note__deal__isnull=False)
+        .annotate(pair_theme=F("theme_id"), pair_deal=F("note__deal_id"))
+        .values("pair_theme", "pair_deal")
+        .distinct()
+        .order_by()
+    )
+    pairs_sql, pairs_params = pairs.query.sql_with_params()
+    open_marks = ", ".join(["%s"] * len(OPEN_STAGES))
+    # Our own constants, not input: written into the statement as numbers.
+    weights = " ".join(f"WHEN '{stage}' THEN {weight}" for stage, weight in STAGE_WEIGHTS.items())
+    sql = f"""
+        SELECT p.pair_theme,
+               SUM(CASE WHEN d.stage IN ({open_marks}) THEN d.amount ELSE 0 END),
+               SUM(CASE WHEN d.stage = %s THEN d.amount ELSE 0 END),
+               SUM(CASE WHEN d.stage = %s THEN d.amount ELSE 0 END),
+               SUM(d.amount * CASE d.stage {weights} ELSE 0 END)
+        FROM ({pairs_sql}) p
+        JOIN {Deal._meta.db_table} d ON d.id = p.pair_deal
+        GROUP BY p.pair_theme
+    """
+    params = [*OPEN_STAGES, Stage.CLOSED_LOST, Stage.CLOSED_WON]
+    # The statement's placeholders: ours in the SELECT list, then the pairs'.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *pairs_params])
+        rows = cursor.fetchall()
+    return {
+        theme_id: {
+            "open": Decimal(open_ or 0),
+            "lost": Decimal(lost or 0),
+            "won": Decimal(won or 0),
+            "weighted": Decimal(weighted or 0),
+        }
+        for theme_id, open_, lost, won, weighted in rows
+    }
+
+
+def _weekly(assignments: QuerySet, today: dt.date, weeks: int) -> dict[int, list[int]]:
+    rows = (
+        assignments.filter(note__call_date__gte=periods.first_week(today, weeks))
+        .annotate(week=TruncWeek("note__call_date"))
+        .values_list("theme_id", "week")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_theme: dict[int, list[tuple]] = defaultdict(list)
+    for theme_id, week, n in rows:
+        by_theme[theme_id].append((week, n))
+    return {
+        theme_id: periods.weekly_series(counts, today=today, weeks=weeks)
+        for theme_id, counts in by_theme.items()
+    }
+
+
+def _top_names(assignments: QuerySet, name: str, limit: int) -> dict[int, list[str]]:
+    rows = (
+        assignments.filter(**{f"{name}__isnull": False})
+        .values_list("theme_id", name)
+        .annotate(n=Count("id"))
+        .order_by("theme_id", "-n", name)
+    )
+    top: dict[int, list[str]] = defaultdict(list)
+    for theme_id, found, _n in rows:
+        if len(top[theme_id]) < limit:
+            top[theme_id].append(found)
+    return top
