@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import TeamMembership
-from deals.models import OPEN_STAGES, STAGE_WEIGHTS, Deal, Stage
+from deals.models import OPEN_STAGES, STAGE_WEIGHTS, Stage
 from feedbackhub import periods
 from insights.notes.models import CallNote
 from insights.themes.models import ThemeAssignment
@@ -138,35 +138,15 @@ def theme_figures(
     """The figures of `themes` (ids or a Theme queryset), counting only `notes`.
 
     Themes without a matching note are left out (Figures() is their value).
-    Three queries, five with `top_names`, whatever the number of notes.
+    One query, three with `top_names`, whatever the number of notes.
     """
     today = today or timezone.localdate()
-    assignments = _assignments(themes, notes, today)
-    found: dict[int, Figures] = {}
-    counts = (
-        assignments.values("theme_id")
-        .annotate(
-            notes=Count("id"),
-            accounts=Count("note__account_id", distinct=True),
-            last=Max("note__call_date"),
+    found = {
+        theme_id: figures
+        for theme_id, figures in _figures_in_one_pass(
+            _assignments(themes, notes, today), today, weeks
         )
-        .order_by()
-    )
-    for row in counts:
-        found[row["theme_id"]] = Figures(
-            note_count=row["notes"],
-            account_count=row["accounts"],
-            last_mentioned_on=row["last"],
-            weekly_mentions=[0] * weeks,
-        )
-    for theme_id, money in _revenue(assignments).items():
-        if theme_id in found:
-            figures = found[theme_id]
-            figures.open_revenue, figures.lost_revenue = money["open"], money["lost"]
-            figures.won_revenue, figures.weighted_revenue = money["won"], money["weighted"]
-    for theme_id, series in _weekly(assignments, today, weeks).items():
-        if theme_id in found:
-            found[theme_id].weekly_mentions = series
+    }
     if top_names:
         tags, rivals = theme_top_names(themes=themes, notes=notes, today=today)
         for theme_id, figures in found.items():
@@ -202,60 +182,68 @@ def _assignments(themes, notes: NoteFilter | None, today: dt.date) -> QuerySet:
     return ThemeAssignment.objects.filter(scope)
 
 
-def _revenue(assignments: QuerySet) -> dict[int, dict[str, Decimal]]:
-    # Distinct (theme, deal) pairs first, so that each deal counts once per theme.
-    pairs = (
-        assignments.filter(note__deal__isnull=False)
-        .annotate(pair_theme=F("theme_id"), pair_deal=F("note__deal_id"))
-        .values("pair_theme", "pair_deal")
-        .distinct()
-        .order_by()
-    )
-    pairs_sql, pairs_params = pairs.query.sql_with_params()
+def _figures_in_one_pass(assignments: QuerySet, today: dt.date, weeks: int):
+    """(theme id, Figures) for every theme with a matching note, in one statement.
+
+    The matching assignments are read once, each with its note's account, day
+    and deal; a row number over (theme, deal) marks one row per deal, so a
+    deal's amount is summed once per theme however many of its notes match.
+    """
+    rows = assignments.annotate(
+        m_theme=F("theme_id"),
+        m_account=F("note__account_id"),
+        m_day=F("note__call_date"),
+        m_amount=F("note__deal__amount"),
+        m_stage=F("note__deal__stage"),
+        m_first=Window(RowNumber(), partition_by=[F("theme_id"), F("note__deal_id")]),
+    ).values("m_theme", "m_account", "m_day", "m_amount", "m_stage", "m_first")
+    rows_sql, rows_params = rows.query.sql_with_params()
+    starts = periods.week_starts(today, weeks)
+    bounds = [(start, start + dt.timedelta(weeks=1)) for start in starts]
+    once = "m.m_first = 1 AND"
     open_marks = ", ".join(["%s"] * len(OPEN_STAGES))
     # Our own constants, not input: written into the statement as numbers.
     weights = " ".join(f"WHEN '{stage}' THEN {weight}" for stage, weight in STAGE_WEIGHTS.items())
+    weekly = ", ".join(["SUM(CASE WHEN m.m_day >= %s AND m.m_day < %s THEN 1 ELSE 0 END)"] * weeks)
     sql = f"""
-        SELECT p.pair_theme,
-               SUM(CASE WHEN d.stage IN ({open_marks}) THEN d.amount ELSE 0 END),
-               SUM(CASE WHEN d.stage = %s THEN d.amount ELSE 0 END),
-               SUM(CASE WHEN d.stage = %s THEN d.amount ELSE 0 END),
-               SUM(d.amount * CASE d.stage {weights} ELSE 0 END)
-        FROM ({pairs_sql}) p
-        JOIN {Deal._meta.db_table} d ON d.id = p.pair_deal
-        GROUP BY p.pair_theme
+        SELECT m.m_theme, COUNT(*), COUNT(DISTINCT m.m_account), MAX(m.m_day),
+               SUM(CASE WHEN {once} m.m_stage IN ({open_marks}) THEN m.m_amount ELSE 0 END),
+               SUM(CASE WHEN {once} m.m_stage = %s THEN m.m_amount ELSE 0 END),
+               SUM(CASE WHEN {once} m.m_stage = %s THEN m.m_amount ELSE 0 END),
+               SUM(CASE WHEN m.m_first = 1 THEN m.m_amount * CASE m.m_stage {weights}
+                   ELSE 0 END ELSE 0 END),
+               {weekly}
+        FROM ({rows_sql}) m
+        GROUP BY m.m_theme
     """
+    # Placeholders in statement order: the SELECT list's, then the rows'.
     params = [*OPEN_STAGES, Stage.CLOSED_LOST, Stage.CLOSED_WON]
-    # The statement's placeholders: ours in the SELECT list, then the pairs'.
+    params += [day for bound in bounds for day in bound]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *pairs_params])
-        rows = cursor.fetchall()
-    return {
-        theme_id: {
-            "open": Decimal(open_ or 0),
-            "lost": Decimal(lost or 0),
-            "won": Decimal(won or 0),
-            "weighted": Decimal(weighted or 0),
-        }
-        for theme_id, open_, lost, won, weighted in rows
-    }
+        cursor.execute(sql, [*params, *rows_params])
+        for theme_id, n, accounts, last, open_, lost, won, weighted, *series in cursor:
+            yield (
+                theme_id,
+                Figures(
+                    note_count=n,
+                    account_count=accounts,
+                    last_mentioned_on=_as_date(last),
+                    open_revenue=_as_decimal(open_),
+                    lost_revenue=_as_decimal(lost),
+                    won_revenue=_as_decimal(won),
+                    weighted_revenue=_as_decimal(weighted),
+                    weekly_mentions=[int(v or 0) for v in series],
+                ),
+            )
 
 
-def _weekly(assignments: QuerySet, today: dt.date, weeks: int) -> dict[int, list[int]]:
-    rows = (
-        assignments.filter(note__call_date__gte=periods.first_week(today, weeks))
-        .annotate(week=TruncWeek("note__call_date"))
-        .values_list("theme_id", "week")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    by_theme: dict[int, list[tuple]] = defaultdict(list)
-    for theme_id, week, n in rows:
-        by_theme[theme_id].append((week, n))
-    return {
-        theme_id: periods.weekly_series(counts, today=today, weeks=weeks)
-        for theme_id, counts in by_theme.items()
-    }
+def _as_decimal(value) -> Decimal:
+    # PostgreSQL returns Decimals; SQLite (the local fallback) may return floats.
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
+def _as_date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _top_names(assignments: QuerySet, name: str, limit: int) -> dict[int, list[str]]:

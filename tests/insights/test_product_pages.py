@@ -119,7 +119,7 @@ def test_the_theme_page_uses_a_fixed_number_of_queries(
     store_theme_stats()
     # ≤ 20, the budget of the dashboard issue, whatever the theme's size; the
     # win/loss and win-back panels are loaded apart (their counts are below).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(15):
         assert pm_client.get(reverse("theme_page", args=[theme.pk])).status_code == 200
 
 
