@@ -105,13 +105,19 @@ def _cached_row(theme: Theme) -> Row:
 
 
 def theme_rows(
-    *, filters: Filters, sort: str = "revenue", offset: int = 0, limit: int | None = None
+    *,
+    filters: Filters,
+    sort: str = "revenue",
+    offset: int = 0,
+    limit: int | None = None,
+    top_names: bool = True,
 ):
     """Matching themes with their figures, ranked; `limit` rows from `offset`.
 
     Without note-level filters the ranking and the page come straight from
     the cached statistics in SQL; with them, the figures are computed in SQL
-    per theme (one row per theme, never one per note) and ranked here.
+    per theme (one row per theme, never one per note) and ranked here, and
+    the top tags and competitors of the rows returned only if `top_names`.
     """
     themes = (
         _themes(filters)
@@ -135,7 +141,9 @@ def theme_rows(
     rows = rows[offset : offset + limit] if limit is not None else rows
     # Only the rows shown need their theme and top names: a filter can touch every theme.
     shown = themes.in_bulk([r.theme_id for r in rows])
-    tags, rivals = theme_figures.theme_top_names(themes=list(shown), notes=filters)
+    tags, rivals = (
+        theme_figures.theme_top_names(themes=list(shown), notes=filters) if top_names else ({}, {})
+    )
     for row in rows:
         row.theme = shown[row.theme_id]
         row.tags, row.competitors = tags.get(row.theme_id, []), rivals.get(row.theme_id, [])

@@ -81,7 +81,8 @@ def dashboard(request):
         filters = form.to_filters(last_visit)
         sort = form.cleaned_data["sort"] or "revenue"
     if request.GET.get("format") == "csv":
-        return _csv(dashboard_figures.theme_rows(filters=filters, sort=sort))
+        # The export writes no tags or competitors, so it does not compute them.
+        return _csv(dashboard_figures.theme_rows(filters=filters, sort=sort, top_names=False))
     page = fetch_page(
         lambda offset, limit: dashboard_figures.theme_rows(
             filters=filters, sort=sort, offset=offset, limit=limit
