@@ -141,12 +141,9 @@ def theme_figures(
     One query, three with `top_names`, whatever the number of notes.
     """
     today = today or timezone.localdate()
-    found = {
-        theme_id: figures
-        for theme_id, figures in _figures_in_one_pass(
-            _assignments(themes, notes, today), today, weeks
-        )
-    }
+    if not isinstance(themes, QuerySet):
+        themes = sorted(set(themes))  # read twice with top_names
+    found = dict(_figures_in_one_pass(_assignments(themes, notes, today), today, weeks))
     if top_names:
         tags, rivals = theme_top_names(themes=themes, notes=notes, today=today)
         for theme_id, figures in found.items():
