@@ -27,15 +27,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import TeamMembership
-from deals.models import OPEN_STAGES, STAGE_WEIGHTS, Stage
+from deals.models import OPEN_STAGES, STAGE_WEIGHTS, Competitor, Stage
 from feedbackhub import periods
-from insights.notes.models import CallNote
+from insights.notes.models import CallNote, Tag
 from insights.themes.models import ThemeAssignment
 
 WEEKS = 26  # the weekly series kept on each theme
@@ -138,7 +139,7 @@ def theme_figures(
     """The figures of `themes` (ids or a Theme queryset), counting only `notes`.
 
     Themes without a matching note are left out (Figures() is their value).
-    One query, three with `top_names`, whatever the number of notes.
+    One query, two with `top_names`, whatever the number of notes.
     """
     today = today or timezone.localdate()
     if not isinstance(themes, QuerySet):
@@ -159,15 +160,41 @@ def theme_top_names(
     today: dt.date | None = None,
     limit: int = TOP_NAMES,
 ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """The most frequent tags and competitors among each theme's matching notes (two queries).
+    """The most frequent tags and competitors among each theme's matching notes.
 
-    Ties go to the name first in alphabetical order.
+    One query: the matching notes are found once for both. Ties go to the name
+    first in alphabetical order.
     """
-    assignments = _assignments(themes, notes, today or timezone.localdate())
-    return (
-        _top_names(assignments, "note__tags__name", limit),
-        _top_names(assignments, "note__competitors__name", limit),
+    matching = _assignments(themes, notes, today or timezone.localdate())
+    try:
+        matching_sql, params = matching.values("theme_id", "note_id").query.sql_with_params()
+    except EmptyResultSet:  # no theme asked for
+        return {}, {}
+    branches = [
+        (kind, through._meta.db_table, column, model._meta.db_table)
+        for kind, through, column, model in [
+            ("tag", CallNote.tags.through, "tag_id", Tag),
+            ("competitor", CallNote.competitors.through, "competitor_id", Competitor),
+        ]
+    ]
+    union = " UNION ALL ".join(
+        f"""SELECT '{kind}', m.theme_id, x.name, COUNT(*)
+            FROM m JOIN {through} t ON t.callnote_id = m.note_id
+            JOIN {named} x ON x.id = t.{column}
+            GROUP BY m.theme_id, x.name"""
+        for kind, through, column, named in branches
     )
+    sql = f"WITH m (theme_id, note_id) AS ({matching_sql}) {union} ORDER BY 1, 2, 4 DESC, 3"
+    top: dict[str, dict[int, list[str]]] = {
+        "tag": defaultdict(list),
+        "competitor": defaultdict(list),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, theme_id, name, _n in cursor:
+            if len(top[kind][theme_id]) < limit:
+                top[kind][theme_id].append(name)
+    return top["tag"], top["competitor"]
 
 
 def _assignments(themes, notes: NoteFilter | None, today: dt.date) -> QuerySet:
@@ -194,7 +221,10 @@ def _figures_in_one_pass(assignments: QuerySet, today: dt.date, weeks: int):
         m_stage=F("note__deal__stage"),
         m_first=Window(RowNumber(), partition_by=[F("theme_id"), F("note__deal_id")]),
     ).values("m_theme", "m_account", "m_day", "m_amount", "m_stage", "m_first")
-    rows_sql, rows_params = rows.query.sql_with_params()
+    try:
+        rows_sql, rows_params = rows.query.sql_with_params()
+    except EmptyResultSet:  # no theme asked for
+        return
     starts = periods.week_starts(today, weeks)
     bounds = [(start, start + dt.timedelta(weeks=1)) for start in starts]
     once = "m.m_first = 1 AND"
@@ -241,17 +271,3 @@ def _as_decimal(value) -> Decimal:
 
 def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _top_names(assignments: QuerySet, name: str, limit: int) -> dict[int, list[str]]:
-    rows = (
-        assignments.filter(**{f"{name}__isnull": False})
-        .values_list("theme_id", name)
-        .annotate(n=Count("id"))
-        .order_by("theme_id", "-n", name)
-    )
-    top: dict[int, list[str]] = defaultdict(list)
-    for theme_id, found, _n in rows:
-        if len(top[theme_id]) < limit:
-            top[theme_id].append(found)
-    return top

@@ -203,3 +203,12 @@ def test_the_csv_export_does_not_compute_the_top_names_it_does_not_write(pm_clie
     assert not [q for q in captured if '"insights_tag"' in q["sql"]]
     page = pm_client.get(reverse("dashboard"), {"period": "30"}).content.decode()
     assert "sso" in page  # the page shows them
+
+
+def test_no_theme_has_no_figures_and_a_filter_matching_nothing_shows_no_rows(pm_client, rep):
+    assert theme_figures(themes=[], top_names=True) == {}
+    assert theme_figures(themes=Theme.objects.none()) == {}
+    _note(ThemeFactory(), rep, tags=["sso"])
+    store_theme_stats()
+    assert theme_rows(filters=Filters(tag="nobody-uses-this")) == []
+    assert pm_client.get(reverse("dashboard"), {"tag": "nobody-uses-this"}).status_code == 200
