@@ -126,6 +126,14 @@ class Stage(models.TextChoices):
 
 OPEN_STAGES = (Stage.PROSPECTING, Stage.QUALIFICATION, Stage.PROPOSAL, Stage.NEGOTIATION)
 CLOSED_STAGES = (Stage.CLOSED_WON, Stage.CLOSED_LOST)
+# Stage-weighted pipeline: how likely an open deal is to close, by stage
+# (closed deals weigh nothing; see docs/definitions.md).
+STAGE_WEIGHTS = {
+    Stage.PROSPECTING: Decimal("0.10"),
+    Stage.QUALIFICATION: Decimal("0.25"),
+    Stage.PROPOSAL: Decimal("0.50"),
+    Stage.NEGOTIATION: Decimal("0.75"),
+}
 
 
 class DealQuerySet(models.QuerySet):

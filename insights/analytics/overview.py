@@ -17,14 +17,13 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from deals.models import OPEN_STAGES, Deal
+from feedbackhub import periods
 from feedbackhub.queue import enqueue_now
 from insights.analytics.models import OverviewSnapshot
 from insights.notes.models import CallNote
 from insights.themes.dashboard import Filters, theme_rows
 
 REFRESH_TASK = "insights.tasks.refresh_overview"
-PERIOD_DAYS = {"30": 30, "90": 90, "180": 180, "365": 365}
-DEFAULT_PERIOD = "90"
 COMPETITOR_WEEKS = 12
 
 
@@ -50,30 +49,32 @@ def compute(days: int) -> dict:
     ]
     mentions = (
         CallNote.competitors.through.objects.filter(
-            callnote__call_date__gte=today - dt.timedelta(weeks=COMPETITOR_WEEKS)
+            callnote__call_date__gte=periods.first_week(today, COMPETITOR_WEEKS)
         )
         .annotate(week=TruncWeek("callnote__call_date"))
-        .values("competitor__name", "week")
+        .values_list("competitor__name", "week")
         .annotate(n=Count("id"))
-        .order_by("competitor__name", "week")
+        .order_by("competitor__name")
     )
-    series: dict[str, dict] = {}
-    for m in mentions:
-        series.setdefault(m["competitor__name"], {})[m["week"]] = m["n"]
-    weeks = sorted({w for s in series.values() for w in s})
+    by_name: dict[str, list[tuple]] = {}
+    for name, week, n in mentions:
+        by_name.setdefault(name, []).append((week, n))
     return {
         "notes": totals["n"],
         "accounts": totals["accounts"],
         "open_pipeline": str(open_pipeline),
         "growing": growing,
         "losing": losing,
-        "competitors": [[name, [s.get(w, 0) for w in weeks]] for name, s in sorted(series.items())],
+        "competitors": [
+            [name, periods.weekly_series(counts, today=today, weeks=COMPETITOR_WEEKS)]
+            for name, counts in sorted(by_name.items())
+        ],
     }
 
 
-def refresh(periods=None) -> None:
+def refresh(period_days=None) -> None:
     """Recompute and store the snapshots (all periods by default)."""
-    for days in periods or PERIOD_DAYS.values():
+    for days in period_days or [p.days for p in periods.PERIODS]:
         figures = compute(days)
         OverviewSnapshot.objects.update_or_create(
             period_days=days, defaults={"figures": figures, "computed_at": timezone.now()}

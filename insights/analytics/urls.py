@@ -7,4 +7,5 @@ urlpatterns = [
     path("competitors/", views.competitors, name="competitors"),
     path("competitors/<int:pk>/", views.competitor_page, name="competitor_page"),
     path("pmf/", views.pmf, name="pmf"),
+    path("themes/<int:pk>/win-loss/", views.theme_winloss, name="theme_winloss"),
 ]

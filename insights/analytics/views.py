@@ -1,13 +1,17 @@
-"""Read-only analytics pages: the overview, competitors, one competitor, product-market fit."""
+"""Read-only analytics pages: the overview, competitors, one competitor, product-market fit,
+and the win/loss panel of a theme page."""
 
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from deals.models import Competitor
+from feedbackhub import periods
+from insights.analytics import competitors as competitor_figures
 from insights.analytics import overview as overview_figures
+from insights.analytics import pmf as pmf_figures
 from insights.analytics import winloss
-from insights.analytics.overview import DEFAULT_PERIOD, PERIOD_DAYS
+from insights.themes.models import Theme
 
 
 @permission_required("insights.view_theme", raise_exception=True)
@@ -17,8 +21,8 @@ def competitors(request):
         request,
         "insights/competitors.html",
         {
-            "competitors": winloss.competitor_list(),
-            "matrix": winloss.competitor_theme_matrix(),
+            "competitors": competitor_figures.competitor_list(),
+            "matrix": competitor_figures.competitor_theme_matrix(),
         },
     )
 
@@ -28,7 +32,9 @@ def competitors(request):
 def competitor_page(request, pk: int):
     competitor = get_object_or_404(Competitor, pk=pk)
     return render(
-        request, "insights/competitor.html", {"detail": winloss.competitor_detail(competitor)}
+        request,
+        "insights/competitor.html",
+        {"detail": competitor_figures.competitor_detail(competitor)},
     )
 
 
@@ -39,8 +45,8 @@ def pmf(request):
         request,
         "insights/pmf.html",
         {
-            "pmf": winloss.pmf_by_segment_quarter(),
-            "shipped": winloss.shipped_theme_impact(),
+            "pmf": pmf_figures.pmf_by_segment_quarter(),
+            "shipped": pmf_figures.shipped_theme_impact(),
             "small_sample": winloss.SMALL_SAMPLE,
         },
     )
@@ -48,13 +54,29 @@ def pmf(request):
 
 @permission_required("insights.view_theme", raise_exception=True)
 @require_GET
+def theme_winloss(request, pk: int):
+    """The win/loss panel of a theme page, loaded into it (hx-get) over the last 12 months."""
+    theme = get_object_or_404(Theme.objects.only("pk"), pk=pk)
+    return render(
+        request,
+        "insights/_theme_winloss.html",
+        {"winloss": winloss.theme_win_loss_context(theme)},
+    )
+
+
+@permission_required("insights.view_theme", raise_exception=True)
+@require_GET
 def overview(request):
-    period = request.GET.get("period", DEFAULT_PERIOD)
-    if period not in PERIOD_DAYS:
-        period = DEFAULT_PERIOD
-    snapshot = overview_figures.snapshot(PERIOD_DAYS[period])
+    period = periods.period_or_default(request.GET.get("period"))
+    snapshot = overview_figures.snapshot(period.days)
     return render(
         request,
         "insights/overview.html",
-        {"period": period, "days": PERIOD_DAYS[period], "snapshot": snapshot, **snapshot.figures},
+        {
+            "period": period.key,
+            "days": period.days,
+            "periods": periods.PERIODS,
+            "snapshot": snapshot,
+            **snapshot.figures,
+        },
     )

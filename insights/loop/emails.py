@@ -22,9 +22,11 @@ from django.utils import timezone
 
 from insights.loop.models import Notification
 
+SEND_TASK = "insights.tasks.send_status_emails"
+DIGEST_TASK = "insights.tasks.send_daily_digests"
+
 User = get_user_model()
 
-SEND_IMMEDIATE_TASK = "insights.tasks.send_status_emails"
 Preference = User.NotificationPreference
 
 

@@ -15,8 +15,6 @@ from insights.themes.models import ThemeEvent
 
 User = get_user_model()
 
-FAN_OUT_TASK = "insights.tasks.theme_status_fan_out"
-
 
 def status_event(event_id: int) -> ThemeEvent | None:
     """The status change behind `event_id`, or None if it is not one (or is gone)."""

@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 
 from feedbackhub.queue import enqueue_now
-from insights.loop import notify
+from insights.loop import status_changes
 from insights.themes.triage import theme_status_changed
 
 
@@ -11,4 +11,4 @@ from insights.themes.triage import theme_status_changed
 def close_the_loop(sender, event_id: int, **kwargs):
     # Sent after the change committed (see insights.themes.triage). If Redis
     # cannot take it, the loop's reconciler fans the change out later.
-    enqueue_now(notify.FAN_OUT_TASK, event_id)
+    enqueue_now(status_changes.FAN_OUT_TASK, event_id)

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from feedbackhub.locks import try_transaction_lock
 from feedbackhub.queue import enqueue_on_commit
-from insights.loop import emails, notify, webhooks
+from insights.loop import emails, status_changes, webhooks
 from insights.loop.models import Notification, StatusFanOut, WebhookDelivery
 from insights.themes.models import ThemeEvent
 
@@ -39,11 +39,6 @@ LOOKBACK = dt.timedelta(days=7)
 BATCH = 500  # per kind and pass; the rest waits for the next pass
 # A mail claimed this long ago and not confirmed was being sent by a worker that stopped.
 EMAIL_SENDING_LEASE = dt.timedelta(minutes=10)
-
-
-def mark_fanned_out(event_id: int) -> None:
-    """Record that the change's notifications, win-back tasks and deliveries are written."""
-    StatusFanOut.objects.bulk_create([StatusFanOut(event_id=event_id)], ignore_conflicts=True)
 
 
 def _overdue() -> dt.datetime:
@@ -116,9 +111,9 @@ def reconcile() -> dict:
             "emails_uncertain": give_up_on_interrupted_emails(),
         }
         for event_id in done["fan_outs"]:
-            enqueue_on_commit(notify.FAN_OUT_TASK, event_id)
+            enqueue_on_commit(status_changes.FAN_OUT_TASK, event_id)
         for event_id in done["emails"]:
-            enqueue_on_commit(emails.SEND_IMMEDIATE_TASK, event_id)
+            enqueue_on_commit(emails.SEND_TASK, event_id)
         for delivery_id in done["webhooks"]:
             enqueue_on_commit(webhooks.DELIVER_TASK, delivery_id)
     counts = {kind: len(v) if isinstance(v, list) else v for kind, v in done.items()}

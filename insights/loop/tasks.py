@@ -9,28 +9,18 @@ found by the loop's reconciler (insights.loop.reconcile).
 
 from celery import shared_task
 
-from feedbackhub.queue import RETRY_ON_DATABASE_ERRORS, enqueue_now
-from insights.loop import emails, notify, reconcile, webhooks, winback
+from feedbackhub.queue import RETRY_ON_DATABASE_ERRORS
+from insights.loop import emails, reconcile, status_changes, webhooks
 
 
-@shared_task(name=notify.FAN_OUT_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
+@shared_task(name=status_changes.FAN_OUT_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
 def theme_status_fan_out(event_id: int) -> None:
     """Turn one status change into notifications, win-back tasks and webhook deliveries."""
-    event = notify.status_event(event_id)
-    if event is None:
-        return
-    notify.notify_status_change(event)
-    winback.create_tasks(event)
-    delivery_ids = webhooks.create_deliveries(event)
-    reconcile.mark_fanned_out(event_id)
-    # Lost sends are picked up by the reconciler (pending past their time).
-    for delivery_id in delivery_ids:
-        enqueue_now(webhooks.DELIVER_TASK, delivery_id)
-    enqueue_now(emails.SEND_IMMEDIATE_TASK, event_id)
+    status_changes.fan_out_status_change(event_id)
 
 
 @shared_task(
-    name=emails.SEND_IMMEDIATE_TASK,
+    name=emails.SEND_TASK,
     ignore_result=True,
     autoretry_for=(OSError, *RETRY_ON_DATABASE_ERRORS["autoretry_for"]),
     retry_backoff=60,
@@ -42,7 +32,7 @@ def send_status_emails(event_id: int) -> int:
     return emails.send_immediate(event_id)
 
 
-@shared_task(name="insights.tasks.send_daily_digests", ignore_result=True)
+@shared_task(name=emails.DIGEST_TASK, ignore_result=True)
 def send_daily_digests() -> int:
     return emails.send_daily_digests()
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("my-requests/", loop_views.my_customers_requests, name="my_requests"),
     path("win-back/", loop_views.winback_list, name="winback"),
     path("win-back/<int:pk>/", loop_views.winback_action, name="winback_action"),
+    path("themes/<int:pk>/win-back/", loop_views.theme_winback, name="theme_winback"),
 ]

@@ -15,6 +15,7 @@ from feedbackhub import visits
 from feedbackhub.paging import page_of
 from insights.loop import my_requests, notify, winback
 from insights.loop.models import WinBackTask
+from insights.themes.models import Theme
 
 
 @login_required
@@ -87,6 +88,21 @@ def winback_list(request):
         request,
         "insights/winback.html",
         {"tasks": tasks, "recovered": sum(recovered.values()) if recovered else 0},
+    )
+
+
+@permission_required("insights.view_theme", raise_exception=True)
+@require_GET
+def theme_winback(request, pk: int):
+    """A theme's win-back list and recovered revenue, loaded into its theme page."""
+    theme = get_object_or_404(Theme.objects.only("pk"), pk=pk)
+    return render(
+        request,
+        "insights/_theme_winback.html",
+        {
+            "tasks": winback.tasks_of_theme(theme.pk),
+            "recovered": winback.recovered_revenue([theme.pk]).get(theme.pk, 0),
+        },
     )
 
 

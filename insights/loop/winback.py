@@ -89,17 +89,6 @@ def tasks_of_theme(theme_id: int) -> list[WinBackTask]:
     )
 
 
-def is_recovered(task: WinBackTask) -> bool:
-    """Reopened from the list, then won (the same rule as RECOVERED, for loaded rows)."""
-    deal = task.deal
-    return bool(
-        task.reopened_at
-        and deal.stage == Stage.CLOSED_WON
-        and deal.closed_at
-        and deal.closed_at >= task.reopened_at
-    )
-
-
 def _locked(task: WinBackTask, actor) -> tuple[WinBackTask, Deal]:
     task = WinBackTask.objects.select_for_update().get(pk=task.pk)
     deal = Deal.objects.select_for_update().get(pk=task.deal_id)
@@ -148,7 +137,8 @@ def dismiss(task: WinBackTask, *, actor) -> WinBackTask:
     return task
 
 
-# Keep in step with is_recovered().
+# Recovered revenue: a deal reopened from a win-back list and won after that
+# (docs/definitions.md). Every figure of recovered revenue sums over this.
 RECOVERED = Q(
     reopened_at__isnull=False,
     deal__stage=Stage.CLOSED_WON,

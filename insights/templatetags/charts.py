@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from insights.themes import figures
+
 register = template.Library()
 
 
@@ -31,13 +33,12 @@ def sparkline(values, width=120, height=28):
 
 
 @register.filter
-def growth(values):
-    """Mentions in the last 4 weeks against the 4 before, as a signed percentage."""
-    values = list(values or [])
-    recent, before = sum(values[-4:]), sum(values[-8:-4])
-    if before == 0:
-        return "new" if recent else "—"
-    return f"{(recent - before) / before:+.0%}"
+def growth(weekly):
+    """insights.themes.figures.growth of a weekly series, as a signed percentage."""
+    ratio = figures.growth(weekly)
+    if ratio is None:
+        return "—"
+    return "new" if ratio == float("inf") else f"{ratio:+.0%}"
 
 
 @register.simple_tag

@@ -1,33 +1,20 @@
-"""The themes dashboard's figures, under any filters, in a fixed number of queries.
+"""The themes dashboard: themes ranked by their figures, under any filters.
 
-Unfiltered, the figures come from the statistics cached on each theme. With
-note-level filters (period, segment, region, team, tag, deal stage,
-competitor) they are computed from the matching notes, with the same
-definitions as insights.themes.pipeline.stats: a deal counts once per theme however
-many of its notes match.
+Unfiltered, the ranking and the page come from the statistics cached on each
+theme, in SQL. With note-level filters (period, segment, region, team, tag,
+deal stage, competitor) the figures are those of insights.themes.figures,
+computed in SQL for the matching notes; the rows are ranked and paged, and
+only the rows shown get their top tags and competitors.
 """
 
 import datetime as dt
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
-from django.utils import timezone
+from insights.themes import figures as theme_figures
+from insights.themes.figures import Figures, NoteFilter
+from insights.themes.models import Theme
 
-from deals.models import OPEN_STAGES, Deal, Stage
-from insights.notes.models import CallNote
-from insights.themes.models import Theme, ThemeAssignment
-from insights.themes.pipeline.stats import week_start
-
-# Stage-weighted pipeline: how likely an open deal is to close, by stage.
-STAGE_WEIGHTS = {
-    Stage.PROSPECTING: Decimal("0.10"),
-    Stage.QUALIFICATION: Decimal("0.25"),
-    Stage.PROPOSAL: Decimal("0.50"),
-    Stage.NEGOTIATION: Decimal("0.75"),
-}
-PERIODS = {"30": 30, "90": 90, "180": 180, "365": 365}
 SORTS = {
     "revenue": "Open pipeline",
     "weighted": "Stage-weighted pipeline",
@@ -41,31 +28,12 @@ SPARK_WEEKS = 12
 
 
 @dataclass
-class Filters:
-    period: str = ""
-    segment: str = ""
-    region: str = ""
-    team: int | None = None
-    tag: str = ""
-    stage: str = ""
-    competitor: int | None = None
+class Filters(NoteFilter):
+    """The note-level filters, and those that pick themes (status, owner, new)."""
+
     status: str = ""
     owner: int | None = None
     new_since: dt.datetime | None = None
-
-    @property
-    def on_notes(self) -> bool:
-        return any(
-            [
-                self.period,
-                self.segment,
-                self.region,
-                self.team,
-                self.tag,
-                self.stage,
-                self.competitor,
-            ]
-        )
 
 
 @dataclass
@@ -88,32 +56,7 @@ class Row:
 
     @property
     def growth(self) -> float | None:
-        recent, before = sum(self.weekly[-4:]), sum(self.weekly[-8:-4])
-        if before == 0:
-            return None if recent == 0 else float("inf")
-        return (recent - before) / before
-
-
-def note_filter(filters: Filters, prefix: str = "note__") -> Q:
-    q = Q()
-    if filters.period in PERIODS:
-        since = timezone.localdate() - dt.timedelta(days=PERIODS[filters.period])
-        q &= Q(**{f"{prefix}call_date__gte": since})
-    if filters.segment:
-        q &= Q(**{f"{prefix}account__segment": filters.segment})
-    if filters.region:
-        q &= Q(**{f"{prefix}account__region": filters.region})
-    if filters.team:
-        q &= Q(**{f"{prefix}author__memberships__team_id": filters.team})
-    if filters.tag:
-        q &= Q(**{f"{prefix}tags__name": filters.tag})
-    if filters.stage:
-        q &= Q(**{f"{prefix}deal__stage": filters.stage})
-    if filters.competitor:
-        q &= Q(**{f"{prefix}competitors__id": filters.competitor}) | Q(
-            **{f"{prefix}deal__competitor_id": filters.competitor}
-        )
-    return q
+        return theme_figures.growth(self.weekly)
 
 
 def _themes(filters: Filters):
@@ -162,13 +105,19 @@ def _cached_row(theme: Theme) -> Row:
 
 
 def theme_rows(
-    *, filters: Filters, sort: str = "revenue", offset: int = 0, limit: int | None = None
+    *,
+    filters: Filters,
+    sort: str = "revenue",
+    offset: int = 0,
+    limit: int | None = None,
+    top_names: bool = True,
 ):
     """Matching themes with their figures, ranked; `limit` rows from `offset`.
 
     Without note-level filters the ranking and the page come straight from
-    the cached statistics in SQL; with them, the matching notes are read once
-    and the figures computed from those rows.
+    the cached statistics in SQL; with them, the figures are computed in SQL
+    per theme (one row per theme, never one per note) and ranked here, and
+    the top tags and competitors of the rows returned only if `top_names`.
     """
     themes = (
         _themes(filters)
@@ -186,91 +135,30 @@ def theme_rows(
             reverse=True,
         )
         return rows[offset : offset + limit] if limit is not None else rows
-    rows = _filtered_rows(filters, themes)
+    found = theme_figures.theme_figures(themes=themes, notes=filters, weeks=SPARK_WEEKS)
+    rows = [_filtered_row(theme_id, figures) for theme_id, figures in found.items()]
     rows.sort(key=lambda r: (_KEY.get(sort, _KEY["revenue"])(r), r.theme_id), reverse=True)
     rows = rows[offset : offset + limit] if limit is not None else rows
-    # Only the rows shown need their theme: a filter can touch every theme.
+    # Only the rows shown need their theme and top names: a filter can touch every theme.
     shown = themes.in_bulk([r.theme_id for r in rows])
+    tags, rivals = (
+        theme_figures.theme_top_names(themes=list(shown), notes=filters) if top_names else ({}, {})
+    )
     for row in rows:
         row.theme = shown[row.theme_id]
-    _decorate_filtered(rows)
+        row.tags, row.competitors = tags.get(row.theme_id, []), rivals.get(row.theme_id, [])
     return rows
 
 
-def _filtered_rows(filters: Filters, themes) -> list[Row]:
-    """Figures under note-level filters: the matching notes are read once."""
-    # Merged themes hold no notes (a merge moves them), so no join with the
-    # themes table is needed unless a theme-level filter asks for one.
-    scope = Q(theme__isnull=False)
-    if filters.status or filters.owner or filters.new_since:
-        scope &= Q(theme_id__in=themes.values("pk"))
-    matches = (
-        ThemeAssignment.objects.filter(scope & note_filter(filters))
-        .values_list("theme_id", "note_id", "note__account_id", "note__deal_id", "note__call_date")
-        .distinct()
-        .order_by()
+def _filtered_row(theme_id: int, figures: Figures) -> Row:
+    return Row(
+        theme=None,
+        theme_id=theme_id,
+        notes=figures.note_count,
+        accounts=figures.account_count,
+        open_revenue=figures.open_revenue,
+        weighted=figures.weighted_revenue,
+        lost_revenue=figures.lost_revenue,
+        weekly=figures.weekly_mentions,
+        last=figures.last_mentioned_on,
     )
-    first_week = week_start(timezone.localdate()) - dt.timedelta(weeks=SPARK_WEEKS - 1)
-    notes: dict[int, set] = defaultdict(set)
-    accounts: dict[int, set] = defaultdict(set)
-    deals: dict[int, set] = defaultdict(set)
-    weekly: dict[int, list[int]] = defaultdict(lambda: [0] * SPARK_WEEKS)
-    last: dict[int, dt.date] = {}
-    for theme_id, note_id, account_id, deal_id, call_date in matches:
-        notes[theme_id].add(note_id)
-        accounts[theme_id].add(account_id)
-        if deal_id:
-            deals[theme_id].add(deal_id)
-        if call_date >= first_week:
-            weekly[theme_id][(week_start(call_date) - first_week).days // 7] += 1
-        if theme_id not in last or call_date > last[theme_id]:
-            last[theme_id] = call_date
-    amounts = {
-        pk: (amount, stage)
-        for pk, amount, stage in Deal.objects.filter(
-            pk__in={d for ids in deals.values() for d in ids}
-        ).values_list("pk", "amount", "stage")
-    }
-    eligible = set(themes.filter(pk__in=list(notes)).values_list("pk", flat=True))
-    rows = []
-    for theme_id, note_ids in notes.items():
-        if theme_id not in eligible:
-            continue
-        money = [amounts[d] for d in deals[theme_id]]
-        rows.append(
-            Row(
-                theme=None,
-                theme_id=theme_id,
-                notes=len(note_ids),
-                accounts=len(accounts[theme_id]),
-                open_revenue=sum((a for a, s in money if s in OPEN_STAGES), Decimal("0")),
-                weighted=sum(
-                    (a * STAGE_WEIGHTS[s] for a, s in money if s in OPEN_STAGES), Decimal("0")
-                ),
-                lost_revenue=sum((a for a, s in money if s == Stage.CLOSED_LOST), Decimal("0")),
-                weekly=weekly[theme_id],
-                last=last.get(theme_id),
-            )
-        )
-        rows[-1].note_ids = note_ids
-    return rows
-
-
-def _decorate_filtered(rows: list[Row]) -> None:
-    """Top tags and competitors among each shown theme's matching notes (two queries)."""
-    theme_of = {n: r.theme_id for r in rows for n in getattr(r, "note_ids", ())}
-    if not theme_of:
-        return
-    tags: dict[int, Counter] = defaultdict(Counter)
-    for note_id, name in CallNote.tags.through.objects.filter(
-        callnote_id__in=list(theme_of)
-    ).values_list("callnote_id", "tag__name"):
-        tags[theme_of[note_id]][name] += 1
-    rivals: dict[int, Counter] = defaultdict(Counter)
-    for note_id, name in CallNote.competitors.through.objects.filter(
-        callnote_id__in=list(theme_of)
-    ).values_list("callnote_id", "competitor__name"):
-        rivals[theme_of[note_id]][name] += 1
-    for row in rows:
-        row.tags = [t for t, _ in tags[row.theme_id].most_common(3)]
-        row.competitors = [c for c, _ in rivals[row.theme_id].most_common(3)]

@@ -60,7 +60,7 @@ class Theme(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    # Statistics, as defined in PRODUCT.md, refreshed by insights tasks.
+    # Statistics (insights.themes.figures, docs/definitions.md), refreshed by insights tasks.
     note_count = models.PositiveIntegerField(default=0, editable=False)
     account_count = models.PositiveIntegerField(default=0, editable=False)
     open_revenue = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
@@ -101,10 +101,6 @@ class Theme(models.Model):
             models.Index(fields=["status"], name="theme_status_idx"),
             models.Index(fields=["-open_revenue"], name="theme_open_revenue_idx"),
         ]
-
-    @property
-    def is_active(self) -> bool:
-        return self.merged_into_id is None
 
     def __str__(self) -> str:
         return self.title

@@ -1,28 +1,14 @@
 """Reads for the product pages: themes ranked by what they are worth, and one theme's evidence."""
 
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
+from deals.models import Deal
 from insights.notes.models import CallNote
-from insights.themes.models import DuplicateSuggestion, Theme, ThemeEvent
-
-SORTS = {
-    "revenue": ("-open_revenue", "-note_count"),
-    "lost": ("-lost_revenue", "-note_count"),
-    "accounts": ("-account_count", "-open_revenue"),
-    "notes": ("-note_count", "-open_revenue"),
-    "recent": ("-last_mentioned_on", "-note_count"),
-}
-
-
-def theme_dashboard(*, sort: str = "revenue", status: str = "") -> QuerySet[Theme]:
-    """Active themes with notes, ranked by the chosen figure (cached statistics)."""
-    qs = Theme.objects.filter(merged_into__isnull=True, note_count__gt=0).select_related("owner")
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by(*SORTS.get(sort, SORTS["revenue"]), "id")
+from insights.themes.models import ClusteringRun, DuplicateSuggestion, Theme, ThemeEvent
 
 
 def theme_detail(*, theme_id: int) -> Theme:
@@ -83,12 +69,11 @@ def top_accounts(*, theme: Theme, limit: int = 10):
     )
 
 
-def evidence(*, theme: Theme) -> dict:
-    """How solid a theme's evidence is, and its figures by stage, segment and competitor."""
-    from collections import Counter
+def evidence(*, theme: Theme, note_count: int) -> dict:
+    """How solid a theme's evidence is, and its figures by stage, segment and competitor.
 
-    from deals.models import Deal
-
+    `note_count` is the theme's current number of notes (insights.themes.figures).
+    """
     notes = CallNote.objects.filter(assignment__theme=theme)
     deals = list(
         Deal.objects.filter(call_notes__in=notes)
@@ -130,10 +115,10 @@ def evidence(*, theme: Theme) -> dict:
             )
         elif len(by_account) == 1:
             warnings.append(f"All the revenue comes from one account ({names[top_account]}).")
-    if theme.note_count and one_author:
+    if note_count and one_author:
         warnings.append("All notes come from one rep.")
-    if 0 < theme.note_count < 5:
-        warnings.append(f"Thin evidence: only {theme.note_count} notes.")
+    if 0 < note_count < 5:
+        warnings.append(f"Thin evidence: only {note_count} notes.")
     return {
         "warnings": warnings,
         "by_stage": sorted(by_stage.items(), key=lambda kv: -kv[1]),
@@ -152,8 +137,6 @@ def unthemed_notes(*, limit: int = 25, offset: int = 0) -> list[CallNote]:
 
 
 def recent_runs(*, limit: int = 20):
-    from insights.themes.models import ClusteringRun
-
     return list(
         ClusteringRun.objects.select_related("requested_by").order_by("-created_at")[:limit]
     )

@@ -15,32 +15,21 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
-from feedbackhub import visits
-from feedbackhub.paging import Page, page_of
-from insights.analytics import winloss
-from insights.loop import winback
+from feedbackhub import periods, visits
+from feedbackhub.paging import fetch_page, page_of
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
 from insights.themes import selectors as theme_selectors
 from insights.themes import triage
+from insights.themes.figures import Figures, theme_figures
 from insights.themes.models import Theme, ThemeStatus
-from insights.themes.pipeline.stats import compute_theme_stats
 
 
 class DashboardFilterForm(forms.Form):
     """The dashboard's view, all in the URL so it can be shared."""
 
     sort = forms.ChoiceField(choices=list(dashboard_figures.SORTS.items()), required=False)
-    period = forms.ChoiceField(
-        choices=[
-            ("", "All time"),
-            ("30", "30 days"),
-            ("90", "90 days"),
-            ("180", "6 months"),
-            ("365", "12 months"),
-        ],
-        required=False,
-    )
+    period = forms.ChoiceField(choices=periods.choices(all_time=True), required=False)
     segment = forms.ChoiceField(choices=[("", "Any segment"), *Segment.choices], required=False)
     region = forms.ChoiceField(choices=[("", "Any region"), *Region.choices], required=False)
     team = forms.ModelChoiceField(
@@ -92,12 +81,15 @@ def dashboard(request):
         filters = form.to_filters(last_visit)
         sort = form.cleaned_data["sort"] or "revenue"
     if request.GET.get("format") == "csv":
-        return _csv(dashboard_figures.theme_rows(filters=filters, sort=sort))
-    number = _page_number(request)
-    rows = dashboard_figures.theme_rows(
-        filters=filters, sort=sort, offset=(number - 1) * 50, limit=51
+        # The export writes no tags or competitors, so it does not compute them.
+        return _csv(dashboard_figures.theme_rows(filters=filters, sort=sort, top_names=False))
+    page = fetch_page(
+        lambda offset, limit: dashboard_figures.theme_rows(
+            filters=filters, sort=sort, offset=offset, limit=limit
+        ),
+        request.GET.get("page"),
+        50,
     )
-    page = Page(rows[:50], number, len(rows) > 50)
     query = request.GET.copy()
     query.pop("page", None)
     # The closest probable duplicate of each theme shown, as the last run stored it.
@@ -115,13 +107,6 @@ def dashboard(request):
             "can_triage": can_triage(request.user),
         },
     )
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 def _csv(rows) -> HttpResponse:
@@ -175,23 +160,18 @@ def theme_page(request, pk: int):
         return redirect("theme_page", pk=theme.merged_into_id)
     notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 50)
     # One theme's figures are cheap to compute, so the page never shows the
-    # cache lagging behind a change someone just made.
-    figures = compute_theme_stats([theme.pk], top_names=False)[theme.pk]
-    figures.pop("top_tags"), figures.pop("top_competitors")
-    for name, value in figures.items():
-        setattr(theme, name, value)
-    winback_tasks = winback.tasks_of_theme(theme.pk)
+    # cache lagging behind a change someone just made. Its win/loss and
+    # win-back panels are served by their own areas (analytics, loop).
+    figures = theme_figures(themes=[theme.pk]).get(theme.pk, Figures())
     context = {
         "theme": theme,
+        "figures": figures,
         "notes": notes,
         "representatives": theme_selectors.representative_notes(theme=theme),
         "accounts": theme_selectors.top_accounts(theme=theme),
-        "evidence": theme_selectors.evidence(theme=theme),
+        "evidence": theme_selectors.evidence(theme=theme, note_count=figures.note_count),
         "can_triage": can_triage(request.user),
         "statuses": ThemeStatus.choices,
-        "winback_tasks": winback_tasks,
-        "recovered": sum(t.deal.amount for t in winback_tasks if winback.is_recovered(t)),
-        "winloss": winloss.theme_win_loss_context(theme),
         "same_need": theme_selectors.possible_duplicates(theme_ids=[theme.pk]).get(theme.pk, []),
     }
     if context["can_triage"]:

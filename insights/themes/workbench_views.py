@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.rules import can_triage
+from feedbackhub.paging import fetch_page
 from insights.notes.models import CallNote
 from insights.themes import selectors as theme_selectors
 from insights.themes import triage
@@ -18,23 +19,17 @@ from insights.themes.pipeline.runs import RunAlreadyActive, request_full_run
 @permission_required("insights.view_theme", raise_exception=True)
 @require_GET
 def inbox(request):
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
-    notes = theme_selectors.unthemed_notes(limit=26, offset=(number - 1) * 25)
-    has_next, notes = len(notes) > 25, notes[:25]
-    suggestions = similar.suggest_themes(note_ids=[n.pk for n in notes], limit=3)
-    items = [(note, suggestions.get(note.pk, [])) for note in notes]
+    page = fetch_page(
+        lambda offset, limit: theme_selectors.unthemed_notes(limit=limit, offset=offset),
+        request.GET.get("page"),
+        25,
+    )
+    suggestions = similar.suggest_themes(note_ids=[n.pk for n in page.object_list], limit=3)
+    items = [(note, suggestions.get(note.pk, [])) for note in page.object_list]
     return render(
         request,
         "insights/inbox.html",
-        {
-            "items": items,
-            "number": number,
-            "has_next": has_next,
-            "can_triage": can_triage(request.user),
-        },
+        {"items": items, "page": page, "can_triage": can_triage(request.user)},
     )
 
 

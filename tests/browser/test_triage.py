@@ -95,3 +95,6 @@ def test_a_rep_reads_the_theme_page_without_triage_controls(desktop, live_server
     assert page.locator("button:has-text('Rename')").count() == 0
     assert page.locator("input[name=note]").count() == 0
     assert page.is_visible("text=Okta SSO: customer need #0")
+    # The win/loss panel comes from analytics, loaded into the page once it is shown.
+    page.wait_for_selector("#winloss-title:has-text('Win/loss of deals citing this theme')")
+    assert page.locator("text=Loading win/loss").count() == 0

@@ -13,7 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deals.models import Stage
-from insights.analytics.winloss import competitor_detail, competitor_list, competitor_theme_matrix
+from insights.analytics.competitors import (
+    competitor_detail,
+    competitor_list,
+    competitor_theme_matrix,
+)
 from insights.themes.models import ThemeAssignment
 from tests.factories import (
     AccountFactory,

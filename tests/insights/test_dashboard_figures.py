@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from deals.models import OPEN_STAGES, Stage
+from deals.models import OPEN_STAGES, STAGE_WEIGHTS, Stage
 from insights.notes.models import Tag
-from insights.themes.dashboard import STAGE_WEIGHTS, Filters, theme_rows
+from insights.themes.dashboard import Filters, theme_rows
 from insights.themes.models import ThemeAssignment
 from insights.themes.pipeline.stats import store_theme_stats
 from tests.factories import (

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deals.models import Deal, Segment, Stage
-from insights.analytics.winloss import Tally, pmf_by_segment_quarter, shipped_theme_impact
+from insights.analytics.pmf import pmf_by_segment_quarter, shipped_theme_impact
+from insights.analytics.winloss import Tally
 from insights.themes.models import Theme, ThemeAssignment, ThemeEvent
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
 

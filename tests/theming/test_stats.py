@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 
 from deals.models import Stage
+from feedbackhub.periods import week_start
+from insights.themes.figures import WEEKS
 from insights.themes.models import ThemeAssignment
-from insights.themes.pipeline.stats import WEEKS, store_theme_stats, week_start
+from insights.themes.pipeline.stats import store_theme_stats
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

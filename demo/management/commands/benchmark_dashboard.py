@@ -18,8 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deals.models import Competitor
+from feedbackhub import periods
 from insights.analytics import overview
-from insights.notes.models import CallNote
+from insights.notes.models import CallNote, Tag
 from insights.themes.models import Theme, ThemeAssignment
 from insights.themes.pipeline.stats import store_theme_stats
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         )
         # The overview reads the snapshot the worker keeps fresh (beat, every
         # few minutes); what that costs the worker is measured here.
-        for days in overview.PERIOD_DAYS.values():
+        for days in (p.days for p in periods.PERIODS):
             start = time.perf_counter()
             overview.refresh([days])
             self.stdout.write(
@@ -58,12 +59,18 @@ class Command(BaseCommand):
                 f"{(time.perf_counter() - start) * 1000:7.1f} ms"
             )
         busiest = Competitor.objects.annotate(n=Count("call_notes")).order_by("-n").first()
+        busiest_tag = (
+            Tag.objects.annotate(n=Count("notes")).order_by("-n").values_list("name", flat=True)
+        ).first()
         cases = {
             "dashboard": (reverse("dashboard"), {}),
             "dashboard, filtered": (
                 reverse("dashboard"),
                 {"segment": "enterprise", "period": "90", "stage": "negotiation"},
             ),
+            "dashboard, 365 days": (reverse("dashboard"), {"period": "365"}),
+            "dashboard, tag": (reverse("dashboard"), {"tag": busiest_tag}),
+            "dashboard, competitor": (reverse("dashboard"), {"competitor": busiest.pk}),
             "theme page": (reverse("theme_page", args=[biggest.pk]), {}),
             "overview": (reverse("overview"), {}),
             "competitors": (reverse("competitors"), {}),
@@ -82,7 +89,7 @@ class Command(BaseCommand):
                     raise CommandError(f"{name}: HTTP {response.status_code}")
                 counts.add(len(captured))
             self.stdout.write(
-                f"{name:<20} p50 {_p(timings, 50):7.1f} ms   p95 {_p(timings, 95):7.1f} ms   "
+                f"{name:<22} p50 {_p(timings, 50):7.1f} ms   p95 {_p(timings, 95):7.1f} ms   "
                 f"queries {sorted(counts)}"
             )
 

@@ -1,0 +1,273 @@
+"""The figures of themes, defined once and computed in SQL, grouped by theme.
+
+The statistics cache (pipeline.stats), the filtered dashboard and the theme
+page all call theme_figures(); only the set of themes and the note-level
+filter differ. Definitions (docs/definitions.md):
+
+- notes: notes assigned to the theme (and matching the filter);
+- accounts: distinct accounts of those notes;
+- revenue at stake / lost / won: the sum of the amounts of the *distinct*
+  open / closed-lost / closed-won deals with at least one of those notes —
+  a deal with five notes counts once;
+- stage-weighted pipeline: the same open deals, each amount times the
+  weight of its stage (deals.models.STAGE_WEIGHTS);
+- weekly mentions: notes per calendar week (Monday first), oldest first,
+  ending with this week, by call date;
+- last mentioned: the latest call date;
+- growth: mentions in the last 4 weeks against the 4 weeks before.
+
+A filter never turns into a list of note ids: it is a condition on the
+assignment rows, with many-valued relations (tags, competitors, teams) as
+subqueries so that a note is never counted twice.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from accounts.models import TeamMembership
+from deals.models import OPEN_STAGES, STAGE_WEIGHTS, Competitor, Stage
+from feedbackhub import periods
+from insights.notes.models import CallNote, Tag
+from insights.themes.models import ThemeAssignment
+
+WEEKS = 26  # the weekly series kept on each theme
+TOP_NAMES = 3
+_ZERO = Decimal("0")
+
+
+@dataclass
+class NoteFilter:
+    """Which notes count: every field optional, all given ones must hold."""
+
+    period: str = ""  # a feedbackhub.periods key; "" is all time
+    segment: str = ""
+    region: str = ""
+    team: int | None = None  # the note's author is in this team
+    tag: str = ""
+    stage: str = ""  # of the note's deal
+    competitor: int | None = None  # named in the note, or the competitor of its deal
+
+    @property
+    def on_notes(self) -> bool:
+        return any(
+            [
+                self.period in periods.BY_KEY,
+                self.segment,
+                self.region,
+                self.team,
+                self.tag,
+                self.stage,
+                self.competitor,
+            ]
+        )
+
+    def assignments_q(self, *, today: dt.date) -> Q:
+        """The filter as a condition on ThemeAssignment rows (one row per note)."""
+        q = Q()
+        start = periods.since(self.period, today=today)
+        if start:
+            q &= Q(note__call_date__gte=start)
+        if self.segment:
+            q &= Q(note__account__segment=self.segment)
+        if self.region:
+            q &= Q(note__account__region=self.region)
+        if self.team:
+            members = TeamMembership.objects.filter(team_id=self.team).values("user_id")
+            q &= Q(note__author_id__in=members)
+        if self.tag:
+            tagged = CallNote.tags.through.objects.filter(tag__name=self.tag)
+            q &= Q(note_id__in=tagged.values("callnote_id"))
+        if self.stage:
+            q &= Q(note__deal__stage=self.stage)
+        if self.competitor:
+            named = CallNote.competitors.through.objects.filter(competitor_id=self.competitor)
+            q &= Q(note_id__in=named.values("callnote_id")) | Q(
+                note__deal__competitor_id=self.competitor
+            )
+        return q
+
+
+@dataclass
+class Figures:
+    """One theme's figures; the field names are those of the cache on Theme."""
+
+    note_count: int = 0
+    account_count: int = 0
+    last_mentioned_on: dt.date | None = None
+    open_revenue: Decimal = _ZERO
+    lost_revenue: Decimal = _ZERO
+    won_revenue: Decimal = _ZERO
+    weighted_revenue: Decimal = _ZERO
+    weekly_mentions: list[int] = field(default_factory=lambda: [0] * WEEKS)
+    top_tags: list[str] = field(default_factory=list)
+    top_competitors: list[str] = field(default_factory=list)
+
+    @property
+    def growth(self) -> float | None:
+        return growth(self.weekly_mentions)
+
+
+def growth(weekly: Iterable[int]) -> float | None:
+    """Last 4 weeks against the 4 before, as a ratio (0.5 = +50%).
+
+    None when neither has a mention; infinity when only the last 4 weeks do.
+    """
+    values = list(weekly or [])
+    recent, before = sum(values[-4:]), sum(values[-8:-4])
+    if before == 0:
+        return None if recent == 0 else float("inf")
+    return (recent - before) / before
+
+
+def theme_figures(
+    *,
+    themes: Iterable[int] | QuerySet,
+    notes: NoteFilter | None = None,
+    weeks: int = WEEKS,
+    today: dt.date | None = None,
+    top_names: bool = False,
+) -> dict[int, Figures]:
+    """The figures of `themes` (ids or a Theme queryset), counting only `notes`.
+
+    Themes without a matching note are left out (Figures() is their value).
+    One query, two with `top_names`, whatever the number of notes.
+    """
+    today = today or timezone.localdate()
+    if not isinstance(themes, QuerySet):
+        themes = sorted(set(themes))  # read twice with top_names
+    found = dict(_figures_in_one_pass(_assignments(themes, notes, today), today, weeks))
+    if top_names:
+        tags, rivals = theme_top_names(themes=themes, notes=notes, today=today)
+        for theme_id, figures in found.items():
+            figures.top_tags = tags.get(theme_id, [])
+            figures.top_competitors = rivals.get(theme_id, [])
+    return found
+
+
+def theme_top_names(
+    *,
+    themes: Iterable[int] | QuerySet,
+    notes: NoteFilter | None = None,
+    today: dt.date | None = None,
+    limit: int = TOP_NAMES,
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The most frequent tags and competitors among each theme's matching notes.
+
+    One query: the matching notes are found once for both. Ties go to the name
+    first in alphabetical order.
+    """
+    matching = _assignments(themes, notes, today or timezone.localdate())
+    try:
+        matching_sql, params = matching.values("theme_id", "note_id").query.sql_with_params()
+    except EmptyResultSet:  # no theme asked for
+        return {}, {}
+    branches = [
+        (kind, through._meta.db_table, column, model._meta.db_table)
+        for kind, through, column, model in [
+            ("tag", CallNote.tags.through, "tag_id", Tag),
+            ("competitor", CallNote.competitors.through, "competitor_id", Competitor),
+        ]
+    ]
+    union = " UNION ALL ".join(
+        f"""SELECT '{kind}', m.theme_id, x.name, COUNT(*)
+            FROM m JOIN {through} t ON t.callnote_id = m.note_id
+            JOIN {named} x ON x.id = t.{column}
+            GROUP BY m.theme_id, x.name"""
+        for kind, through, column, named in branches
+    )
+    sql = f"WITH m (theme_id, note_id) AS ({matching_sql}) {union} ORDER BY 1, 2, 4 DESC, 3"
+    top: dict[str, dict[int, list[str]]] = {
+        "tag": defaultdict(list),
+        "competitor": defaultdict(list),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, theme_id, name, _n in cursor:
+            if len(top[kind][theme_id]) < limit:
+                top[kind][theme_id].append(name)
+    return top["tag"], top["competitor"]
+
+
+def _assignments(themes, notes: NoteFilter | None, today: dt.date) -> QuerySet:
+    # A queryset stays a subquery; ids (a chunk of themes, never notes) are a list.
+    ids = themes.values("pk") if isinstance(themes, QuerySet) else sorted(set(themes))
+    scope = Q(theme_id__in=ids)
+    if notes is not None:
+        scope &= notes.assignments_q(today=today)
+    return ThemeAssignment.objects.filter(scope)
+
+
+def _figures_in_one_pass(assignments: QuerySet, today: dt.date, weeks: int):
+    """(theme id, Figures) for every theme with a matching note, in one statement.
+
+    The matching assignments are read once, each with its note's account, day
+    and deal; a row number over (theme, deal) marks one row per deal, so a
+    deal's amount is summed once per theme however many of its notes match.
+    """
+    rows = assignments.annotate(
+        m_theme=F("theme_id"),
+        m_account=F("note__account_id"),
+        m_day=F("note__call_date"),
+        m_amount=F("note__deal__amount"),
+        m_stage=F("note__deal__stage"),
+        m_first=Window(RowNumber(), partition_by=[F("theme_id"), F("note__deal_id")]),
+    ).values("m_theme", "m_account", "m_day", "m_amount", "m_stage", "m_first")
+    try:
+        rows_sql, rows_params = rows.query.sql_with_params()
+    except EmptyResultSet:  # no theme asked for
+        return
+    starts = periods.week_starts(today, weeks)
+    bounds = [(start, start + dt.timedelta(weeks=1)) for start in starts]
+    once = "m.m_first = 1 AND"
+    open_marks = ", ".join(["%s"] * len(OPEN_STAGES))
+    # Our own constants, not input: written into the statement as numbers.
+    weights = " ".join(f"WHEN '{stage}' THEN {weight}" for stage, weight in STAGE_WEIGHTS.items())
+    weekly = ", ".join(["SUM(CASE WHEN m.m_day >= %s AND m.m_day < %s THEN 1 ELSE 0 END)"] * weeks)
+    sql = f"""
+        SELECT m.m_theme, COUNT(*), COUNT(DISTINCT m.m_account), MAX(m.m_day),
+               SUM(CASE WHEN {once} m.m_stage IN ({open_marks}) THEN m.m_amount ELSE 0 END),
+               SUM(CASE WHEN {once} m.m_stage = %s THEN m.m_amount ELSE 0 END),
+               SUM(CASE WHEN {once} m.m_stage = %s THEN m.m_amount ELSE 0 END),
+               SUM(CASE WHEN m.m_first = 1 THEN m.m_amount * CASE m.m_stage {weights}
+                   ELSE 0 END ELSE 0 END),
+               {weekly}
+        FROM ({rows_sql}) m
+        GROUP BY m.m_theme
+    """
+    # Placeholders in statement order: the SELECT list's, then the rows'.
+    params = [*OPEN_STAGES, Stage.CLOSED_LOST, Stage.CLOSED_WON]
+    params += [day for bound in bounds for day in bound]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *rows_params])
+        for theme_id, n, accounts, last, open_, lost, won, weighted, *series in cursor:
+            yield (
+                theme_id,
+                Figures(
+                    note_count=n,
+                    account_count=accounts,
+                    last_mentioned_on=_as_date(last),
+                    open_revenue=_as_decimal(open_),
+                    lost_revenue=_as_decimal(lost),
+                    won_revenue=_as_decimal(won),
+                    weighted_revenue=_as_decimal(weighted),
+                    weekly_mentions=[int(v or 0) for v in series],
+                ),
+            )
+
+
+def _as_decimal(value) -> Decimal:
+    # PostgreSQL returns Decimals; SQLite (the local fallback) may return floats.
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
+def _as_date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
