@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from feedbackhub import health, views
 
+handler500 = "feedbackhub.errors.server_error"
+
 admin.site.site_header = "FeedbackHub administration"
 admin.site.site_title = "FeedbackHub admin"
 admin.site.index_title = "Run the organisation"
