@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Region
 from deals.models import Account, Competitor, Deal, Segment, Stage
+from deals.services import deal_check
 from insights.notes.models import NOTE_BODY_MAX, QUOTE_MAX, CallNote, Importance
 from insights.notes.services import note_create, parse_tags, validate_tags
 
@@ -123,7 +124,16 @@ def _read(kind: str, text: str, checked: Checked) -> list[tuple[int, dict]]:
         if None in row:
             checked.problems.append((line, "—", "More values than columns in the header."))
             continue
-        rows.append((line, {k.strip(): (v or "").strip() for k, v in row.items()}))
+        cells = {k.strip(): (v or "").strip() for k, v in row.items()}
+        # PostgreSQL cannot hold or even look up text with NUL in it.
+        with_nul = [column for column, value in cells.items() if "\x00" in value]
+        if with_nul:
+            checked.problems.extend(
+                (line, column, "Contains a NUL character (\\x00); remove it.")
+                for column in with_nul
+            )
+            continue
+        rows.append((line, cells))
         if len(rows) > MAX_ROWS:
             checked.problems.append((line, "—", f"At most {MAX_ROWS:,} rows per import."))
             break
@@ -266,13 +276,6 @@ def check_deals(text: str, *, user) -> Checked:
         account = _account(row["account"])
         if account is None:
             checked.problems.append((line, "account", f"No account “{row['account']}”."))
-        try:
-            amount = Decimal(row["amount"])
-        except InvalidOperation:
-            checked.problems.append((line, "amount", f"“{row['amount']}” is not a number."))
-            amount = None
-        if amount is not None and amount < 0:
-            checked.problems.append((line, "amount", "A deal amount cannot be negative."))
         stage = row.get("stage") or Stage.PROSPECTING
         if stage not in Stage.values:
             checked.problems.append((line, "stage", f"One of: {', '.join(Stage.values)}."))
@@ -294,22 +297,29 @@ def check_deals(text: str, *, user) -> Checked:
                 checked.problems.append((line, "opened_on", "Cannot be in the future."))
         if row.get("loss_reason") and stage != Stage.CLOSED_LOST:
             checked.problems.append((line, "loss_reason", "Only a closed-lost deal has one."))
+        deal = Deal(
+            account=account,
+            name=row["name"],
+            amount=row["amount"],
+            stage=stage,
+            owner=owner,
+            competitor=competitor,
+            expected_close_date=close,
+            loss_reason=row.get("loss_reason", ""),
+            **({"opened_on": opened} if opened else {}),
+        )
+        # The same rules as the API (amount bounds, whose account): deals.services.
+        reported = {column for _, column, _ in checked.problems[before:]}
+        try:
+            deal_check(deal=deal, user=user)
+        except ValidationError as exc:
+            for column, messages in exc.message_dict.items():
+                if column not in reported:
+                    checked.problems.extend((line, column, m) for m in messages)
+        except PermissionDenied as exc:
+            checked.problems.append((line, "account", str(exc)))
         if len(checked.problems) == before:
-            checked.rows.append(
-                {
-                    "deal": Deal(
-                        account=account,
-                        name=row["name"],
-                        amount=amount,
-                        stage=stage,
-                        owner=owner,
-                        competitor=competitor,
-                        expected_close_date=close,
-                        loss_reason=row.get("loss_reason", ""),
-                        **({"opened_on": opened} if opened else {}),
-                    )
-                }
-            )
+            checked.rows.append({"deal": deal})
     return checked
 
 
