@@ -106,9 +106,9 @@ def deal_check(*, deal: Deal, user, moved: bool = False) -> None:
     Raises PermissionDenied for a rule about who may do it and ValidationError
     (by field) for a value; the CSV import collects the same errors per line.
     """
-    if deal.account_id is not None and (deal.pk is None or moved):
-        if not can_add_deal_to(user, deal.account):
-            raise PermissionDenied("Reps open deals only on accounts they own.")
+    opening_on = deal.account_id is not None and (deal.pk is None or moved)
+    if opening_on and not can_add_deal_to(user, deal.account):
+        raise PermissionDenied("Reps open deals only on accounts they own.")
     if moved:
         if not can_move_deal(user, deal):
             raise PermissionDenied("Only admins move a deal to another account.")

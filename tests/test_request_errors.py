@@ -55,9 +55,7 @@ def _database_down(*args, **kwargs):
     raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
 
 
-def test_a_page_says_temporarily_unavailable_when_the_database_is_down(
-    quiet_client, monkeypatch
-):
+def test_a_page_says_temporarily_unavailable_when_the_database_is_down(quiet_client, monkeypatch):
     monkeypatch.setattr("insights.themes.dashboard.theme_rows", _database_down)
     response = quiet_client.get("/themes/")
     assert response.status_code == 503
