@@ -72,6 +72,8 @@ def import_csv(request):
 
 @require_GET
 def import_template(request, kind: str):
+    if not _may_import(request.user):
+        raise PermissionDenied("You cannot import data.")
     if kind not in csv_import.COLUMNS:
         raise Http404
     response = HttpResponse(csv_import.template_csv(kind), content_type="text/csv")

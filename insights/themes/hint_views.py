@@ -1,6 +1,7 @@
 """The log-a-call form's hint: "this need is already known", from the theme engine."""
 
 from celery.exceptions import TimeoutError as CeleryTimeout
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -8,6 +9,8 @@ from insights.themes.models import Theme
 from insights.themes.tasks import similar_to_text
 
 
+# Only people who log calls see the hint; it makes a worker embed the text.
+@permission_required("insights.add_callnote", raise_exception=True)
 @require_GET
 def similar_to_draft(request):
     """ "This need is already known": themes like the draft, computed by a worker."""
