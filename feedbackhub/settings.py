@@ -187,6 +187,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The overview is recomputed by beat every 5 minutes; a snapshot older than
 # this is shown with its age and refreshed in the background.
 OVERVIEW_MAX_AGE_SECONDS = env_int("OVERVIEW_MAX_AGE_SECONDS", 600)
+# Webhooks are posted only to public internet addresses, checked on the
+# resolved address at send time; set this only where the receivers are on your
+# own network (and the test suite, whose receivers listen on localhost).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 # Where people open FeedbackHub: links in emails and webhook payloads start here.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 
