@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Region
 from deals.models import Account, Competitor, Deal, Segment, Stage
 from deals.services import deal_check
+from feedbackhub import csv_safe
 from insights.notes.models import NOTE_BODY_MAX, QUOTE_MAX, CallNote, Importance
 from insights.notes.services import note_create, parse_tags, validate_tags
 
@@ -101,7 +102,7 @@ class Checked:
 def template_csv(kind: str) -> str:
     spec = COLUMNS[kind]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=spec["required"] + spec["optional"])
+    writer = csv_safe.DictWriter(out, fieldnames=spec["required"] + spec["optional"])
     writer.writeheader()
     writer.writerow(spec["example"])
     return out.getvalue()

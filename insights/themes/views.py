@@ -1,6 +1,5 @@
 """Product pages: the themes dashboard and a theme's page with its triage actions."""
 
-import csv
 import re
 
 from django import forms
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
-from feedbackhub import visits
+from feedbackhub import csv_safe, visits
 from feedbackhub.paging import Page, page_of
 from insights.analytics import winloss
 from insights.loop import winback
@@ -117,7 +116,7 @@ def _page_number(request) -> int:
 def _csv(rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="feedbackhub-themes.csv"'
-    writer = csv.writer(response)
+    writer = csv_safe.writer(response)
     writer.writerow(
         [
             "theme_id",
