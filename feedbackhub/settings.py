@@ -242,7 +242,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "feedbackhub.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "feedbackhub.api_errors.api_exception_handler",
     "DEFAULT_METADATA_CLASS": "feedbackhub.api_metadata.Metadata",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],

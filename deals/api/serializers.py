@@ -5,7 +5,7 @@ from feedbackhub.api_strict import StrictFieldsMixin
 
 
 class AccountSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Account
@@ -34,7 +34,7 @@ class CompetitorSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 
 class DealSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Deal
