@@ -55,7 +55,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [],
 }
 
-_ADMIN_APPS = ("accounts", "deals", "insights", "auth", "authtoken", "admin")
+# "axes": admins see and delete login lockouts (unlocking someone early).
+_ADMIN_APPS = ("accounts", "deals", "insights", "auth", "authtoken", "admin", "axes")
 
 
 def _admin_permissions() -> list[Permission]:

@@ -31,3 +31,15 @@ def can_change_deal(user, deal) -> bool:
 
 def can_triage(user) -> bool:
     return user.is_authenticated and user.has_perm("insights.triage_theme")
+
+
+def can_add_deal_to(user, account) -> bool:
+    """A rep opens deals only on accounts they own; admins on any account."""
+    if not user.is_authenticated or not user.has_perm("deals.add_deal"):
+        return False
+    return account.owner_id == user.pk or user.has_perm("deals.change_any_deal")
+
+
+def can_move_deal(user, deal) -> bool:
+    """Moving a deal to another account re-attributes its revenue: admins only."""
+    return user.is_authenticated and user.has_perm("deals.change_any_deal")

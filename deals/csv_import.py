@@ -8,7 +8,7 @@ users, competitors by name) and reports what it cannot read; the services'
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Region
 from deals import services
@@ -91,9 +91,13 @@ def check_deals(rows: list[tuple[int, dict]], checked: Checked, user) -> None:
         if len(checked.problems) > before:
             continue
         try:
-            services.deal_build(**fields)
+            # The same rules as the API: the deal's values, then who may open it where.
+            services.deal_check(deal=services.deal_build(**fields), user=user)
         except ValidationError as exc:
             add_validation_errors(checked, line, exc, non_field_column="name")
+            continue
+        except PermissionDenied as exc:
+            checked.add(line, "account", str(exc))
             continue
         checked.rows.append(fields)
 

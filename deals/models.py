@@ -2,12 +2,20 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Region
+
+# The largest ARR or deal amount anyone may enter: the columns hold up to
+# 999,999,999,999.99, but a billion-plus figure from one account is a typo
+# that would swamp every revenue ranking. Form, API, CSV and admin all check it
+# through the model fields' validators.
+MONEY_MAX = Decimal("1000000000.00")
+ARR_TOO_LARGE = "ARR cannot be more than 1,000,000,000."
+AMOUNT_TOO_LARGE = "A deal amount cannot be more than 1,000,000,000."
 
 
 class Segment(models.TextChoices):
@@ -41,7 +49,10 @@ class Account(models.Model):
         max_digits=14,
         decimal_places=2,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"), "ARR cannot be negative.")],
+        validators=[
+            MinValueValidator(Decimal("0"), "ARR cannot be negative."),
+            MaxValueValidator(MONEY_MAX, ARR_TOO_LARGE),
+        ],
         help_text="Annual recurring revenue from this account.",
     )
     owner = models.ForeignKey(
@@ -163,7 +174,10 @@ class Deal(models.Model):
     amount = models.DecimalField(
         max_digits=14,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"), "A deal amount cannot be negative.")],
+        validators=[
+            MinValueValidator(Decimal("0"), "A deal amount cannot be negative."),
+            MaxValueValidator(MONEY_MAX, AMOUNT_TOO_LARGE),
+        ],
     )
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PROSPECTING)
     opened_on = models.DateField(

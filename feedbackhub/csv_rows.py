@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from feedbackhub import csv_safe
+
 MAX_ROWS = 5000
 
 
@@ -61,7 +63,7 @@ class CsvKind:
 
 def template_csv(kind: CsvKind) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=kind.columns)
+    writer = csv_safe.DictWriter(out, fieldnames=kind.columns)
     writer.writeheader()
     writer.writerow(kind.example)
     return out.getvalue()
@@ -84,7 +86,14 @@ def read_rows(kind: CsvKind, text: str, checked: Checked) -> list[tuple[int, dic
         if None in row:
             checked.add(line, "—", "More values than columns in the header.")
             continue
-        rows.append((line, {k.strip(): (v or "").strip() for k, v in row.items()}))
+        cells = {k.strip(): (v or "").strip() for k, v in row.items()}
+        # PostgreSQL cannot hold or even look up text with NUL in it.
+        with_nul = [column for column, value in cells.items() if "\x00" in value]
+        if with_nul:
+            for column in with_nul:
+                checked.add(line, column, "Contains a NUL character (\\x00); remove it.")
+            continue
+        rows.append((line, cells))
         if len(rows) > MAX_ROWS:
             checked.add(line, "—", f"At most {MAX_ROWS:,} rows per import.")
             break

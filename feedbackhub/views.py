@@ -6,7 +6,13 @@ from insights.themes.models import Theme
 
 
 def home(request):
-    """The landing page after login: where to go next, for each role."""
+    """The landing page after login: where to go next, for each role.
+
+    Someone signed in without a role yet (no permission to read notes) sees
+    only that they must ask an admin, no company figures.
+    """
+    if not request.user.has_perm("insights.view_callnote"):
+        return render(request, "home.html", {"no_access": True})
     context = {
         "counts": {
             "notes": CallNote.objects.count(),

@@ -1,11 +1,11 @@
 from rest_framework import serializers
 
-from deals.models import Account, Competitor, Deal, Stage
+from deals.models import AMOUNT_TOO_LARGE, ARR_TOO_LARGE, Account, Competitor, Deal, Stage
 from feedbackhub.api_strict import StrictFieldsMixin
 
 
 class AccountSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Account
@@ -23,6 +23,8 @@ class AccountSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        # DRF turns the model's validators into its own, with its own words.
+        extra_kwargs = {"arr": {"error_messages": {"max_value": ARR_TOO_LARGE}}}
 
 
 class CompetitorSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -32,7 +34,7 @@ class CompetitorSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 
 class DealSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Deal
@@ -53,7 +55,12 @@ class DealSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["closed_at", "created_at", "updated_at"]
         extra_kwargs = {
-            "amount": {"error_messages": {"min_value": "A deal amount cannot be negative."}}
+            "amount": {
+                "error_messages": {
+                    "min_value": "A deal amount cannot be negative.",
+                    "max_value": AMOUNT_TOO_LARGE,
+                }
+            }
         }
 
     def validate(self, attrs):
@@ -63,14 +70,6 @@ class DealSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"loss_reason": ["Only a closed-lost deal has a loss reason."]}
             )
-        account = attrs.get("account")
-        if (
-            self.instance is not None
-            and account is not None
-            and account.pk != self.instance.account_id
-            and self.instance.call_notes.exists()
-        ):
-            raise serializers.ValidationError(
-                {"account": ["This deal has call notes on its account; it cannot move."]}
-            )
+        # Who may open a deal on which account, and move it, is checked by
+        # deals.services (the same rules as the CSV import).
         return attrs

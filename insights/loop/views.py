@@ -79,7 +79,7 @@ def my_customers_requests(request):
     return render(request, "insights/my_requests.html", {"rows": rows, "last_visit": last_visit})
 
 
-@login_required
+@permission_required("insights.add_callnote", raise_exception=True)
 @require_GET
 def winback_list(request):
     tasks = list(winback.tasks_for(request.user)[:200])
@@ -122,7 +122,7 @@ WINBACK_ACTIONS = {
 }
 
 
-@login_required
+@permission_required("insights.add_callnote", raise_exception=True)
 @require_POST
 def winback_action(request, pk: int):
     task = get_object_or_404(WinBackTask, pk=pk)

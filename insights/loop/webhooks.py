@@ -16,8 +16,11 @@ may see it twice (HTTP cannot tell us whether the first POST arrived).
 import datetime as dt
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
 import secrets
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -40,6 +43,89 @@ MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(seconds=TIMEOUT_SECONDS + 50)
 # A retry message may arrive a little before its time (clocks, countdown rounding).
 EARLY = dt.timedelta(seconds=5)
+
+
+class AddressRefused(OSError):
+    """The endpoint's host resolves to an address we never post to (SSRF)."""
+
+
+def address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Only public internet addresses, unless settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES.
+
+    Loopback, private, link-local (cloud metadata at 169.254.169.254), shared,
+    multicast and reserved ranges would let whoever sets an endpoint URL make
+    the worker reach services inside our own network.
+    """
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _checked_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+    """socket.create_connection, but only to addresses that pass `address_allowed`.
+
+    The host is resolved here, at send time, and the socket connects to the
+    very address that was checked, so DNS cannot answer differently between
+    the check and the connection.
+    """
+    host, port = address
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    refused = [
+        info[4][0] for info in infos if not address_allowed(ipaddress.ip_address(info[4][0]))
+    ]
+    if refused:
+        raise AddressRefused(
+            f"{host} resolves to {refused[0]}, a private or local address; webhooks go "
+            "only to public addresses (see WEBHOOK_ALLOW_PRIVATE_ADDRESSES)."
+        )
+    last_error: OSError | None = None
+    for family, type_, proto, _, sockaddr in infos:
+        sock = socket.socket(family, type_, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            last_error = exc
+    raise last_error or OSError(f"could not connect to {host}")
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _checked_connection  # set per instance by http.client
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _checked_connection
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPSConnection, req, context=self._context)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer that is not 2xx: following it could lead inside."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_CheckedHTTPHandler, _CheckedHTTPSHandler, _NoRedirects)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -102,8 +188,13 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
             "X-FeedbackHub-Signature": signature(endpoint.secret, timestamp, body),
         },
     )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - admin-set http(s) URL
-        return response.status
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            return response.status
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, AddressRefused):
+            raise exc.reason from None  # urllib wraps it; the caller must tell it apart
+        raise
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:
@@ -136,11 +227,13 @@ def deliver(delivery_id: int) -> int | None:
     delivery = _claim(delivery_id)
     if delivery is None:
         return None  # delivered, given up, not due yet, or being sent right now
-    status, error = None, ""
+    status, error, refused = None, "", False
     try:
         status = _post(delivery.endpoint, delivery)
     except urllib.error.HTTPError as exc:
         status, error = exc.code, f"HTTP {exc.code}"
+    except AddressRefused as exc:
+        error, refused = str(exc), True  # retrying cannot help
     except (urllib.error.URLError, OSError) as exc:
         error = str(getattr(exc, "reason", exc))[:500]
     delivery.last_status_code = status
@@ -151,7 +244,7 @@ def deliver(delivery_id: int) -> int | None:
         delivery.state = WebhookDelivery.State.DELIVERED
         delivery.delivered_at = timezone.now()
         delivery.next_attempt_at = None
-    elif delivery.attempts >= MAX_ATTEMPTS:
+    elif refused or delivery.attempts >= MAX_ATTEMPTS:
         delivery.state = WebhookDelivery.State.FAILED
         delivery.next_attempt_at = None
     else:

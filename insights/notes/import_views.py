@@ -78,6 +78,8 @@ def import_csv(request):
 
 @require_GET
 def import_template(request, kind: str):
+    if not _may_import(request.user):
+        raise PermissionDenied("You cannot import data.")
     if kind not in KINDS:
         raise Http404
     response = HttpResponse(csv_rows.template_csv(KINDS[kind]), content_type="text/csv")

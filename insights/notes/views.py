@@ -125,6 +125,7 @@ def note_delete(request, pk: int):
     return render(request, "insights/note_confirm_delete.html", {"note": note})
 
 
+@permission_required("deals.view_account", raise_exception=True)
 @require_GET
 def suggest_accounts(request):
     accounts = selectors.account_search(query=request.GET.get("account", ""))
@@ -135,6 +136,7 @@ def suggest_accounts(request):
     )
 
 
+@permission_required("insights.view_tag", raise_exception=True)
 @require_GET
 def suggest_tags(request):
     raw = request.GET.get("tags", "")
@@ -144,6 +146,7 @@ def suggest_tags(request):
     return render(request, "insights/_options.html", {"options": [prefix + n for n in names]})
 
 
+@permission_required("deals.view_deal", raise_exception=True)
 @require_GET
 def deal_options(request):
     account, _ = find_account(request.GET.get("account", ""))

@@ -14,6 +14,7 @@ insights.themes.receivers.join_the_named_need).
 import logging
 import secrets
 
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from redis.exceptions import RedisError
@@ -45,6 +46,8 @@ def _context(request, **extra) -> dict:
     }
 
 
+# Only people who log calls see the hint; it makes a worker embed the text.
+@permission_required("insights.add_callnote", raise_exception=True)
 @require_GET
 def similar_to_draft(request):
     """Queue the look-up for the draft and answer at once with a placeholder that polls."""
@@ -58,6 +61,7 @@ def similar_to_draft(request):
     return render(request, "insights/_similar.html", _context(request, token=token, tries=1))
 
 
+@permission_required("insights.add_callnote", raise_exception=True)
 @require_GET
 def draft_hint(request, token: str):
     """The answer for a token if the worker left it, else the placeholder again (a while)."""

@@ -1,6 +1,5 @@
 """Product pages: the themes dashboard and a theme's page with its triage actions."""
 
-import csv
 import re
 
 from django import forms
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
-from feedbackhub import periods, visits
+from feedbackhub import csv_safe, periods, visits
 from feedbackhub.paging import fetch_page, page_of
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
@@ -112,7 +111,7 @@ def dashboard(request):
 def _csv(rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="feedbackhub-themes.csv"'
-    writer = csv.writer(response)
+    writer = csv_safe.writer(response)
     writer.writerow(
         [
             "theme_id",

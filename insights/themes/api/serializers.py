@@ -4,7 +4,11 @@ from insights.themes.models import Theme
 
 
 class ThemeSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Empty until a PM links the roadmap item, so not always a URI.
+    external_url = serializers.CharField(
+        read_only=True, help_text="Roadmap or issue URL, or an empty string."
+    )
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Theme
