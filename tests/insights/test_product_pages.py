@@ -136,8 +136,7 @@ def test_the_overview_shows_the_workers_snapshot_and_asks_for_a_new_one_when_sta
 ):
     from django.core.cache import cache
 
-    from insights.analytics import tasks
-    from insights.analytics import overview
+    from insights.analytics import overview, tasks
     from insights.analytics.models import OverviewSnapshot
 
     account = AccountFactory(owner=rep)

@@ -8,8 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from insights.loop import tasks
-from insights.loop import webhooks
+from insights.loop import tasks, webhooks
 from insights.loop.models import WebhookDelivery, WebhookEndpoint
 from insights.themes import triage
 from tests.factories import ThemeFactory

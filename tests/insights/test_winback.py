@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deals.models import Deal, Stage
-from insights.loop import tasks
-from insights.loop import winback
+from insights.loop import tasks, winback
 from insights.loop.models import WinBackTask
 from insights.themes import triage
 from insights.themes.models import ThemeAssignment

@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 
 from insights.notes.models import CallNote
-from insights.themes.tasks import place_note
 from insights.themes.models import ClusteringRun, NoteEmbedding, Theme, ThemeAssignment
+from insights.themes.tasks import place_note
 from tests.corpus import rows
 from tests.factories import CallNoteFactory
 from tests.theming.conftest import make_notes
