@@ -134,6 +134,7 @@ def representatives(vectors: np.ndarray, count: int = 3) -> list[int]:
 
 _STOP = None
 _CHUNKS = re.compile(r"[.,;:!?()\[\]{}\"“”|/—–]+|\s-\s|\s\+\s")
+_CLITIC_OR_NOT = re.compile(r"['’]")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-&]*")
 
 
@@ -158,14 +159,16 @@ def phrases(text: str) -> set[tuple[str, ...]]:
     found = set()
     for chunk in _CHUNKS.split(text):
         words = [w.strip("'’-") for w in _WORD.findall(chunk)]
-        words = [w for w in words if w]
-        lowered = [_preprocess(w) or w.lower() for w in words]
+        lowered = [w.lower() for w in words if w]
+
+        def edge(word: str) -> bool:  # may start or end a phrase ("isn't" may not)
+            return word not in stop and not word.isdigit() and not _CLITIC_OR_NOT.search(word)
+
         for i, first in enumerate(lowered):
-            if first in stop or first.isdigit():
+            if not edge(first):
                 continue
-            for j in range(i + low, min(i + high, len(words)) + 1):
-                last = lowered[j - 1]
-                if last in stop or last.isdigit():
+            for j in range(i + low, min(i + high, len(lowered)) + 1):
+                if not edge(lowered[j - 1]):
                     continue
                 found.add(tuple(lowered[i:j]))
     return found
@@ -199,7 +202,9 @@ def candidate_titles(
     result = {}
     for g in groups:
         size = int((labels == g).sum())
-        least = 2 if size >= 4 else 1  # said by one note only is not the theme's phrase
+        # A phrase said by one note only is a weak title; it serves when no
+        # phrase is shared (a small theme whose notes all word it differently).
+        least = 2 if any(count >= 2 for count in in_group[g].values()) else 1
         scored = []
         for phrase, count in in_group[g].items():
             if count < least:
