@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from insights.themes.engine import embeddings, grouping, naming
+from insights.themes.engine import embeddings, grouping, naming, placement
 
 
 class CsvInputError(ValueError):
@@ -43,7 +43,8 @@ def cluster_texts(
     vectors = embed(texts)
     embedded = time.perf_counter()
     labels = grouping.group(vectors, tags)
-    names = naming.name_groups(texts, labels)
+    centres = {int(g): placement.centroid(vectors[labels == g]) for g in set(labels) if g >= 0}
+    names = naming.name_groups(texts, labels, centres=centres, embed=embed)
     return ClusterResult(labels, names, embedded - started, time.perf_counter() - embedded)
 
 
