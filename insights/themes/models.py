@@ -60,7 +60,7 @@ class Theme(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    # Statistics, as defined in PRODUCT.md, refreshed by insights tasks.
+    # Statistics, as defined in docs/definitions.md, refreshed by the theme tasks.
     note_count = models.PositiveIntegerField(default=0, editable=False)
     account_count = models.PositiveIntegerField(default=0, editable=False)
     open_revenue = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)

@@ -6,6 +6,7 @@ an unthemed row) and `theme_title`.
 """
 
 import csv
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,6 @@ def cluster_texts(
     *,
     embed: Callable[[list[str]], np.ndarray] = embeddings.embed,
 ) -> ClusterResult:
-    import time
-
     started = time.perf_counter()
     vectors = embed(texts)
     embedded = time.perf_counter()

@@ -10,6 +10,7 @@ the share of the first 95% that kept their theme.
 import hashlib
 import resource
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -74,8 +75,6 @@ def title_figures(texts: list[str], vectors: np.ndarray, labels: np.ndarray, tru
     """How the titles read: share of comma lists and of 2-6 word phrases, and the
     size-weighted cosine between a theme's title and the name of its majority label
     (`card_arrival` → "card arrival"), both embedded with the notes' model."""
-    from collections import Counter
-
     groups = sorted(int(g) for g in set(labels.tolist()) if g >= 0)
     if not groups:
         return {"title_comma_share": 0.0, "title_phrase_share": 0.0, "title_label_cosine": 0.0}
