@@ -112,10 +112,13 @@ def parse_date(value: str, line: int, column: str, checked: Checked) -> dt.date 
 
 def parse_decimal(value: str, line: int, column: str, checked: Checked) -> Decimal | None:
     try:
-        return Decimal(value)
+        number = Decimal(value)
     except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():  # NaN, sNaN and Infinity parse, too
         checked.add(line, column, f"“{value}” is not a number.")
         return None
+    return number
 
 
 def add_validation_errors(

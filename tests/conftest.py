@@ -80,3 +80,12 @@ def eager_tasks():
     # back on the way out; tasks run eagerly in two threads at once can leave
     # it set, which would break a later test that waits for a real worker.
     _state._set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
+def _redis_breaker_closed(monkeypatch):
+    """Each test starts with Redis trusted again: a failure a test provoked on
+    purpose must not make the next test skip Redis (feedbackhub.redis_breaker)."""
+    from feedbackhub import redis_breaker
+
+    monkeypatch.setattr(redis_breaker, "_open_until", 0.0)

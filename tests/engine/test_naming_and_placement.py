@@ -49,3 +49,42 @@ def test_a_note_about_something_else_is_left_unthemed(corpus):
 
 def test_placement_with_no_themes_places_nowhere():
     assert placement.place(np.ones(3), np.zeros((0, 3)), np.zeros(0)) == (None, 0.0)
+
+
+def _by_meaning(corpus, current=None):
+    from insights.themes.engine import embeddings
+
+    order = list(dict.fromkeys(corpus["needs"]))
+    labels = np.asarray([order.index(n) for n in corpus["needs"]])
+    centres = {g: placement.centroid(corpus["vectors"][labels == g]) for g in range(len(order))}
+    names = naming.name_groups(
+        corpus["texts"], labels, centres=centres, embed=embeddings.embed, current=current
+    )
+    return order, labels, names
+
+
+def test_a_title_is_a_short_phrase_the_themes_notes_actually_say(corpus):
+    order, labels, names = _by_meaning(corpus)
+    for group, (title, keywords) in names.items():
+        assert naming.is_phrase(title), title
+        assert "," not in title and keywords
+        members = " ".join(
+            t.lower() for t, g in zip(corpus["texts"], labels, strict=True) if g == group
+        )
+        assert title.lower() in members, title
+    assert names[order.index("sso")][0].lower() != names[order.index("mobile")][0].lower()
+
+
+def test_a_title_stays_unless_a_clearly_better_one_appears(corpus):
+    order, _, first = _by_meaning(corpus)
+    sso, export = order.index("sso"), order.index("export")
+    current = {sso: first[sso][0], export: "Weather in Lisbon"}
+    _, _, again = _by_meaning(corpus, current=current)
+    assert again[sso][0] == first[sso][0]  # the same notes keep the same title
+    assert again[export][0] != "Weather in Lisbon"  # a title that no longer says it goes
+
+
+def test_a_comma_list_is_not_a_title():
+    assert not naming.is_phrase("Single sign-on, identity provider, login")
+    assert not naming.is_phrase("Okta")
+    assert naming.is_phrase("Okta single sign-on")

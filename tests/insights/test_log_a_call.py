@@ -131,7 +131,12 @@ def queued(monkeypatch):
     from insights.themes import hint_views
 
     sent = []
-    monkeypatch.setattr(hint_views, "enqueue_now", lambda name, *args: sent.append(args))
+
+    def record(name, *args):
+        sent.append(args)
+        return True  # queued (enqueue_now answers None when the broker refused)
+
+    monkeypatch.setattr(hint_views, "enqueue_now", record)
     return sent
 
 
@@ -194,12 +199,13 @@ def test_no_hint_when_the_worker_does_not_answer_in_time(rep_client, queued):
 def test_no_hint_and_no_error_when_the_queue_is_down(rep_client, monkeypatch):
     from kombu.exceptions import OperationalError
 
-    from insights.themes import hint_views
+    from insights.themes.tasks import answer_draft_hint
 
-    def down(*args):
+    def down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(hint_views, "enqueue_now", down)
+    # The broker itself refuses: feedbackhub.queue swallows it and hands back None.
+    monkeypatch.setattr(answer_draft_hint, "delay", down)
     page = rep_client.get(reverse("similar_to_draft"), {"body": "They want Okta SAML login."})
     assert page.status_code == 200 and "hx-get" not in page.content.decode()
 

@@ -4,7 +4,14 @@ not change, and how it records what it did."""
 import pytest
 from django.db import transaction
 
-from insights.themes.models import ClusteringRun, NoteEmbedding, Theme, ThemeAssignment, ThemeStatus
+from insights.themes.models import (
+    ClusteringRun,
+    NoteEmbedding,
+    Theme,
+    ThemeAssignment,
+    ThemeEvent,
+    ThemeStatus,
+)
 from insights.themes.pipeline import core, placement, regroup, runs
 from tests.theming.conftest import run_now, snapshot
 
@@ -189,3 +196,43 @@ def test_a_note_is_embedded_again_only_when_its_text_changes(themed):
     note.save()
     assert vectors.ensure_embeddings() == 1
     assert NoteEmbedding.objects.get(note=note).created_at > stamp
+
+
+def test_an_automatic_retitle_is_written_in_the_themes_timeline(themed):
+    theme = _largest_themes(1)[0]
+    Theme.objects.filter(pk=theme.pk).update(
+        title="Weather in Lisbon", auto_title="Weather in Lisbon"
+    )
+    run = run_now()
+    theme.refresh_from_db()
+    assert theme.title != "Weather in Lisbon" and theme.title == theme.auto_title
+    event = theme.events.get(kind=ThemeEvent.Kind.RENAMED)
+    assert event.actor is None
+    assert (event.data["old"], event.data["new"]) == ("Weather in Lisbon", theme.title)
+    assert run.changes["retitled"] == 1
+
+
+def test_two_idle_runs_on_the_seeded_demo_move_no_note_and_rename_no_theme(no_broker):
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command(
+        "seed_demo",
+        quiet=True,
+        stdout=StringIO(),
+        notes=400,
+        accounts=30,
+        deals=60,
+        today=dt.date(2026, 6, 1),
+    )
+    call_command("run_themes", here=True, stdout=StringIO())
+    first = snapshot()
+    call_command("run_themes", here=True, stdout=StringIO())
+    second = ClusteringRun.objects.latest("created_at")
+    assert second.state == ClusteringRun.State.SUCCEEDED
+    assert second.changes["moved"] == 0 and second.changes["retitled"] == 0
+    assert second.changes["created"] == 0
+    assert snapshot() == first
+    assert not ThemeEvent.objects.filter(kind=ThemeEvent.Kind.RENAMED).exists()

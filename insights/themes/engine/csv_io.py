@@ -6,13 +6,14 @@ an unthemed row) and `theme_title`.
 """
 
 import csv
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from insights.themes.engine import embeddings, grouping, naming
+from insights.themes.engine import embeddings, grouping, naming, placement
 
 
 class CsvInputError(ValueError):
@@ -37,13 +38,12 @@ def cluster_texts(
     *,
     embed: Callable[[list[str]], np.ndarray] = embeddings.embed,
 ) -> ClusterResult:
-    import time
-
     started = time.perf_counter()
     vectors = embed(texts)
     embedded = time.perf_counter()
     labels = grouping.group(vectors, tags)
-    names = naming.name_groups(texts, labels)
+    centres = {int(g): placement.centroid(vectors[labels == g]) for g in set(labels) if g >= 0}
+    names = naming.name_groups(texts, labels, centres=centres, embed=embed)
     return ClusterResult(labels, names, embedded - started, time.perf_counter() - embedded)
 
 

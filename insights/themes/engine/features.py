@@ -27,12 +27,17 @@ def normalise_tag(tag: str) -> str:
 
 def tag_matrix(tags: Sequence[Sequence[str]]) -> sp.csr_matrix:
     """Rows of L2-normalised tag indicators (a note without tags is an empty row)."""
-    column: dict[str, int] = {}
+    names = [{normalise_tag(t) for t in row if t.strip()} for row in tags]
+    # Columns in sorted order, not in the order Python happens to iterate a set:
+    # string hashing differs from process to process, and a different column
+    # order gives PCA (and so the neighbour graph) slightly different numbers,
+    # which was enough to reshuffle notes between two runs with nothing new.
+    column = {name: i for i, name in enumerate(sorted(set().union(*names)))}
     rows, cols = [], []
-    for i, row in enumerate(tags):
-        for name in {normalise_tag(t) for t in row if t.strip()}:
+    for i, row in enumerate(names):
+        for name in sorted(row):
             rows.append(i)
-            cols.append(column.setdefault(name, len(column)))
+            cols.append(column[name])
     data = np.ones(len(rows), dtype=np.float32)
     matrix = sp.csr_matrix((data, (rows, cols)), shape=(len(tags), len(column)))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())

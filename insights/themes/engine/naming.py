@@ -1,12 +1,25 @@
-"""Readable theme names: the words that set a theme's notes apart from the rest.
+"""Readable theme names: a short phrase in the notes' own words, and keywords.
 
-Class-based TF-IDF: all notes of a theme are read as one document; a term
-scores high when it is frequent in that theme and rare across themes. The
-title is made of the top distinct terms; keywords are the top terms.
+Keywords: class-based TF-IDF. All notes of a theme are read as one document; a
+term scores high when it is frequent in that theme and rare across themes.
+
+Title, chosen by meaning rather than by frequency alone:
+1. candidates are phrases of 2-6 words that the theme's notes actually
+   contain (runs of words between punctuation, not starting or ending with a
+   stop word), the most frequent and distinctive ones first;
+2. each candidate is embedded with the same model as the notes and scored by
+   how close it is to the theme's centre minus half how close it is to the nearest
+   other theme's centre: the phrase that says this theme, and not its
+   neighbour, wins;
+3. hysteresis: a theme's current title stays while it is still a candidate
+   scoring within TITLE_MARGIN of the best, so a run over the same notes (or a
+   few more) does not rename anything.
+Without an embedding function (or centres) the most distinctive phrase wins.
 """
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,6 +64,15 @@ CALL_WORDS = {
     "help",
 }
 KEYWORDS = 8
+CANDIDATES = 12  # phrases per theme scored by meaning; the rest are rarely better
+TITLE_WORDS = (2, 6)
+# A cosine difference this small is what rewording the same phrase changes
+# ("card arrival" / "card arrived"); a retitle needs more than that.
+TITLE_MARGIN = 0.05
+# A title must say the theme first and set it apart second: closeness to the
+# nearest other theme counts half as much as closeness to its own centre.
+DISTINCTION_WEIGHT = 0.5
+UNTITLED = "Untitled theme"
 
 
 def _vectoriser(n_docs: int):
@@ -74,33 +96,8 @@ def _preprocess(text: str) -> str:
     return _CLITIC.sub("", _CONTRACTION.sub(r"\1 not", text.lower()))
 
 
-def _stems(term: str) -> set[str]:
-    # "withdraw"/"withdrawal", "verify"/"verification" read as one word.
-    return {word[:5] for word in term.split()}
-
-
-def _title(terms: list[str]) -> str:
-    """Up to three distinct terms; a phrase replaces the single word it contains."""
-    chosen: list[str] = []
-    for term in terms:
-        inside = [c for c in chosen if len(c.split()) == 1 and c in term.split()]
-        if len(term.split()) > 1 and inside:
-            chosen[chosen.index(inside[0])] = term
-            chosen = [c for c in chosen if c not in inside[1:]]
-            continue
-        if any(_stems(term) & _stems(c) for c in chosen):
-            continue
-        chosen.append(term)
-        if len(chosen) == 3:
-            break
-    if not chosen:
-        return "Untitled theme"
-    title = ", ".join(chosen)
-    return title[0].upper() + title[1:]
-
-
-def name_groups(texts: Sequence[str], labels: np.ndarray) -> dict[int, tuple[str, list[str]]]:
-    """{label: (title, keywords)} for every label >= 0."""
+def keyword_groups(texts: Sequence[str], labels: np.ndarray) -> dict[int, list[str]]:
+    """{label: keywords} for every label >= 0 (class-based TF-IDF)."""
     labels = np.asarray(labels)
     groups = sorted(int(g) for g in np.unique(labels) if g >= 0)
     if not groups:
@@ -109,7 +106,7 @@ def name_groups(texts: Sequence[str], labels: np.ndarray) -> dict[int, tuple[str
     try:
         per_note = vectoriser.fit_transform(list(texts))  # min_df counts notes, not themes
     except ValueError:  # nothing but stop words
-        return {g: ("Untitled theme", []) for g in groups}
+        return {g: [] for g in groups}
     terms = vectoriser.get_feature_names_out()
     row_of = {g: i for i, g in enumerate(groups)}
     kept = np.flatnonzero(labels >= 0)
@@ -125,7 +122,7 @@ def name_groups(texts: Sequence[str], labels: np.ndarray) -> dict[int, tuple[str
     names = {}
     for row, group in enumerate(groups):
         best = [terms[i] for i in np.argsort(-scores[row])[: KEYWORDS * 2] if scores[row, i] > 0]
-        names[group] = (_title(best), best[:KEYWORDS])
+        names[group] = best[:KEYWORDS]
     return names
 
 
@@ -133,3 +130,170 @@ def representatives(vectors: np.ndarray, count: int = 3) -> list[int]:
     """Rows closest to the group's centre: the notes that say it most typically."""
     centre = vectors.mean(axis=0)
     return np.argsort(-(vectors @ centre))[:count].tolist()
+
+
+_STOP = None
+_CHUNKS = re.compile(r"[.,;:!?()\[\]{}\"“”|/—–]+|\s-\s|\s\+\s")
+_CLITIC_OR_NOT = re.compile(r"['’]")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-&]*")
+
+
+def _stop_words() -> frozenset[str]:
+    global _STOP
+    if _STOP is None:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        _STOP = frozenset(ENGLISH_STOP_WORDS | CALL_WORDS)
+    return _STOP
+
+
+def phrases(text: str) -> set[tuple[str, ...]]:
+    """The 2-6 word runs of a text that could title it, as lower-case word tuples.
+
+    A phrase never crosses punctuation and neither starts nor ends with a stop
+    word, so it reads as a piece of what was written ("single sign-on with
+    Okta", "card arrival"), not a splice of two sentences.
+    """
+    stop = _stop_words()
+    low, high = TITLE_WORDS
+    found = set()
+    for chunk in _CHUNKS.split(text):
+        words = [w.strip("'’-") for w in _WORD.findall(chunk)]
+        lowered = [w.lower() for w in words if w]
+
+        def edge(word: str) -> bool:  # may start or end a phrase ("isn't" may not)
+            return word not in stop and not word.isdigit() and not _CLITIC_OR_NOT.search(word)
+
+        for i, first in enumerate(lowered):
+            if not edge(first):
+                continue
+            for j in range(i + low, min(i + high, len(lowered)) + 1):
+                if not edge(lowered[j - 1]):
+                    continue
+                found.add(tuple(lowered[i:j]))
+    return found
+
+
+def _surface(texts: Sequence[str], phrase: tuple[str, ...]) -> str:
+    """The phrase as the notes most often write it (keeps "SAML", "Okta")."""
+    pattern = re.compile(r"\b" + r"\W+".join(re.escape(w) for w in phrase) + r"\b", re.IGNORECASE)
+    forms: Counter = Counter()
+    for text in texts:
+        for match in pattern.finditer(text):
+            forms[" ".join(_WORD.findall(match.group(0)))] += 1
+    form = forms.most_common(1)[0][0] if forms else " ".join(phrase)
+    return form[0].upper() + form[1:]
+
+
+def candidate_titles(
+    texts: Sequence[str], labels: np.ndarray, *, limit: int = CANDIDATES
+) -> dict[int, list[str]]:
+    """{label: phrases from its notes}, frequent in the theme and rare elsewhere first."""
+    labels = np.asarray(labels)
+    groups = sorted(int(g) for g in np.unique(labels) if g >= 0)
+    in_group: dict[int, Counter] = {g: Counter() for g in groups}
+    overall: Counter = Counter()
+    per_text = [phrases(t) for t in texts]
+    for found, label in zip(per_text, labels, strict=True):
+        overall.update(found)
+        if label >= 0:
+            in_group[int(label)].update(found)
+    total = max(len(texts), 1)
+    result = {}
+    for g in groups:
+        size = int((labels == g).sum())
+        # A phrase said by one note only is a weak title; it serves when no
+        # phrase is shared (a small theme whose notes all word it differently).
+        least = 2 if any(count >= 2 for count in in_group[g].values()) else 1
+        scored = []
+        for phrase, count in in_group[g].items():
+            if count < least:
+                continue
+            # Share of the theme's notes saying it × how specific it is to the theme;
+            # a longer phrase is preferred when it is said as often as its parts.
+            share = count / size
+            specificity = np.log(1 + total * count / (size * overall[phrase]))
+            scored.append((-(share * specificity) * (1 + 0.1 * len(phrase)), phrase))
+        scored.sort()
+        members = [t for t, label in zip(texts, labels, strict=True) if label == g]
+        result[g] = [_surface(members, phrase) for _, phrase in scored[:limit]]
+    return result
+
+
+def _scores(
+    candidates: list[str], vectors: np.ndarray, own: int, centres: np.ndarray, nearest: int
+) -> np.ndarray:
+    sims = vectors @ centres.T  # candidates × themes
+    mine = sims[:, own]
+    if centres.shape[0] == 1:
+        return mine
+    others = np.delete(sims, own, axis=1)
+    # Compared with the few themes closest to this one, where confusion happens.
+    closest = np.argsort(-(centres[own] @ np.delete(centres, own, axis=0).T))[:nearest]
+    return mine - DISTINCTION_WEIGHT * others[:, closest].max(axis=1)
+
+
+def name_groups(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    *,
+    centres: dict[int, np.ndarray] | None = None,
+    embed: Callable[[list[str]], np.ndarray] | None = None,
+    current: dict[int, str] | None = None,
+    nearest: int = 5,
+) -> dict[int, tuple[str, list[str]]]:
+    """{label: (title, keywords)} for every label >= 0.
+
+    centres: label → unit text-embedding centre of the theme; embed: the model
+    that made them; current: label → the title the theme has now (hysteresis).
+    """
+    labels = np.asarray(labels)
+    keywords = keyword_groups(texts, labels)
+    candidates = candidate_titles(texts, labels)
+    # A title from before titles were phrases (a comma list) is not worth keeping.
+    current = {g: t for g, t in (current or {}).items() if is_phrase(t)}
+    by_meaning = embed is not None and centres is not None and all(g in centres for g in keywords)
+    if by_meaning and keywords:
+        order = sorted(keywords)
+        matrix = np.vstack([centres[g] for g in order]).astype(np.float32)
+        wanted = sorted(
+            {c for g in order for c in candidates[g]}
+            | {current[g] for g in order if current.get(g)}
+        )
+        embedded = dict(zip(wanted, embed(wanted), strict=True)) if wanted else {}
+    names = {}
+    for row_number, g in enumerate(sorted(keywords)):
+        options = candidates[g]
+        if not options:
+            names[g] = (current.get(g) or _fallback(keywords[g]), keywords[g])
+            continue
+        title = options[0]
+        if by_meaning:
+            pool = list(dict.fromkeys(options + ([current[g]] if current.get(g) else [])))
+            scores = _scores(
+                pool, np.vstack([embedded[c] for c in pool]), row_number, matrix, nearest
+            )
+            title = pool[int(scores.argmax())]
+            if current.get(g) in pool:
+                kept = scores[pool.index(current[g])]
+                if scores.max() - kept <= TITLE_MARGIN:
+                    title = current[g]
+        elif current.get(g) in options:
+            title = current[g]
+        names[g] = (title, keywords[g])
+    return names
+
+
+def is_phrase(title: str | None) -> bool:
+    """A title that reads as one phrase of TITLE_WORDS words, not a list."""
+    if not title or "," in title:
+        return False
+    return TITLE_WORDS[0] <= len(title.split()) <= TITLE_WORDS[1]
+
+
+def _fallback(keywords: list[str]) -> str:
+    """A theme whose notes share no phrase: its best keyword phrase, else untitled."""
+    for term in keywords:
+        if len(term.split()) >= TITLE_WORDS[0]:
+            return term[0].upper() + term[1:]
+    return (keywords[0][0].upper() + keywords[0][1:]) if keywords else UNTITLED

@@ -6,9 +6,11 @@ can swap the embedding model for a small fake when they are not about meaning.
 
 import numpy as np
 
-from insights.themes.engine import embeddings, grouping, naming, placement
+from insights.themes.engine import embeddings, grouping, identity, lookup, naming, placement
 
 DEFAULT_PLACEMENT_THRESHOLD = placement.DEFAULT_PLACEMENT_THRESHOLD
+NEW = identity.NEW
+Decision = identity.Decision
 
 
 def model_name() -> str:
@@ -32,8 +34,15 @@ def group(vectors: np.ndarray, tags: list[list[str]]) -> np.ndarray:
     return grouping.group(vectors, tags)
 
 
-def name_groups(texts: list[str], labels: np.ndarray) -> dict[int, tuple[str, list[str]]]:
-    return naming.name_groups(texts, labels)
+def name_groups(
+    texts: list[str],
+    labels: np.ndarray,
+    *,
+    centres: dict[int, np.ndarray] | None = None,
+    current: dict[int, str] | None = None,
+) -> dict[int, tuple[str, list[str]]]:
+    """Titles chosen by meaning with the notes' own model; current titles kept unless beaten."""
+    return naming.name_groups(texts, labels, centres=centres, embed=embed, current=current)
 
 
 def centroid(vectors: np.ndarray) -> np.ndarray:
@@ -42,3 +51,20 @@ def centroid(vectors: np.ndarray) -> np.ndarray:
 
 def placement_threshold(vectors: np.ndarray, centre: np.ndarray) -> float:
     return placement.placement_threshold(vectors, centre)
+
+
+def place(vector: np.ndarray, centroids: np.ndarray, thresholds: np.ndarray):
+    """Row of the best theme centre the note clears, or None; and the similarity."""
+    return placement.place(vector, centroids, thresholds)
+
+
+def top_k(matrix: np.ndarray, vector: np.ndarray, k: int):
+    return lookup.top_k(matrix, vector, k)
+
+
+def decide(**kwargs) -> identity.Decision:
+    return identity.decide(**kwargs)
+
+
+def resolve(theme_id: int | None, merged_into) -> int | None:
+    return identity.resolve(theme_id, merged_into)

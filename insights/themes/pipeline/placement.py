@@ -15,7 +15,7 @@ from django.db import transaction
 from feedbackhub.queue import enqueue_on_commit
 from insights.notes.models import CallNote
 from insights.themes.models import ClusteringRun, NoteEmbedding, ThemeAssignment
-from insights.themes.pipeline import runs, stats, theme_index, vectors
+from insights.themes.pipeline import core, runs, stats, theme_index, vectors
 from insights.themes.pipeline.write_lock import hold_assignment_writes
 
 log = logging.getLogger(__name__)
@@ -26,14 +26,8 @@ PLACE_TASK = "insights.tasks.place_note"
 def best_theme(vector) -> tuple[int | None, float]:
     """The most similar theme whose own threshold the note clears, and the similarity."""
     index = theme_index.current()
-    if not len(index):
-        return None, 0.0
-    sims = index.similarities(vector)
-    best = int(sims.argmax())
-    score = float(sims[best])
-    if score < float(index.thresholds[best]):
-        return None, score
-    return int(index.theme_ids[best]), score
+    row, score = core.place(vector, index.centroids, index.thresholds)
+    return (int(index.theme_ids[row]) if row is not None else None), score
 
 
 def place_note(*, note_id: int) -> int | None:

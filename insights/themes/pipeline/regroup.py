@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from feedbackhub.queue import enqueue_group
 from insights.notes.models import CallNote
-from insights.themes.engine import identity
 from insights.themes.models import Theme, ThemeAssignment, ThemeEvent
 from insights.themes.pipeline import core, duplicates, runs, vectors
 from insights.themes.pipeline.stats import store_theme_stats
@@ -157,7 +156,7 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
         centre, threshold = centres[theme_id]
         return float(matrix[row_of[note_id]] @ centre) >= threshold
 
-    decision = identity.decide(
+    decision = core.decide(
         note_ids=note_ids.tolist(),
         labels=labels.tolist(),
         previous=previous,
@@ -173,8 +172,11 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
         if target is not None:
             members[target].append(row_of[note_id])
 
-    # Name every theme that has notes from the texts that distinguish it.
+    # Name every theme that has notes: a phrase from its own notes that says
+    # its need and not its neighbours'; a theme keeps its current automatic
+    # title unless a clearly better one appears (see engine/naming.py).
     keys = list(members)
+    centroids = {key: core.centroid(matrix[rows]) for key, rows in members.items()}
     sample_ids: list[int] = []
     sample_group: list[int] = []
     for index, key in enumerate(keys):
@@ -183,19 +185,22 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
         sample_group.extend([index] * len(rows))
     bodies = _bodies(sample_ids)
     names = core.name_groups(
-        [bodies[i] for i in sample_ids], np.asarray(sample_group, dtype=np.int64)
+        [bodies[i] for i in sample_ids],
+        np.asarray(sample_group, dtype=np.int64),
+        centres={index: centroids[key] for index, key in enumerate(keys)},
+        current={index: themes[key].auto_title for index, key in enumerate(keys) if key in themes},
     )
 
-    created, grown, shrunk = [], [], []
+    created, grown, shrunk, retitled = [], [], [], []
     before_counts: dict[int, int] = defaultdict(int)
     for theme_id in previous.values():
-        before_counts[identity.resolve(theme_id, merged_into)] += 1
+        before_counts[core.resolve(theme_id, merged_into)] += 1
 
     theme_for_key: dict[object, Theme] = {}
     for index, key in enumerate(keys):
         title, keywords = names.get(index, ("Untitled theme", []))
         member_vectors = matrix[members[key]]
-        centroid = core.centroid(member_vectors)
+        centroid = centroids[key]
         threshold = core.placement_threshold(member_vectors, centroid)
         closest = (member_vectors @ centroid).argsort()[::-1][:REPRESENTATIVES]
         representatives = [int(note_ids[members[key][i]]) for i in closest]
@@ -216,6 +221,14 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
             created.append(theme.id)
         else:
             theme = themes[key]
+            if not theme.title_is_manual and theme.title != title:
+                # Automatic retitles are part of the theme's story, like a person's.
+                ThemeEvent.objects.create(
+                    theme=theme,
+                    kind=ThemeEvent.Kind.RENAMED,
+                    data={"run": run_id, "old": theme.title, "new": title, "by": "engine"},
+                )
+                retitled.append(theme.id)
             theme.auto_title = title
             theme.keywords = keywords
             theme.centroid = vectors.to_bytes(centroid)
@@ -293,6 +306,7 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
         "shrunk": len(shrunk),
         "emptied": len(emptied),
         "moved": moved,
+        "retitled": len(retitled),
         "newly_themed": len(to_create),
         "finished_at": timezone.now().isoformat(),
     }

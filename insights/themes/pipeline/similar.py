@@ -15,7 +15,6 @@ import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, Max
 
-from insights.themes.engine import lookup
 from insights.themes.models import NoteEmbedding, Theme
 from insights.themes.pipeline import core, theme_index, vectors
 
@@ -89,13 +88,13 @@ def similar_to_text(*, text: str, tags: list[str], limit: int = 5) -> dict:
     """Themes and notes most similar to a draft text: ids with similarities."""
     vector = core.embed([text])[0]
     index = theme_index.current()
-    rows, sims = lookup.top_k(index.centroids, vector, limit)
+    rows, sims = core.top_k(index.centroids, vector, limit)
     themes = [
         {"theme_id": int(index.theme_ids[r]), "similarity": float(s)}
         for r, s in zip(rows, sims, strict=True)
     ]
     _notes.refresh()
-    rows, sims = lookup.top_k(_notes.matrix, vector, limit)
+    rows, sims = core.top_k(_notes.matrix, vector, limit)
     notes = [
         {"note_id": int(_notes.ids[r]), "similarity": float(s)}
         for r, s in zip(rows, sims, strict=True)
