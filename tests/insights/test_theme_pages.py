@@ -25,7 +25,7 @@ def test_the_dashboard_ranks_themes_by_revenue_at_stake(rep_client, rep):
     store_theme_stats()
     page = rep_client.get(reverse("dashboard")).content.decode()
     assert page.index("Big") < page.index("Small")
-    assert "90,000" in page and "180,000" not in page
+    assert "$90,000" in page and "180,000" not in page
 
 
 @pytest.mark.parametrize("count", [1, 30])

@@ -125,11 +125,11 @@ def test_the_rep_works_the_list_in_the_browser(shipped, rep, rep_client):
     rep_client.post(url, {"action": "won"})
     task.deal.refresh_from_db()
     assert task.deal.stage == Stage.CLOSED_WON
-    assert "Recovered so far: <strong>40,000</strong>" in (
+    assert "Recovered so far: <strong>$40,000</strong>" in (
         rep_client.get(reverse("winback")).content.decode()
     )
     theme_page = rep_client.get(reverse("theme_page", args=[shipped.pk])).content.decode()
-    assert "Win-back" in theme_page and "<dt>Recovered</dt><dd>40,000</dd>" in theme_page
+    assert "Win-back" in theme_page and "<dt>Recovered</dt><dd>$40,000</dd>" in theme_page
 
 
 def test_a_reopened_deal_can_be_lost_again_with_a_reason(shipped, rep, rep_client):
