@@ -74,7 +74,8 @@ def log_in(page, live_server, username: str, password: str = "secret-pass-123") 
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    # Each role lands on its own home (a product manager on the dashboard).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def wait_for_htmx(page) -> None:
