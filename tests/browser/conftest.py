@@ -86,3 +86,10 @@ def wait_for_htmx(page) -> None:
     """
     page.wait_for_load_state("load")
     page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
+def go_to(page, link: str) -> None:
+    """Follow a main-menu link the way a person would: on a phone, open the menu first."""
+    if page.viewport_name == "phone":
+        page.click("summary:has-text('Menu')")
+    page.locator("nav.mainnav").get_by_role("link", name=link, exact=True).click()
