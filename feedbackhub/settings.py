@@ -5,6 +5,7 @@ machine with PostgreSQL and Redis on localhost; production sets DEBUG=0 and a
 real SECRET_KEY, and then `manage.py check --deploy` has nothing to report.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -87,6 +88,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "insights.loop.context_processors.notifications",
             ],
+            # Project-wide template helpers ({% load money %}): money and labels.
+            "libraries": {"money": "feedbackhub.templatetags.money"},
         },
     },
 ]
@@ -157,6 +160,11 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Every amount (deal, ARR, revenue) is in this one currency; pages show it
+# with its symbol through feedbackhub.money. An ISO 4217 code.
+CURRENCY = env_str("CURRENCY", "USD").strip().upper()
+if not re.fullmatch(r"[A-Z]{3}", CURRENCY):
+    raise ImproperlyConfigured(f"CURRENCY must be an ISO 4217 code such as USD, got {CURRENCY!r}")
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,27 +1,42 @@
-from django.shortcuts import render
+from django.db.models import Q
+from django.shortcuts import redirect, render
 
-from deals.models import Account, Deal
-from insights.notes.models import CallNote
-from insights.themes.models import Theme
+from accounts.models import User
+from accounts.roles import Role
+from insights.loop.notify import notifications_for
+from insights.notes.selectors import note_list
+
+# How much of each list the home page shows; the full lists are one click away.
+RECENT_NOTES = 8
+RECENT_NEWS = 5
 
 
 def home(request):
-    """The landing page after login: where to go next, for each role.
+    """Where each person lands after login: the page they use most.
 
-    Someone signed in without a role yet (no permission to read notes) sees
-    only that they must ask an admin, no company figures.
+    A rep (anyone who logs calls) gets log a call, their own notes and their
+    news; a product manager goes straight to the themes dashboard; someone
+    with no role yet sees whom to ask, and no company data.
     """
-    if not request.user.has_perm("insights.view_callnote"):
-        return render(request, "home.html", {"no_access": True})
-    context = {
-        "counts": {
-            "notes": CallNote.objects.count(),
-            "accounts": Account.objects.count(),
-            "open_deals": Deal.objects.open().count(),
-            "themes": Theme.objects.filter(merged_into__isnull=True).count(),
-        },
-        "recent_notes": CallNote.objects.select_related("account", "author").order_by(
-            "-created_at"
-        )[:10],
-    }
-    return render(request, "home.html", context)
+    user = request.user
+    if user.has_perm("insights.add_callnote"):
+        return render(
+            request,
+            "home.html",
+            {
+                "recent_notes": note_list(author=user)[:RECENT_NOTES],
+                "news": notifications_for(user)[:RECENT_NEWS],
+            },
+        )
+    if user.has_perm("insights.view_theme"):
+        return redirect("dashboard")
+    return render(request, "no_role.html", {"admins": _admins()})
+
+
+def _admins() -> list[User]:
+    """The people who can give a role: active admins, by name."""
+    return list(
+        User.objects.filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")[:5]
+    )

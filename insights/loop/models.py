@@ -13,14 +13,9 @@ from django.db import models
 
 from deals.models import Deal
 from insights.notes.models import CallNote
-from insights.themes.models import Theme, ThemeEvent, ThemeStatus
+from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeEvent, ThemeStatus
 
-NOTIFYING_STATUSES = (
-    ThemeStatus.PLANNED,
-    ThemeStatus.IN_PROGRESS,
-    ThemeStatus.SHIPPED,
-    ThemeStatus.DECLINED,
-)
+__all__ = ["NOTIFYING_STATUSES", "Notification"]
 
 
 class Notification(models.Model):

@@ -107,7 +107,7 @@ def notify_status_change(event: ThemeEvent) -> None:
 
 
 def notifications_for(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("theme")
+    return Notification.objects.filter(recipient=user).select_related("theme", "event")
 
 
 def unread_count(user) -> int:

@@ -18,6 +18,16 @@ class ThemeStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# A change to one of these statuses is news for the reps whose notes are in the
+# theme (the loop notifies them); the theme page says how many will hear it.
+NOTIFYING_STATUSES = (
+    ThemeStatus.PLANNED,
+    ThemeStatus.IN_PROGRESS,
+    ThemeStatus.SHIPPED,
+    ThemeStatus.DECLINED,
+)
+
+
 class Theme(models.Model):
     """A group of notes that express the same need.
 

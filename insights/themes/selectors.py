@@ -140,3 +140,15 @@ def recent_runs(*, limit: int = 20):
     return list(
         ClusteringRun.objects.select_related("requested_by").order_by("-created_at")[:limit]
     )
+
+
+def reps_to_notify(*, theme_id: int, actor) -> int:
+    """How many people a status change of the theme tells: the active authors of
+    its notes other than the person who changed it (as the loop's fan-out does)."""
+    return (
+        CallNote.objects.filter(assignment__theme_id=theme_id, author__is_active=True)
+        .exclude(author_id=getattr(actor, "pk", None))
+        .values("author_id")
+        .distinct()
+        .count()
+    )

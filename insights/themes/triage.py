@@ -55,7 +55,7 @@ def _refresh_after_commit(theme_ids: Iterable[int]) -> None:
         enqueue_on_commit(stats.REFRESH_TASK, ids)
 
 
-def _update(theme: Theme, expected_version: int | None, **fields) -> Theme:
+def _update(theme: Theme, expected_version: int | None, actor, **fields) -> Theme:
     """Write fields if the theme is still at the version the person saw."""
     qs = Theme.objects.filter(pk=theme.pk)
     if expected_version is not None:
@@ -66,10 +66,17 @@ def _update(theme: Theme, expected_version: int | None, **fields) -> Theme:
         if current is None:
             raise ValidationError("This theme no longer exists.")
         last = current.events.select_related("actor").first()
-        who = f" by {last.actor.display_name}" if last and last.actor else ""
+        by = last.actor if last and last.actor else None
+        if by is None:
+            who = ""
+        elif by.pk == getattr(actor, "pk", None):
+            who = " (by you, in another tab?)"
+        else:
+            who = f" (by {by.display_name})"
+        # The last change may well be the same person's, in another tab.
         raise StaleEdit(
-            f"Someone else changed this theme since you opened it{who}; "
-            "reload to see their change, then try again."
+            f"This theme changed since you opened it{who}; "
+            "reload to see the change, then try again."
         )
     theme.refresh_from_db()
     return theme
@@ -89,7 +96,7 @@ def theme_rename(*, theme: Theme, title: str, actor, expected_version: int | Non
     if len(title) > 200:
         raise ValidationError({"title": "At most 200 characters."})
     old = theme.title
-    theme = _update(theme, expected_version, title=title, title_is_manual=True)
+    theme = _update(theme, expected_version, actor, title=title, title_is_manual=True)
     _event(theme.pk, actor, ThemeEvent.Kind.RENAMED, old=old, new=title)
     return theme
 
@@ -98,22 +105,25 @@ def theme_rename(*, theme: Theme, title: str, actor, expected_version: int | Non
 @transaction.atomic
 def theme_describe(*, theme: Theme, description: str, actor, expected_version=None):
     _require_triage(actor)
-    theme = _update(theme, expected_version, description=description.strip())
+    theme = _update(theme, expected_version, actor, description=description.strip())
     _event(theme.pk, actor, ThemeEvent.Kind.DESCRIBED)
     return theme
 
 
 @waits_briefly
 @transaction.atomic
-def theme_set_status(*, theme: Theme, status: str, actor, expected_version=None):
+def theme_set_status(*, theme: Theme, status: str, actor, expected_version=None, reason: str = ""):
+    """Set the status; `reason` (why it was declined) goes to the reps in their news."""
     _require_triage(actor)
     if status not in ThemeStatus.values:
         raise ValidationError({"status": f"One of: {', '.join(ThemeStatus.values)}."})
     old = theme.status
     if old == status:
         return theme
-    theme = _update(theme, expected_version, status=status)
-    event = _event(theme.pk, actor, ThemeEvent.Kind.STATUS, old=old, new=status)
+    theme = _update(theme, expected_version, actor, status=status)
+    reason = " ".join(reason.split())[:500]
+    extra = {"reason": reason} if reason else {}
+    event = _event(theme.pk, actor, ThemeEvent.Kind.STATUS, old=old, new=status, **extra)
     theme_id, actor_id, event_id = theme.pk, actor.pk, event.pk
     transaction.on_commit(
         lambda: theme_status_changed.send(
@@ -134,7 +144,7 @@ def theme_set_owner(*, theme: Theme, owner, actor, expected_version=None):
     _require_triage(actor)
     if owner is not None and not can_triage(owner):
         raise ValidationError({"owner": "The owner must be a product manager or an admin."})
-    theme = _update(theme, expected_version, owner=owner)
+    theme = _update(theme, expected_version, actor, owner=owner)
     _event(theme.pk, actor, ThemeEvent.Kind.OWNER, new=owner.display_name if owner else None)
     return theme
 
@@ -149,7 +159,7 @@ def theme_link(*, theme: Theme, url: str, actor, expected_version=None):
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise ValidationError({"external_url": "Enter a full http(s) link."}) from None
-    theme = _update(theme, expected_version, external_url=url)
+    theme = _update(theme, expected_version, actor, external_url=url)
     _event(theme.pk, actor, ThemeEvent.Kind.LINKED, url=url)
     return theme
 
@@ -158,7 +168,7 @@ def theme_link(*, theme: Theme, url: str, actor, expected_version=None):
 @transaction.atomic
 def theme_write_decision(*, theme: Theme, decision: str, actor, expected_version=None):
     _require_triage(actor)
-    theme = _update(theme, expected_version, decision=decision.strip())
+    theme = _update(theme, expected_version, actor, decision=decision.strip())
     _event(theme.pk, actor, ThemeEvent.Kind.DECISION, text=decision.strip()[:500])
     return theme
 
@@ -190,8 +200,8 @@ def theme_merge(*, source: Theme, target: Theme, actor, expected_version=None) -
         raise ValidationError("A theme cannot be merged into itself.")
     moved = ThemeAssignment.objects.filter(theme=source).update(theme=target)
     Theme.objects.filter(merged_into=source).update(merged_into=target)
-    _update(source, expected_version, merged_into=target)
-    _update(target, None)
+    _update(source, expected_version, actor, merged_into=target)
+    _update(target, None, actor)
     _event(source.pk, actor, ThemeEvent.Kind.MERGED, into=target.pk, into_title=target.title)
     _event(
         target.pk,
@@ -298,7 +308,7 @@ def notes_move(*, note_ids: Iterable[int], target: Theme, actor) -> None:
                 to=target.pk,
                 to_title=target.title,
             )
-    _update(target, None)
+    _update(target, None, actor)
     _event(target.pk, actor, ThemeEvent.Kind.NOTES_ADDED, notes=len(note_ids))
     _refresh_after_commit([*left, target.pk])
 
@@ -335,7 +345,7 @@ def notes_remove(*, theme: Theme, note_ids: Iterable[int], actor) -> None:
     if outside.exists() or not note_ids:
         raise ValidationError("Pick notes of this theme to remove.")
     _pin(note_ids, None, actor)
-    _update(theme, None)
+    _update(theme, None, actor)
     _event(theme.pk, actor, ThemeEvent.Kind.NOTES_REMOVED, notes=len(note_ids))
     _refresh_after_commit([theme.pk])
 
@@ -359,7 +369,7 @@ def theme_split(
         or ThemeAssignment.objects.filter(note_id__in=note_ids).count() != len(set(note_ids))
     ):
         raise ValidationError("Pick notes of this theme to split off.")
-    _update(theme, expected_version)  # first: a stale page changes nothing
+    _update(theme, expected_version, actor)  # first: a stale page changes nothing
     new = Theme.objects.create(title=title, title_is_manual=True, auto_title=title)
     _pin(note_ids, new, actor)
     _event(

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region, Team
@@ -21,7 +22,7 @@ from insights.themes import dashboard as dashboard_figures
 from insights.themes import selectors as theme_selectors
 from insights.themes import triage
 from insights.themes.figures import Figures, theme_figures
-from insights.themes.models import Theme, ThemeStatus
+from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeStatus
 
 
 class DashboardFilterForm(forms.Form):
@@ -184,7 +185,6 @@ def theme_page(request, pk: int):
 _FIELD_EDITS = {
     "rename": (triage.theme_rename, "title", "title"),
     "describe": (triage.theme_describe, "description", "description"),
-    "status": (triage.theme_set_status, "status", "status"),
     "link": (triage.theme_link, "external_url", "url"),
     "decision": (triage.theme_write_decision, "decision", "decision"),
 }
@@ -213,6 +213,24 @@ def theme_action(request, pk: int):
                 expected_version=version,
                 **{argument: post.get(field, "")},
             )
+        elif action == "status":
+            status = post.get("status", "")
+            reason = post.get("reason", "").strip()
+            if status == ThemeStatus.DECLINED and not reason:
+                raise ValidationError("Say why it is declined: the reps who asked will read it.")
+            old = theme.status
+            triage.theme_set_status(
+                theme=theme, status=status, actor=actor, expected_version=version, reason=reason
+            )
+            if status != old and status in NOTIFYING_STATUSES:
+                told = theme_selectors.reps_to_notify(theme_id=theme.pk, actor=actor)
+                messages.success(
+                    request,
+                    f"Status set to {ThemeStatus(status).label}: "
+                    f"{told} rep{pluralize(told)} with notes in it "
+                    f"{'is' if told == 1 else 'are'} being notified.",
+                )
+                return redirect("theme_page", pk=pk)
         elif action == "owner":
             owner = get_user_model().objects.filter(pk=post.get("owner") or 0).first()
             triage.theme_set_owner(theme=theme, owner=owner, actor=actor, expected_version=version)

@@ -74,7 +74,8 @@ def log_in(page, live_server, username: str, password: str = "secret-pass-123") 
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    # Each role lands on its own home (a product manager on the dashboard).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def wait_for_htmx(page) -> None:
@@ -85,3 +86,10 @@ def wait_for_htmx(page) -> None:
     """
     page.wait_for_load_state("load")
     page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
+def go_to(page, link: str) -> None:
+    """Follow a main-menu link the way a person would: on a phone, open the menu first."""
+    if page.viewport_name == "phone":
+        page.click("summary:has-text('Menu')")
+    page.locator("nav.mainnav").get_by_role("link", name=link, exact=True).click()

@@ -3,7 +3,7 @@
 import pytest
 
 from insights.notes.models import CallNote
-from tests.browser.conftest import SCREENSHOTS, log_in, wait_for_htmx
+from tests.browser.conftest import SCREENSHOTS, go_to, log_in, wait_for_htmx
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, TagFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ def test_a_rep_logs_a_call_finds_it_edits_it_and_cannot_edit_anothers(
     theirs = CallNoteFactory(author=other_rep, body="Another rep's note")
 
     log_in(page, live_server, rep.username)
-    page.click("text=Log a call")
+    go_to(page, "Log a call")
     wait_for_htmx(page)
     page.fill("#id_account", "Initech")
     page.press("#id_account", "Tab")
@@ -38,7 +38,7 @@ def test_a_rep_logs_a_call_finds_it_edits_it_and_cannot_edit_anothers(
     assert note.deal == deal and note.importance == "deal_blocker"
     assert sorted(note.tags.values_list("name", flat=True)) == ["okta rollout", "sso"]
 
-    page.click("text=My notes")
+    go_to(page, "My notes")
     page.wait_for_selector("text=Their CISO will not sign")
     page.click(f"a[href='/notes/{note.pk}/edit/']")
     page.fill("#id_body", "Their CISO will not sign without SAML SSO; SCIM would be a bonus.")

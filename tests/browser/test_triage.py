@@ -47,7 +47,7 @@ def test_a_product_manager_triages_and_sees_every_change_in_the_timeline(
 ):
     page = desktop
     log_in(page, live_server, pm.username)
-    page.click("nav >> text=Themes")
+    page.click("nav >> text=Dashboard")
     page.select_option("select[name=segment]", "enterprise")
     page.click("button:has-text('Show')")
     page.wait_for_url("**segment=enterprise**")

@@ -76,7 +76,8 @@ def test_each_rep_with_a_note_gets_one_notification_naming_their_accounts_and_op
     assert set(emails) == {rep.email, other_rep.email}
     body = emails[rep.email].body
     assert "“Enterprise SSO” moved from New to Planned" in body
-    assert "Acme renewal (Acme)" in body and "Globex pilot (Globex)" in body
+    assert "Acme renewal (Acme): $50,000" in body and "Globex pilot (Globex)" in body
+    assert "$62,000 in pipeline" in body
     assert "Acme lost" not in body and "Globex other" not in body and "Initech" not in body
     assert f"/themes/{sso.pk}/" in body
     assert "Initech" in emails[other_rep.email].body and "Acme" not in emails[other_rep.email].body
@@ -233,6 +234,7 @@ def test_the_bell_counts_unread_and_opening_one_marks_it_read(
     mine = Notification.objects.get(recipient=rep)
     listing = rep_client.get(reverse("notifications")).content.decode()
     assert "Enterprise SSO" in listing and reverse("notification_open", args=[mine.pk]) in listing
+    assert "2 of your accounts, 2 open deals ($62,000)" in listing
 
     opened = rep_client.get(reverse("notification_open", args=[mine.pk])).content.decode()
     assert "Acme renewal" in opened and "win-back list" in opened

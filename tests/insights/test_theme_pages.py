@@ -25,7 +25,7 @@ def test_the_dashboard_ranks_themes_by_revenue_at_stake(rep_client, rep):
     store_theme_stats()
     page = rep_client.get(reverse("dashboard")).content.decode()
     assert page.index("Big") < page.index("Small")
-    assert "90,000" in page and "180,000" not in page
+    assert "$90,000" in page and "180,000" not in page
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -75,7 +75,9 @@ def test_an_edit_on_a_stale_page_is_refused_with_a_message(pm_client, rep):
     response = pm_client.post(
         url, {"action": "rename", "title": "Second", "version": 1}, follow=True
     )
-    assert "Someone else changed this theme" in response.content.decode()
+    assert "This theme changed since you opened it (by you, in another tab?)" in (
+        response.content.decode()
+    )
     theme.refresh_from_db()
     assert theme.title == "First"
 
@@ -98,3 +100,35 @@ def test_the_theme_picker_finds_themes_by_title(pm_client):
     ThemeFactory(title="Mobile app")
     html = pm_client.get(reverse("theme_options"), {"target_text": "sign"}).content.decode()
     assert "Single sign-on (#" in html and "Mobile app" not in html
+
+
+def test_a_status_change_says_how_many_reps_are_being_told(pm_client, pm, rep, other_rep):
+    theme = _theme_with_deal(rep, "10", "Audit log")
+    ThemeAssignment.objects.create(note=CallNoteFactory(author=other_rep), theme=theme)
+    url = reverse("theme_action", args=[theme.pk])
+    response = pm_client.post(
+        url, {"action": "status", "status": "shipped", "version": 1}, follow=True
+    )
+    assert "Status set to Shipped: 2 reps with notes in it are being notified." in (
+        response.content.decode()
+    )
+
+
+def test_declining_asks_for_a_reason_that_the_reps_then_read(
+    pm_client, rep, rep_client, eager_tasks, django_capture_on_commit_callbacks
+):
+    theme = _theme_with_deal(rep, "10", "Dark mode")
+    url = reverse("theme_action", args=[theme.pk])
+    refused = pm_client.post(url, {"action": "status", "status": "declined"}, follow=True)
+    assert "Say why it is declined" in refused.content.decode()
+    theme.refresh_from_db()
+    assert theme.status == "new"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pm_client.post(
+            url, {"action": "status", "status": "declined", "reason": "Not this year, sorry"}
+        )
+    theme.refresh_from_db()
+    assert theme.status == "declined"
+    for page in ("notifications", "my_requests"):
+        assert "Not this year, sorry" in rep_client.get(reverse(page)).content.decode()

@@ -36,10 +36,17 @@ def test_renaming_records_who_and_what_and_bumps_the_version(pm):
 def test_a_stale_edit_is_refused_instead_of_overwriting(pm, admin_user):
     theme = ThemeFactory()
     triage.theme_rename(theme=theme, title="First", actor=admin_user, expected_version=1)
-    with pytest.raises(triage.StaleEdit, match="Someone else changed this theme"):
+    with pytest.raises(triage.StaleEdit, match=f"changed since you opened it \\(by {admin_user}"):
         triage.theme_rename(theme=theme, title="Second", actor=pm, expected_version=1)
     theme.refresh_from_db()
     assert theme.title == "First"
+
+
+def test_a_stale_edit_of_ones_own_change_says_it_may_be_another_tab(pm):
+    theme = ThemeFactory()
+    triage.theme_rename(theme=theme, title="First", actor=pm, expected_version=1)
+    with pytest.raises(triage.StaleEdit, match="by you, in another tab"):
+        triage.theme_rename(theme=theme, title="Second", actor=pm, expected_version=1)
 
 
 def test_status_owner_link_and_decision_are_recorded(pm, django_capture_on_commit_callbacks):

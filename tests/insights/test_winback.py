@@ -125,7 +125,7 @@ def test_the_rep_works_the_list_in_the_browser(shipped, rep, rep_client):
     rep_client.post(url, {"action": "won"})
     task.deal.refresh_from_db()
     assert task.deal.stage == Stage.CLOSED_WON
-    assert "Recovered so far: <strong>40,000</strong>" in (
+    assert "Recovered so far: <strong>$40,000</strong>" in (
         rep_client.get(reverse("winback")).content.decode()
     )
     # The theme page loads its win-back panel from the loop's partial.
@@ -133,7 +133,7 @@ def test_the_rep_works_the_list_in_the_browser(shipped, rep, rep_client):
     partial_url = reverse("theme_winback", args=[shipped.pk])
     assert f'hx-get="{partial_url}"' in theme_page
     panel = rep_client.get(partial_url).content.decode()
-    assert "Win-back" in panel and "<dt>Recovered</dt><dd>40,000</dd>" in panel
+    assert "Win-back" in panel and "<dt>Recovered</dt><dd>$40,000</dd>" in panel
 
 
 def test_a_reopened_deal_can_be_lost_again_with_a_reason(shipped, rep, rep_client):

@@ -229,6 +229,6 @@ def test_the_partial_renders_the_figures(rep, period):
     html = render_to_string(
         "insights/_theme_winloss.html", {"winloss": theme_win_loss_context(theme)}
     )
-    assert "123,456" in html
+    assert "$123,456" in html
     assert "All segments" in html and "Mid-market" in html
     assert "100%" in html and "n=1" in html and "small sample" in html
