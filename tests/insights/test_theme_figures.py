@@ -120,7 +120,7 @@ def test_the_theme_page_shows_figures_newer_than_the_cache(rep_client, rep):
     store_theme_stats()
     _note(theme, rep, deal=DealFactory(amount=Decimal("1111"), stage="proposal"))
     page = rep_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
-    assert "<dt>Open pipeline</dt><dd>8,888</dd>" in page
+    assert "<dt>Open pipeline</dt><dd>$8,888</dd>" in page
     assert Theme.objects.get(pk=theme.pk).open_revenue == Decimal("7777")  # the cache, unchanged
 
 
