@@ -125,19 +125,24 @@ def main() -> None:
     out = args.out or work
     out.mkdir(parents=True, exist_ok=True)
     fixture = work / "fixture.json"
-    prepare(fixture)
-
     host = f"127.0.0.1:{args.port}"
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "load-test-only-" + "x" * 40),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "WEB_BIND": host,
-    }
+    # As in production (DEBUG off), but over plain HTTP on loopback. The
+    # sessions are signed with this key, so the preparation uses it too.
+    os.environ.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "load-test-only-" + "x" * 40),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+        }
+    )
+    env = {**os.environ, "WEB_BIND": host}
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    prepare(fixture)
     log = (out / "gunicorn.log").open("w")
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "feedbackhub.wsgi:application", "--access-logfile", "/dev/null"],
