@@ -12,6 +12,11 @@ from django.views.decorators.csrf import csrf_exempt
 from feedbackhub import report_guard
 from tests.factories import AccountFactory
 
+# What the guard adds to a report page's queries inside a test's transaction:
+# SAVEPOINT, SET LOCAL statement_timeout, RELEASE SAVEPOINT (in production the
+# first and last are the BEGIN and COMMIT of its transaction, not queries).
+REPORT_GUARD_QUERIES = 3
+
 # Real transactions: inside a test's wrapping transaction the guard's would
 # be a savepoint, and SET LOCAL would outlive it.
 pytestmark = pytest.mark.django_db(transaction=True)
