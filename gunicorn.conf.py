@@ -11,14 +11,15 @@ the database. The gthread worker is never killed for a long request (its
 main thread keeps reporting in), so `timeout` only catches a stuck process.
 
 Every value can be overridden by the environment (WEB_CONCURRENCY,
-WEB_THREADS, WEB_TIMEOUT, WEB_BIND) or on the command line.
+WEB_THREADS, WEB_TIMEOUT, WEB_BIND; WEB_WORKER_CLASS only to compare with
+other worker classes) or on the command line.
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("WEB_BIND", "0.0.0.0:8000")
-worker_class = "gthread"
+worker_class = os.environ.get("WEB_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("WEB_THREADS", 16))
 timeout = int(os.environ.get("WEB_TIMEOUT", 120))
