@@ -22,4 +22,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
 RUN useradd --create-home feedbackhub && chown -R feedbackhub /app
 USER feedbackhub
 EXPOSE 8000
-CMD ["gunicorn", "feedbackhub.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts: gunicorn.conf.py (WEB_CONCURRENCY, WEB_THREADS).
+CMD ["gunicorn", "feedbackhub.wsgi:application"]

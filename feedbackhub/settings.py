@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First, so that a report waiting for a seat holds no database connection yet.
+    "feedbackhub.report_guard.ReportGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that touches the database: refuses NUL characters, and
     # answers 503 when the database or Redis is down (feedbackhub.errors).
@@ -202,6 +204,24 @@ OVERVIEW_MAX_AGE_SECONDS = env_int("OVERVIEW_MAX_AGE_SECONDS", 600)
 # resolved address at send time; set this only where the receivers are on your
 # own network (and the test suite, whose receivers listen on localhost).
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
+# Report pages (by URL name): each GET runs with a statement timeout and takes
+# one of REPORT_CONCURRENCY seats of its web process, waiting at most
+# REPORT_QUEUE_SECONDS for one; see feedbackhub/report_guard.py.
+REPORT_URL_NAMES = frozenset(
+    env_list(
+        "REPORT_URL_NAMES",
+        "dashboard,theme_page,overview,competitors,competitor_page,pmf",
+    )
+)
+REPORT_STATEMENT_TIMEOUT_MS = env_int("REPORT_STATEMENT_TIMEOUT_MS", 10_000)
+REPORT_CONCURRENCY = env_int("REPORT_CONCURRENCY", 2)
+REPORT_QUEUE_SECONDS = env_int("REPORT_QUEUE_SECONDS", 30)
+if REPORT_STATEMENT_TIMEOUT_MS < 1 or REPORT_CONCURRENCY < 1 or REPORT_QUEUE_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "REPORT_STATEMENT_TIMEOUT_MS and REPORT_CONCURRENCY must be positive, "
+        "REPORT_QUEUE_SECONDS zero or more"
+    )
 # Where people open FeedbackHub: links in emails and webhook payloads start here.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 

@@ -1,10 +1,12 @@
 """ "My customers' requests": the themes a rep's notes are in, and what changed."""
 
+import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
-from insights.themes.models import Theme, ThemeEvent, ThemeStatus
+from feedbackhub.paging import Page
+from insights.themes.models import Theme, ThemeAssignment, ThemeEvent, ThemeStatus
 
 # Timeline lines a rep cares about; note moves and engine updates are noise here.
 NEWSWORTHY = (
@@ -14,46 +16,73 @@ NEWSWORTHY = (
     ThemeEvent.Kind.DECISION,
     ThemeEvent.Kind.LINKED,
 )
+NEWS_PER_THEME = 3
+PER_PAGE = 50
 
 
-def themes_of_my_customers(user, *, since=None) -> list[dict]:
-    """Each theme with the user's notes: its status, their notes and accounts, recent news.
+def themes_of_my_customers(
+    user, *, since: dt.datetime | None = None, page: int = 1, per_page: int = PER_PAGE
+) -> Page:
+    """One page of the themes with the user's notes: status, their notes and accounts, news.
 
-    Two queries whatever the number of themes. `since` (the last visit)
-    marks which news is new.
+    Four queries whatever the number of themes: the rep's figures per theme
+    and the time of each theme's latest news decide the order of the whole
+    list (a few numbers per theme); only the page's themes and news are then
+    loaded. `since` (the last visit) marks which news is new; every page of
+    one visit must get the same `since`, or the order would shift between pages.
     """
-    themes = list(
-        Theme.objects.filter(assignments__note__author=user, merged_into__isnull=True)
-        .annotate(
-            my_notes=Count("assignments", distinct=True),
-            my_accounts=Count("assignments__note__account", distinct=True),
-            my_latest=Max("assignments__note__call_date"),
+    mine = {
+        row["theme_id"]: row
+        for row in ThemeAssignment.objects.filter(
+            note__author=user, theme__isnull=False, theme__merged_into__isnull=True
         )
-        .select_related("owner")
-        .order_by("-my_latest", "-pk")
+        .values("theme_id")
+        .annotate(
+            my_notes=Count("id"),
+            my_accounts=Count("note__account_id", distinct=True),
+            my_latest=Max("note__call_date"),
+        )
+    }
+    figures = {"latest": Max("created_at")}
+    if since:
+        figures["fresh"] = Count("id", filter=Q(created_at__gt=since))
+    latest_news = {
+        row["theme_id"]: row
+        for row in ThemeEvent.objects.filter(theme_id__in=list(mine), kind__in=NEWSWORTHY)
+        .values("theme_id")
+        .annotate(**figures)
+    }
+    # News since the last visit first, then any news (latest first), then the
+    # rest by the rep's latest note (newest first), the theme id breaking ties.
+    order = sorted(
+        mine,
+        key=lambda pk: (
+            not latest_news.get(pk, {}).get("fresh"),
+            -latest_news[pk]["latest"].timestamp() if pk in latest_news else 0.0,
+            -mine[pk]["my_latest"].toordinal(),
+            -pk,
+        ),
     )
+    number = max(1, page)
+    start = (number - 1) * per_page
+    shown = order[start : start + per_page]
+    themes = Theme.objects.select_related("owner").in_bulk(shown)
     news: dict[int, list[ThemeEvent]] = defaultdict(list)
     events = (
-        ThemeEvent.objects.filter(theme__in=[t.pk for t in themes], kind__in=NEWSWORTHY)
+        ThemeEvent.objects.filter(theme_id__in=shown, kind__in=NEWSWORTHY)
         .select_related("actor")
         .order_by("-created_at", "-pk")
     )
     for event in events:
-        if len(news[event.theme_id]) < 3:
+        if len(news[event.theme_id]) < NEWS_PER_THEME:
             if event.kind == ThemeEvent.Kind.STATUS and event.data.get("new") in ThemeStatus.values:
                 event.new_status_label = ThemeStatus(event.data["new"]).label
             news[event.theme_id].append(event)
     rows = []
-    for theme in themes:
-        recent = news.get(theme.pk, [])
-        fresh = [e for e in recent if since is None or e.created_at > since]
-        rows.append({"theme": theme, "news": recent, "new_count": len(fresh) if since else 0})
-    # News since the last visit first, then any news (latest first), then the
-    # rest as before (the rep's latest note first); the sort is stable.
-    rows.sort(
-        key=lambda row: (
-            row["new_count"] == 0,
-            -row["news"][0].created_at.timestamp() if row["news"] else 0.0,
-        )
-    )
-    return rows
+    for pk in shown:
+        theme = themes[pk]
+        theme.my_notes = mine[pk]["my_notes"]
+        theme.my_accounts = mine[pk]["my_accounts"]
+        new_count = min(latest_news.get(pk, {}).get("fresh", 0), NEWS_PER_THEME)
+        rows.append({"theme": theme, "news": news.get(pk, []), "new_count": new_count})
+    return Page(rows, number, has_next=len(order) > start + per_page)

@@ -1,6 +1,9 @@
 """Pages that close the loop for reps: notifications, their settings, the themes their
 customers asked for, and the win-back list."""
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -74,9 +77,36 @@ def notification_settings(request):
 @permission_required("insights.add_callnote", raise_exception=True)
 @require_GET
 def my_customers_requests(request):
-    last_visit = visits.last_visit(request, "my_requests")
-    rows = my_requests.themes_of_my_customers(request.user, since=last_visit)
-    return render(request, "insights/my_requests.html", {"rows": rows, "last_visit": last_visit})
+    # Opening the page records the visit; its pager links carry the `since`
+    # of that visit (empty on a first visit), so that every page of one visit
+    # is ordered the same way and marks the same news as new.
+    if "since" in request.GET:
+        since = _since(request.GET["since"])
+    else:
+        since = visits.last_visit(request, "my_requests")
+    number = _page_number(request.GET.get("page"))
+    page = my_requests.themes_of_my_customers(request.user, since=since, page=number)
+    query = urlencode({"since": since.isoformat() if since else ""})
+    return render(
+        request,
+        "insights/my_requests.html",
+        {"page": page, "rows": page.object_list, "last_visit": since, "query": query},
+    )
+
+
+def _page_number(raw) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _since(raw) -> dt.datetime | None:
+    try:
+        since = dt.datetime.fromisoformat(raw or "")
+    except ValueError:
+        return None
+    return since if timezone.is_aware(since) else None
 
 
 @permission_required("insights.add_callnote", raise_exception=True)

@@ -135,6 +135,8 @@ class CallNote(models.Model):
             ),
         ]
         indexes = [
+            # The notes API's cursor order: each page is one range of this index.
+            models.Index(fields=["-created_at", "-id"], name="note_newest_first_idx"),
             models.Index(fields=["author", "-created_at"], name="note_author_recent_idx"),
             models.Index(fields=["account", "-call_date"], name="note_account_date_idx"),
             models.Index(fields=["deal"], name="note_deal_idx"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import can_change_note, can_delete_note
 from deals.services import account_create_prospect
-from feedbackhub.paging import page_of
+from feedbackhub.keyset import keyset_page
 from insights.notes import selectors, services
 from insights.notes.forms import CallNoteForm, NoteFilterForm, account_label, find_account
 from insights.notes.models import CallNote
@@ -75,9 +75,12 @@ def my_notes(request):
             date_to=data["date_to"],
         )
     notes = selectors.note_list(author=request.user, filters=filters)
-    page = page_of(notes, request.GET.get("page"), 25)
+    page = keyset_page(
+        notes, older=request.GET.get("older"), newer=request.GET.get("newer"), per_page=25
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for position in ("older", "newer", "page"):
+        query.pop(position, None)
     return render(
         request,
         "insights/my_notes.html",

@@ -1,4 +1,5 @@
 import pytest
+import yaml
 from django.core.management import call_command
 
 from tests.api.conftest import token_client
@@ -53,7 +54,13 @@ def test_themes_can_be_read_but_not_written(rep, pm):
 
 def test_the_openapi_schema_generates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
-    assert "/api/v1/notes/external/" in (tmp_path / "s.yml").read_text()
+    schema = yaml.safe_load((tmp_path / "s.yml").read_text())
+    assert "/api/v1/notes/external/{source}/{external_id}/" in schema["paths"]
+    notes_list = schema["paths"]["/api/v1/notes/"]["get"]
+    assert "cursor" in {p["name"] for p in notes_list["parameters"]}
+    page = notes_list["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page_schema = schema["components"]["schemas"][page.rsplit("/", 1)[1]]
+    assert set(page_schema["properties"]) == {"next", "previous", "results"}
 
 
 def test_the_interactive_docs_need_a_login(client, rep_client):

@@ -121,7 +121,7 @@ def test_a_rep_updates_their_note_but_not_another_reps(rep_api, rep, other_rep):
 
 def test_a_product_manager_reads_notes_but_cannot_write_them(pm_api, rep, account):
     CallNoteFactory(author=rep)
-    assert pm_api.get(URL).json()["count"] == 1
+    assert len(pm_api.get(URL).json()["results"]) == 1
     assert pm_api.post(URL, payload(account), format="json").status_code == 403
 
 
@@ -129,14 +129,61 @@ def test_anonymous_requests_are_refused():
     assert APIClient().get(URL).status_code in (401, 403)
 
 
+def walk(client, params: dict, *, between_pages=None) -> list[int]:
+    """Every id the list gives when a client follows `next` to the end."""
+    ids, response = [], client.get(URL, params)
+    while True:
+        body = response.json()
+        ids += [note["id"] for note in body["results"]]
+        if body["next"] is None:
+            return ids
+        if between_pages:
+            between_pages()
+        response = client.get(body["next"])
+
+
 def test_notes_are_paginated_and_filterable(rep_api, rep):
     a, b = AccountFactory(owner=rep), AccountFactory(owner=rep)
-    for _ in range(3):
-        CallNoteFactory(author=rep, account=a)
-    CallNoteFactory(author=rep, account=b, tags=["pricing"])
-    assert rep_api.get(URL, {"account": a.pk}).json()["count"] == 3
-    assert rep_api.get(URL, {"tags__name": "pricing"}).json()["count"] == 1
-    assert "next" in rep_api.get(URL).json()
+    in_a = [CallNoteFactory(author=rep, account=a).pk for _ in range(3)]
+    priced = CallNoteFactory(author=rep, account=b, tags=["pricing"])
+    assert walk(rep_api, {"account": a.pk, "page_size": 2}) == in_a[::-1]
+    assert walk(rep_api, {"tags__name": "pricing"}) == [priced.pk]
+
+
+def test_a_page_of_notes_neither_counts_nor_numbers_the_list(rep_api, rep):
+    CallNoteFactory(author=rep)
+    body = rep_api.get(URL).json()
+    assert set(body) == {"next", "previous", "results"}
+
+
+def test_paging_by_cursor_gives_every_note_once_while_new_notes_arrive(rep_api, rep):
+    account = AccountFactory(owner=rep)
+    existing = [CallNoteFactory(author=rep, account=account).pk for _ in range(12)]
+    arrived = []
+
+    def a_rep_saves_a_note():
+        arrived.append(CallNoteFactory(author=rep, account=account).pk)
+
+    seen = walk(rep_api, {"page_size": 5}, between_pages=a_rep_saves_a_note)
+    assert seen == existing[::-1], "newest first, each note exactly once"
+    assert len(arrived) == 2
+    assert walk(rep_api, {"page_size": 5})[:2] == arrived[::-1]
+
+
+def test_notes_saved_at_the_same_instant_are_each_paged_once(rep_api, rep):
+    notes = [CallNoteFactory(author=rep).pk for _ in range(7)]
+    CallNote.objects.update(created_at=dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC))
+    seen = walk(rep_api, {"page_size": 3})
+    assert seen == sorted(notes, reverse=True)
+
+
+def test_the_previous_link_leads_back_to_the_same_notes(rep_api, rep):
+    for _ in range(6):
+        CallNoteFactory(author=rep)
+    first = rep_api.get(URL, {"page_size": 3}).json()
+    second = rep_api.get(first["next"]).json()
+    back = rep_api.get(second["previous"]).json()
+    assert [n["id"] for n in back["results"]] == [n["id"] for n in first["results"]]
 
 
 def test_each_user_is_throttled_with_a_clear_error(rep, other_rep, monkeypatch):

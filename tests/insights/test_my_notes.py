@@ -1,4 +1,6 @@
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -93,3 +95,71 @@ def test_deleting_asks_for_confirmation_first(rep_client, rep):
     assert CallNote.objects.filter(pk=note.pk).exists()
     rep_client.post(reverse("note_delete", args=[note.pk]))
     assert not CallNote.objects.filter(pk=note.pk).exists()
+
+
+def _edit_links(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'href="/notes/(\d+)/edit/"', html)]
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'href="(\?[^"]*)" rel="{rel}"', html)
+    return reverse("my_notes") + unescape(found.group(1)) if found else None
+
+
+def test_my_notes_page_older_by_position_each_note_once_while_new_notes_arrive(rep_client, rep):
+    mine = [CallNoteFactory(author=rep, body=f"note {i}").pk for i in range(60)]
+    seen, url = [], reverse("my_notes")
+    while url:
+        html = rep_client.get(url).content.decode()
+        seen += _edit_links(html)
+        url = _link(html, "next")
+        CallNoteFactory(author=rep, body="saved while paging")
+    assert seen == mine[::-1]
+
+
+def test_newer_leads_back_to_the_notes_of_the_page_before(rep_client, rep):
+    for i in range(30):
+        CallNoteFactory(author=rep, body=f"note {i}")
+    first = rep_client.get(reverse("my_notes")).content.decode()
+    assert _link(first, "prev") is None, "the newest page has nothing newer"
+    second = rep_client.get(_link(first, "next")).content.decode()
+    assert len(_edit_links(second)) == 5 and _link(second, "next") is None
+    back = rep_client.get(_link(second, "prev")).content.decode()
+    assert _edit_links(back) == _edit_links(first)
+    assert _link(back, "prev") is None
+
+
+def test_notes_saved_at_the_same_instant_are_each_listed_once(rep_client, rep):
+    notes = [CallNoteFactory(author=rep).pk for _ in range(40)]
+    CallNote.objects.update(created_at=dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC))
+    first = rep_client.get(reverse("my_notes")).content.decode()
+    second = rep_client.get(_link(first, "next")).content.decode()
+    assert _edit_links(first) + _edit_links(second) == sorted(notes, reverse=True)
+
+
+def test_paging_keeps_the_filters(rep_client, rep):
+    blockers = [CallNoteFactory(author=rep, importance="deal_blocker").pk for _ in range(30)]
+    for _ in range(5):
+        CallNoteFactory(author=rep, importance="nice_to_have")
+    first = rep_client.get(reverse("my_notes"), {"importance": "deal_blocker"}).content.decode()
+    assert "importance=deal_blocker" in _link(first, "next")
+    second = rep_client.get(_link(first, "next")).content.decode()
+    assert _edit_links(first) + _edit_links(second) == blockers[::-1]
+
+
+def test_a_malformed_position_shows_the_newest_notes(rep_client, rep):
+    newest = CallNoteFactory(author=rep)
+    for token in ("abc", "1.x", "99999999999999999999999.1", ""):
+        html = rep_client.get(reverse("my_notes"), {"older": token}).content.decode()
+        assert _edit_links(html) == [newest.pk]
+
+
+@pytest.mark.parametrize("count", [30, 80])
+def test_an_older_page_uses_a_fixed_number_of_queries(
+    rep_client, rep, count, django_assert_num_queries
+):
+    for _ in range(count):
+        CallNoteFactory(author=rep, tags=["sso"])
+    older = _link(rep_client.get(reverse("my_notes")).content.decode(), "next")
+    with django_assert_num_queries(8):
+        assert rep_client.get(older).status_code == 200

@@ -1,8 +1,12 @@
 """A rep's "My customers' requests": the themes their notes are in and what changed."""
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
+from insights.loop import my_requests
 from insights.themes import triage
 from insights.themes.models import ThemeAssignment
 from tests.factories import CallNoteFactory, ThemeFactory
@@ -82,3 +86,43 @@ def test_themes_with_news_come_before_quiet_ones_even_on_the_first_visit(rep, pm
     triage.theme_set_status(theme=planned, status="planned", actor=pm)
     page = rep_client.get(reverse("my_requests")).content.decode()
     assert page.index("Planned theme") < page.index("Quiet theme")
+
+
+def _themes_on(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'href="/themes/(\d+)/"', html)]
+
+
+def _next_link(html: str) -> str | None:
+    found = re.search(r'href="(\?[^"]*)">Older', html)
+    return reverse("my_requests") + unescape(found.group(1)) if found else None
+
+
+def test_the_busiest_rep_gets_the_list_in_pages_each_theme_once(rep, pm, rep_client):
+    themes = [ThemeFactory(title=f"Need {i}") for i in range(my_requests.PER_PAGE + 7)]
+    for theme in themes:
+        _in(theme, rep)
+    rep_client.get(reverse("my_requests"))  # a first visit
+    for theme in themes[:4]:
+        triage.theme_set_status(theme=theme, status="planned", actor=pm)
+
+    first = rep_client.get(reverse("my_requests")).content.decode()
+    assert len(_themes_on(first)) == my_requests.PER_PAGE
+    assert first.count("1 new</strong>") == 4
+    second = rep_client.get(_next_link(first)).content.decode()
+    assert _next_link(second) is None
+    seen = _themes_on(first) + _themes_on(second)
+    assert sorted(seen) == sorted(t.pk for t in themes) and len(set(seen)) == len(seen)
+    assert set(_themes_on(first)[:4]) == {t.pk for t in themes[:4]}, "news first"
+
+
+def test_later_pages_mark_news_since_the_same_visit_as_the_first(rep, pm, rep_client):
+    themes = [ThemeFactory() for _ in range(my_requests.PER_PAGE + 3)]
+    for theme in themes:
+        _in(theme, rep)
+    rep_client.get(reverse("my_requests"))
+    for theme in themes:
+        triage.theme_set_status(theme=theme, status="planned", actor=pm)
+    first = rep_client.get(reverse("my_requests")).content.decode()
+    second = rep_client.get(_next_link(first)).content.decode()
+    assert len(_themes_on(second)) == 3 and second.count("1 new</strong>") == 3
+    assert rep_client.get(_next_link(first)).content.decode().count("1 new</strong>") == 3

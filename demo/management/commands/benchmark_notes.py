@@ -1,4 +1,4 @@
-"""Server-side latency of the rep's pages and of saving a note, with query counts.
+"""Server-side latency of the rep's pages, the notes API and saving a note, with query counts.
 
 Runs in-process through Django's test client against the configured database
 (seed it first, e.g. `seed_demo --notes 1000000 --accounts 5000 --deals 50000`).
@@ -6,7 +6,9 @@ The notes it creates are deleted at the end.
 """
 
 import time
+from base64 import b64encode
 from statistics import quantiles
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -19,6 +21,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from deals.models import Account
+from feedbackhub.keyset import Position
 from insights.notes.models import CallNote
 
 
@@ -27,7 +30,10 @@ def _p(values: list[float], pct: int) -> float:
 
 
 class Command(BaseCommand):
-    help = "Measure p50/p95 of saving a note (form, API), My notes and the account page."
+    help = (
+        "Measure p50/p95 of saving a note (form, API), My notes (first and a deep page), "
+        "My requests, the account page, the inbox and pages of the notes API."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--iterations", type=int, default=200)
@@ -64,12 +70,27 @@ class Command(BaseCommand):
             "body": "Benchmark: API note about CSV exports.",
             "tags": ["export", "benchmark"],
         }
+        # A position deep in the rep's notes and one deep in the table, as a
+        # client that paged that far would hold it.
+        deep_mine = CallNote.objects.filter(author=rep).order_by("-created_at", "-id")[
+            busiest["n"] * 3 // 4
+        ]
+        deep = CallNote.objects.order_by("-created_at", "-id")[total * 9 // 10]
+        cursor = b64encode(urlencode({"p": str(deep.created_at)}).encode()).decode()
         cases = {
             "save via form": lambda: client.post(reverse("log_call"), form_data),
             "save via API": lambda: api.post(
                 "/api/v1/notes/", api_data, content_type="application/json"
             ),
             "My notes": lambda: client.get(reverse("my_notes")),
+            "My notes, deep": lambda: client.get(
+                reverse("my_notes"), {"older": Position.of(deep_mine).token}
+            ),
+            "My requests": lambda: client.get(reverse("my_requests")),
+            "inbox": lambda: client.get(reverse("inbox")),
+            "API notes p.1": lambda: api.get("/api/v1/notes/"),
+            "API notes, deep": lambda: api.get("/api/v1/notes/", {"cursor": cursor}),
+            "API, by account": lambda: api.get("/api/v1/notes/", {"account": account.pk}),
             "account page": lambda: client.get(reverse("account_detail", args=[account.pk])),
         }
         try:
@@ -85,7 +106,7 @@ class Command(BaseCommand):
                         raise CommandError(f"{name}: HTTP {response.status_code}")
                     queries.add(len(captured))
                 self.stdout.write(
-                    f"{name:<14} p50 {_p(timings, 50):6.1f} ms   p95 {_p(timings, 95):6.1f} ms   "
+                    f"{name:<16} p50 {_p(timings, 50):6.1f} ms   p95 {_p(timings, 95):6.1f} ms   "
                     f"queries {sorted(queries)}"
                 )
         finally:

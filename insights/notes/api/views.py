@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from feedbackhub.api_paging import NewestFirstCursorPagination
 from feedbackhub.api_permissions import ModelPermissionsWithView
 from insights.notes import services
 from insights.notes.api.serializers import NoteSerializer, TagSerializer
@@ -28,9 +29,11 @@ def _author_for(request, requested):
 
 
 class NoteViewSet(viewsets.ModelViewSet):
-    """Call notes. Reps create notes and change only their own; everyone with access reads."""
+    """Call notes, newest first. Reps create notes and change only their own; everyone with
+    access reads. The list pages by cursor: follow `next` until it is null."""
 
     serializer_class = NoteSerializer
+    pagination_class = NewestFirstCursorPagination
     permission_classes = [ModelPermissionsWithView]
     filterset_fields = {
         "account": ["exact"],
