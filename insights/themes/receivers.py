@@ -20,7 +20,7 @@ from deals.models import Deal
 from feedbackhub.queue import enqueue_on_commit
 from insights.notes.models import CallNote
 from insights.notes.services import need_named
-from insights.themes import triage
+from insights.themes import note_moves
 from insights.themes.models import ThemeAssignment
 from insights.themes.pipeline import placement, stats
 
@@ -37,7 +37,7 @@ def place_saved_note(sender, instance: CallNote, raw=False, update_fields=None, 
 
 @receiver(need_named, sender=CallNote, dispatch_uid="join-the-named-need")
 def join_the_named_need(sender, note: CallNote, theme_id: int, actor, **kwargs):
-    triage.note_join_named_need(note=note, theme_id=theme_id, actor=actor)
+    note_moves.note_join_named_need(note=note, theme_id=theme_id, actor=actor)
 
 
 @receiver(post_delete, sender=ThemeAssignment, dispatch_uid="refresh-after-unassign")

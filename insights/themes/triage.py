@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from accounts.rules import can_triage
 from feedbackhub.queue import enqueue_on_commit
-from insights.notes.models import CallNote
 from insights.themes.models import (
     DistinctThemes,
     DuplicateSuggestion,
@@ -44,18 +43,18 @@ class StaleEdit(ValidationError):
     """Someone changed the theme after the person opened it."""
 
 
-def _require_triage(actor) -> None:
+def require_triage(actor) -> None:
     if not can_triage(actor):
         raise PermissionDenied("Only product managers and admins triage themes.")
 
 
-def _refresh_after_commit(theme_ids: Iterable[int]) -> None:
+def refresh_after_commit(theme_ids: Iterable[int]) -> None:
     ids = sorted({i for i in theme_ids if i is not None})
     if ids:
         enqueue_on_commit(stats.REFRESH_TASK, ids)
 
 
-def _update(theme: Theme, expected_version: int | None, actor, **fields) -> Theme:
+def update_theme(theme: Theme, expected_version: int | None, actor, **fields) -> Theme:
     """Write fields if the theme is still at the version the person saw."""
     qs = Theme.objects.filter(pk=theme.pk)
     if expected_version is not None:
@@ -82,31 +81,31 @@ def _update(theme: Theme, expected_version: int | None, actor, **fields) -> Them
     return theme
 
 
-def _event(theme_id: int, actor, kind: str, **data) -> ThemeEvent:
+def record_event(theme_id: int, actor, kind: str, **data) -> ThemeEvent:
     return ThemeEvent.objects.create(theme_id=theme_id, actor=actor, kind=kind, data=data)
 
 
 @waits_briefly
 @transaction.atomic
 def theme_rename(*, theme: Theme, title: str, actor, expected_version: int | None = None):
-    _require_triage(actor)
+    require_triage(actor)
     title = " ".join(title.split())
     if not title:
         raise ValidationError({"title": "A theme needs a title."})
     if len(title) > 200:
         raise ValidationError({"title": "At most 200 characters."})
     old = theme.title
-    theme = _update(theme, expected_version, actor, title=title, title_is_manual=True)
-    _event(theme.pk, actor, ThemeEvent.Kind.RENAMED, old=old, new=title)
+    theme = update_theme(theme, expected_version, actor, title=title, title_is_manual=True)
+    record_event(theme.pk, actor, ThemeEvent.Kind.RENAMED, old=old, new=title)
     return theme
 
 
 @waits_briefly
 @transaction.atomic
 def theme_describe(*, theme: Theme, description: str, actor, expected_version=None):
-    _require_triage(actor)
-    theme = _update(theme, expected_version, actor, description=description.strip())
-    _event(theme.pk, actor, ThemeEvent.Kind.DESCRIBED)
+    require_triage(actor)
+    theme = update_theme(theme, expected_version, actor, description=description.strip())
+    record_event(theme.pk, actor, ThemeEvent.Kind.DESCRIBED)
     return theme
 
 
@@ -114,16 +113,16 @@ def theme_describe(*, theme: Theme, description: str, actor, expected_version=No
 @transaction.atomic
 def theme_set_status(*, theme: Theme, status: str, actor, expected_version=None, reason: str = ""):
     """Set the status; `reason` (why it was declined) goes to the reps in their news."""
-    _require_triage(actor)
+    require_triage(actor)
     if status not in ThemeStatus.values:
         raise ValidationError({"status": f"One of: {', '.join(ThemeStatus.values)}."})
     old = theme.status
     if old == status:
         return theme
-    theme = _update(theme, expected_version, actor, status=status)
+    theme = update_theme(theme, expected_version, actor, status=status)
     reason = " ".join(reason.split())[:500]
     extra = {"reason": reason} if reason else {}
-    event = _event(theme.pk, actor, ThemeEvent.Kind.STATUS, old=old, new=status, **extra)
+    event = record_event(theme.pk, actor, ThemeEvent.Kind.STATUS, old=old, new=status, **extra)
     theme_id, actor_id, event_id = theme.pk, actor.pk, event.pk
     transaction.on_commit(
         lambda: theme_status_changed.send(
@@ -141,39 +140,39 @@ def theme_set_status(*, theme: Theme, status: str, actor, expected_version=None,
 @waits_briefly
 @transaction.atomic
 def theme_set_owner(*, theme: Theme, owner, actor, expected_version=None):
-    _require_triage(actor)
+    require_triage(actor)
     if owner is not None and not can_triage(owner):
         raise ValidationError({"owner": "The owner must be a product manager or an admin."})
-    theme = _update(theme, expected_version, actor, owner=owner)
-    _event(theme.pk, actor, ThemeEvent.Kind.OWNER, new=owner.display_name if owner else None)
+    theme = update_theme(theme, expected_version, actor, owner=owner)
+    record_event(theme.pk, actor, ThemeEvent.Kind.OWNER, new=owner.display_name if owner else None)
     return theme
 
 
 @waits_briefly
 @transaction.atomic
 def theme_link(*, theme: Theme, url: str, actor, expected_version=None):
-    _require_triage(actor)
+    require_triage(actor)
     url = url.strip()
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise ValidationError({"external_url": "Enter a full http(s) link."}) from None
-    theme = _update(theme, expected_version, actor, external_url=url)
-    _event(theme.pk, actor, ThemeEvent.Kind.LINKED, url=url)
+    theme = update_theme(theme, expected_version, actor, external_url=url)
+    record_event(theme.pk, actor, ThemeEvent.Kind.LINKED, url=url)
     return theme
 
 
 @waits_briefly
 @transaction.atomic
 def theme_write_decision(*, theme: Theme, decision: str, actor, expected_version=None):
-    _require_triage(actor)
-    theme = _update(theme, expected_version, actor, decision=decision.strip())
-    _event(theme.pk, actor, ThemeEvent.Kind.DECISION, text=decision.strip()[:500])
+    require_triage(actor)
+    theme = update_theme(theme, expected_version, actor, decision=decision.strip())
+    record_event(theme.pk, actor, ThemeEvent.Kind.DECISION, text=decision.strip()[:500])
     return theme
 
 
-def _survivor(theme: Theme) -> Theme:
+def survivor(theme: Theme) -> Theme:
     seen = set()
     while theme.merged_into_id and theme.pk not in seen:
         seen.add(theme.pk)
@@ -188,22 +187,22 @@ def theme_merge(*, source: Theme, target: Theme, actor, expected_version=None) -
 
     `expected_version` is the source's version the person saw, as for the other edits.
     """
-    _require_triage(actor)
+    require_triage(actor)
     hold_assignment_writes()
     locked = {
         t.pk: t for t in Theme.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
     }
-    source, target = locked[source.pk], _survivor(locked[target.pk])
+    source, target = locked[source.pk], survivor(locked[target.pk])
     if source.merged_into_id:
         raise ValidationError("This theme was already merged into another one.")
     if source.pk == target.pk:
         raise ValidationError("A theme cannot be merged into itself.")
     moved = ThemeAssignment.objects.filter(theme=source).update(theme=target)
     Theme.objects.filter(merged_into=source).update(merged_into=target)
-    _update(source, expected_version, actor, merged_into=target)
-    _update(target, None, actor)
-    _event(source.pk, actor, ThemeEvent.Kind.MERGED, into=target.pk, into_title=target.title)
-    _event(
+    update_theme(source, expected_version, actor, merged_into=target)
+    update_theme(target, None, actor)
+    record_event(source.pk, actor, ThemeEvent.Kind.MERGED, into=target.pk, into_title=target.title)
+    record_event(
         target.pk,
         actor,
         ThemeEvent.Kind.MERGED,
@@ -211,7 +210,7 @@ def theme_merge(*, source: Theme, target: Theme, actor, expected_version=None) -
         source_title=source.title,
         notes=moved,
     )
-    _refresh_after_commit([source.pk, target.pk])
+    refresh_after_commit([source.pk, target.pk])
     return target
 
 
@@ -238,7 +237,7 @@ def themes_mark_distinct(*, theme: Theme, other: Theme, actor) -> DistinctThemes
     Remembered for good: the pair is not suggested again and no run folds one
     into the other (see engine.identity). Saying it twice changes nothing.
     """
-    _require_triage(actor)
+    require_triage(actor)
     if theme.pk == other.pk:
         raise ValidationError("A theme is the same need as itself.")
     live = Theme.objects.filter(pk__in=[theme.pk, other.pk], merged_into__isnull=True)
@@ -251,130 +250,7 @@ def themes_mark_distinct(*, theme: Theme, other: Theme, actor) -> DistinctThemes
     DuplicateSuggestion.objects.filter(first_id=first, second_id=second).delete()
     if created:
         for this, that in ((theme, other), (other, theme)):
-            _event(this.pk, actor, ThemeEvent.Kind.DISTINCT, other=that.pk, other_title=that.title)
+            record_event(
+                this.pk, actor, ThemeEvent.Kind.DISTINCT, other=that.pk, other_title=that.title
+            )
     return decision
-
-
-def _assignments(note_ids: Iterable[int]) -> dict[int, ThemeAssignment | None]:
-    hold_assignment_writes()
-    ids = sorted(set(note_ids))
-    found = CallNote.objects.filter(pk__in=ids).count()
-    if found != len(ids):
-        raise ValidationError("Some of these notes no longer exist; reload the page.")
-    current = {
-        a.note_id: a for a in ThemeAssignment.objects.select_for_update().filter(note_id__in=ids)
-    }
-    return {i: current.get(i) for i in ids}
-
-
-def _pin(note_ids: Iterable[int], theme: Theme | None, actor) -> dict[int | None, int]:
-    """Pin notes to a theme (or to none); returns how many left each theme."""
-    left: dict[int | None, int] = {}
-    for note_id, assignment in _assignments(note_ids).items():
-        if assignment is None:
-            ThemeAssignment.objects.create(
-                note_id=note_id,
-                theme=theme,
-                locked=True,
-                assigned_by=ThemeAssignment.AssignedBy.PERSON,
-                assigned_by_user=actor,
-            )
-            continue
-        left[assignment.theme_id] = left.get(assignment.theme_id, 0) + 1
-        assignment.theme = theme
-        assignment.locked = True
-        assignment.assigned_by = ThemeAssignment.AssignedBy.PERSON
-        assignment.assigned_by_user = actor
-        assignment.save()
-    return left
-
-
-@waits_briefly
-@transaction.atomic
-def notes_move(*, note_ids: Iterable[int], target: Theme, actor) -> None:
-    """Move notes into `target` (from wherever they are); they stay there."""
-    _require_triage(actor)
-    hold_assignment_writes()  # before the theme's row lock, in the same order as a run
-    target = _survivor(Theme.objects.select_for_update().get(pk=target.pk))
-    note_ids = list(note_ids)
-    left = _pin(note_ids, target, actor)
-    for theme_id, count in left.items():
-        if theme_id and theme_id != target.pk:
-            _event(
-                theme_id,
-                actor,
-                ThemeEvent.Kind.NOTES_MOVED,
-                notes=count,
-                to=target.pk,
-                to_title=target.title,
-            )
-    _update(target, None, actor)
-    _event(target.pk, actor, ThemeEvent.Kind.NOTES_ADDED, notes=len(note_ids))
-    _refresh_after_commit([*left, target.pk])
-
-
-@waits_briefly
-@transaction.atomic
-def note_join_named_need(*, note: CallNote, theme_id: int, actor) -> Theme | None:
-    """The note's author says it expresses this known need (log a call's hint).
-
-    It joins the theme as a person's decision (a locked assignment), so no run
-    or placement moves it. Not a triage action: the author decides about their
-    own note, whatever their role. A theme merged meanwhile means its
-    survivor; a theme gone means nothing is pinned and the engine places the
-    note as usual. Returns the theme joined, if any.
-    """
-    if note.author_id != actor.pk:
-        raise PermissionDenied("Only the note's author says which need it is.")
-    theme = Theme.objects.filter(pk=theme_id).first()
-    if theme is None:
-        return None
-    theme = _survivor(theme)
-    _pin([note.pk], theme, actor)
-    _event(theme.pk, actor, ThemeEvent.Kind.NOTES_ADDED, notes=1, named_by_author=True)
-    _refresh_after_commit([theme.pk])
-    return theme
-
-
-@transaction.atomic
-def notes_remove(*, theme: Theme, note_ids: Iterable[int], actor) -> None:
-    """Take notes out of a theme; they stay unthemed whatever the engine thinks."""
-    _require_triage(actor)
-    note_ids = list(note_ids)
-    outside = ThemeAssignment.objects.filter(note_id__in=note_ids).exclude(theme=theme)
-    if outside.exists() or not note_ids:
-        raise ValidationError("Pick notes of this theme to remove.")
-    _pin(note_ids, None, actor)
-    _update(theme, None, actor)
-    _event(theme.pk, actor, ThemeEvent.Kind.NOTES_REMOVED, notes=len(note_ids))
-    _refresh_after_commit([theme.pk])
-
-
-@waits_briefly
-@transaction.atomic
-def theme_split(
-    *, theme: Theme, note_ids: Iterable[int], title: str, actor, expected_version=None
-) -> Theme:
-    """Make a new theme of some of this theme's notes (of the version the person saw)."""
-    _require_triage(actor)
-    note_ids = list(note_ids)
-    title = " ".join(title.split())
-    if not title:
-        raise ValidationError({"title": "Name the new theme."})
-    hold_assignment_writes()
-    outside = ThemeAssignment.objects.filter(note_id__in=note_ids).exclude(theme=theme)
-    if (
-        not note_ids
-        or outside.exists()
-        or ThemeAssignment.objects.filter(note_id__in=note_ids).count() != len(set(note_ids))
-    ):
-        raise ValidationError("Pick notes of this theme to split off.")
-    _update(theme, expected_version, actor)  # first: a stale page changes nothing
-    new = Theme.objects.create(title=title, title_is_manual=True, auto_title=title)
-    _pin(note_ids, new, actor)
-    _event(
-        theme.pk, actor, ThemeEvent.Kind.SPLIT, notes=len(note_ids), into=new.pk, into_title=title
-    )
-    _event(new.pk, actor, ThemeEvent.Kind.CREATED, split_from=theme.pk, notes=len(note_ids))
-    _refresh_after_commit([theme.pk, new.pk])
-    return new

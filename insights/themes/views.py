@@ -19,8 +19,8 @@ from feedbackhub import csv_safe, periods, visits
 from feedbackhub.paging import fetch_page, page_of
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
+from insights.themes import note_moves, triage
 from insights.themes import selectors as theme_selectors
-from insights.themes import triage
 from insights.themes.figures import Figures, theme_figures
 from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeStatus
 
@@ -245,11 +245,11 @@ def theme_action(request, pk: int):
             target = Theme.objects.filter(pk=target_id or 0).first()
             if target is None or not note_ids:
                 raise ValidationError("Pick notes and the theme to move them to.")
-            triage.notes_move(note_ids=note_ids, target=target, actor=actor)
+            note_moves.notes_move(note_ids=note_ids, target=target, actor=actor)
         elif action == "remove":
-            triage.notes_remove(theme=theme, note_ids=note_ids, actor=actor)
+            note_moves.notes_remove(theme=theme, note_ids=note_ids, actor=actor)
         elif action == "split":
-            new = triage.theme_split(
+            new = note_moves.theme_split(
                 theme=theme,
                 note_ids=note_ids,
                 title=post.get("title", ""),

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.rules import can_triage
 from feedbackhub.paging import fetch_page
 from insights.notes.models import CallNote
+from insights.themes import note_moves
 from insights.themes import selectors as theme_selectors
-from insights.themes import triage
 from insights.themes.models import ClusteringRun, Theme
 from insights.themes.pipeline import similar
 from insights.themes.pipeline.runs import RunAlreadyActive, request_full_run
@@ -43,7 +43,7 @@ def inbox_assign(request):
         messages.error(request, "That note or theme no longer exists; reload the inbox.")
     else:
         try:
-            triage.notes_move(note_ids=[note.pk], target=theme, actor=request.user)
+            note_moves.notes_move(note_ids=[note.pk], target=theme, actor=request.user)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:

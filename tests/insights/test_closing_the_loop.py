@@ -8,7 +8,6 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from deals.models import Stage
 from insights.loop import tasks
 from insights.loop.models import Notification
 from insights.themes import triage
@@ -16,38 +15,13 @@ from insights.themes.models import ThemeAssignment
 from tests.factories import (
     AccountFactory,
     CallNoteFactory,
-    DealFactory,
     ProductManagerFactory,
     RepFactory,
     ThemeFactory,
 )
+from tests.insights.conftest import note_in_theme
 
 pytestmark = pytest.mark.django_db
-
-
-def _note(theme, author, account, deal=None):
-    note = CallNoteFactory(author=author, account=account, deal=deal)
-    ThemeAssignment.objects.create(note=note, theme=theme)
-    return note
-
-
-@pytest.fixture
-def sso(rep, other_rep):
-    """A theme with notes from two reps; the first has two accounts and deals on them."""
-    theme = ThemeFactory(title="Enterprise SSO")
-    acme = AccountFactory(name="Acme", owner=rep)
-    globex = AccountFactory(name="Globex", owner=rep)
-    initech = AccountFactory(name="Initech", owner=other_rep)
-    acme_deal = DealFactory(account=acme, name="Acme renewal", amount=Decimal("50000"))
-    DealFactory(account=acme, name="Acme lost", amount=Decimal("7000"), stage=Stage.CLOSED_LOST)
-    globex_deal = DealFactory(account=globex, name="Globex pilot", amount=Decimal("12000"))
-    DealFactory(account=globex, name="Globex other", amount=Decimal("900"))  # no note: not listed
-    _note(theme, rep, acme, acme_deal)
-    _note(theme, rep, acme, acme_deal)
-    _note(theme, rep, globex, globex_deal)
-    _note(theme, other_rep, initech)
-    CallNoteFactory(author=RepFactory(), account=AccountFactory())  # not in the theme
-    return theme
 
 
 def _change(theme, status, actor, capture):
@@ -111,8 +85,8 @@ def test_the_person_who_made_the_change_is_not_told_about_it(
 ):
     theme = ThemeFactory()
     pm_with_a_note = ProductManagerFactory()
-    _note(theme, pm_with_a_note, AccountFactory())
-    _note(theme, rep, AccountFactory())
+    note_in_theme(theme, pm_with_a_note, AccountFactory())
+    note_in_theme(theme, rep, AccountFactory())
     _change(theme, "planned", pm_with_a_note, django_capture_on_commit_callbacks)
     assert list(Notification.objects.values_list("recipient", flat=True)) == [rep.pk]
 
@@ -139,7 +113,7 @@ def test_two_racing_status_changes_and_racing_deliveries_still_deliver_each_chan
 ):
     rep, pm, other_pm = RepFactory(), ProductManagerFactory(), ProductManagerFactory()
     theme = ThemeFactory()
-    _note(theme, rep, AccountFactory())
+    note_in_theme(theme, rep, AccountFactory())
     barrier = threading.Barrier(2)
 
     def change(actor, status):
@@ -278,35 +252,6 @@ def test_a_user_chooses_how_they_are_emailed(rep, rep_client):
     assert rep.notification_preference == "daily"
 
 
-def test_a_status_set_in_django_admin_notifies_like_any_other(
-    sso, rep, admin_user, eager_tasks, django_capture_on_commit_callbacks
-):
-    from django.test import Client
-
-    client = Client()
-    admin_user.is_staff = True
-    admin_user.save()
-    client.force_login(admin_user)
-    form = client.get(reverse("admin:insights_theme_change", args=[sso.pk]))
-    assert form.status_code == 200
-    data = {
-        "title": sso.title,
-        "status": "shipped",
-        "description": "",
-        "external_url": "",
-        "decision": "",
-        "events-TOTAL_FORMS": "0",
-        "events-INITIAL_FORMS": "0",
-    }
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:insights_theme_change", args=[sso.pk]), data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    sso.refresh_from_db()
-    assert sso.status == "shipped"
-    assert sso.events.filter(kind="status", actor=admin_user).exists()
-    assert Notification.objects.filter(recipient=rep, new_status="shipped").exists()
-
-
 @pytest.mark.worker
 def test_a_real_worker_given_the_same_change_twice_delivers_it_once(celery_worker_process):
     import time
@@ -345,82 +290,3 @@ def test_a_real_worker_given_the_same_change_twice_delivers_it_once(celery_worke
 
 
 # --- Django admin edits of a theme are product decisions too ------------------------
-
-
-def _admin_client(admin_user):
-    from django.test import Client
-
-    from accounts.roles import Role
-    from accounts.services import user_set_role
-
-    user_set_role(user=admin_user, role=Role.ADMIN)
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
-def _admin_form(theme, **changes):
-    data = {
-        "title": theme.title,
-        "title_is_manual": "on" if theme.title_is_manual else "",
-        "description": theme.description,
-        "status": theme.status,
-        "owner": theme.owner_id or "",
-        "external_url": theme.external_url,
-        "decision": theme.decision,
-        "merged_into": theme.merged_into_id or "",
-        "events-TOTAL_FORMS": "0",
-        "events-INITIAL_FORMS": "0",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v != ""}
-
-
-def test_an_admin_edit_goes_through_triage_and_leaves_the_statistics_alone(
-    sso, admin_user, pm, django_capture_on_commit_callbacks
-):
-    client = _admin_client(admin_user)
-    url = reverse("admin:insights_theme_change", args=[sso.pk])
-    form = _admin_form(sso, title="Single sign-on", owner=pm.pk, decision="Build it in Q3.")
-    from insights.themes.models import Theme
-
-    Theme.objects.filter(pk=sso.pk).update(note_count=42)  # the worker, meanwhile
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, form)
-    assert response.status_code == 302, response.content.decode()[:3000]
-    sso.refresh_from_db()
-    assert (sso.title, sso.title_is_manual, sso.owner, sso.decision) == (
-        "Single sign-on",
-        True,
-        pm,
-        "Build it in Q3.",
-    )
-    assert sso.note_count == 42
-    assert set(sso.events.values_list("kind", flat=True)) == {"renamed", "owner", "decision"}
-
-
-def test_a_merge_made_in_admin_moves_the_notes_and_cannot_be_undone_there(
-    sso, admin_user, django_capture_on_commit_callbacks
-):
-    client = _admin_client(admin_user)
-    target = ThemeFactory(title="Identity")
-    url = reverse("admin:insights_theme_change", args=[sso.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, _admin_form(sso, merged_into=target.pk))
-    assert response.status_code == 302
-    assert ThemeAssignment.objects.filter(theme=target).count() == 4
-    assert not ThemeAssignment.objects.filter(theme=sso).exists()
-
-    sso.refresh_from_db()
-    undo = client.post(url, _admin_form(sso, merged_into=""))
-    assert undo.status_code == 200 and "A merge is for good" in undo.content.decode()
-    sso.refresh_from_db()
-    assert sso.merged_into == target
-
-
-def test_an_admin_cannot_make_a_rep_own_a_theme(sso, admin_user, rep):
-    client = _admin_client(admin_user)
-    url = reverse("admin:insights_theme_change", args=[sso.pk])
-    response = client.post(url, _admin_form(sso, owner=rep.pk))
-    assert response.status_code == 200
-    assert "must be a product manager" in response.content.decode()

@@ -220,7 +220,7 @@ def test_notes_from_two_reps_in_different_segments_are_not_one_reps_evidence(
 
 
 def test_the_inbox_lists_exactly_the_notes_no_theme_has_taken_newest_first(pm, rep):
-    from insights.themes import selectors, triage
+    from insights.themes import note_moves, selectors
 
     theme = ThemeFactory()
     notes = [CallNoteFactory(author=rep, body=f"note {i}") for i in range(40)]
@@ -228,7 +228,7 @@ def test_the_inbox_lists_exactly_the_notes_no_theme_has_taken_newest_first(pm, r
     for note in themed:
         ThemeAssignment.objects.create(note=note, theme=theme)
     left_out_by_hand = themed[1]
-    triage.notes_remove(theme=theme, note_ids=[left_out_by_hand.pk], actor=pm)
+    note_moves.notes_remove(theme=theme, note_ids=[left_out_by_hand.pk], actor=pm)
     waiting = [n.pk for n in notes if n not in themed]
 
     first = selectors.unthemed_notes(limit=25)

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from insights.themes import triage
+from insights.themes import note_moves, triage
 from insights.themes.models import Theme, ThemeAssignment, ThemeEvent
 from tests.factories import CallNoteFactory, ThemeFactory
 
@@ -97,9 +97,9 @@ def test_merging_moves_the_notes_and_points_the_theme_to_its_target(pm, rep):
 def test_moving_removing_and_splitting_notes_pins_them(pm, rep):
     theme, other = ThemeFactory(), ThemeFactory()
     notes = _with_notes(theme, 5, rep)
-    triage.notes_move(note_ids=[notes[0].pk], target=other, actor=pm)
-    triage.notes_remove(theme=theme, note_ids=[notes[1].pk], actor=pm)
-    new = triage.theme_split(
+    note_moves.notes_move(note_ids=[notes[0].pk], target=other, actor=pm)
+    note_moves.notes_remove(theme=theme, note_ids=[notes[1].pk], actor=pm)
+    new = note_moves.theme_split(
         theme=theme, note_ids=[notes[2].pk, notes[3].pk], title="Okta only", actor=pm
     )
     assignment = {a.note_id: a for a in ThemeAssignment.objects.all()}
@@ -110,7 +110,7 @@ def test_moving_removing_and_splitting_notes_pins_them(pm, rep):
     assert new.title_is_manual
     assert {"notes_moved", "notes_removed", "split"} <= set(_kinds(theme))
     with pytest.raises(ValidationError, match="Pick notes of this theme"):
-        triage.notes_remove(theme=theme, note_ids=[notes[0].pk], actor=pm)
+        note_moves.notes_remove(theme=theme, note_ids=[notes[0].pk], actor=pm)
 
 
 @pytest.mark.parametrize(
@@ -119,9 +119,9 @@ def test_moving_removing_and_splitting_notes_pins_them(pm, rep):
         lambda t, o, u, n: triage.theme_rename(theme=t, title="x", actor=u),
         lambda t, o, u, n: triage.theme_set_status(theme=t, status="shipped", actor=u),
         lambda t, o, u, n: triage.theme_merge(source=t, target=o, actor=u),
-        lambda t, o, u, n: triage.notes_move(note_ids=[n.pk], target=o, actor=u),
-        lambda t, o, u, n: triage.notes_remove(theme=t, note_ids=[n.pk], actor=u),
-        lambda t, o, u, n: triage.theme_split(theme=t, note_ids=[n.pk], title="x", actor=u),
+        lambda t, o, u, n: note_moves.notes_move(note_ids=[n.pk], target=o, actor=u),
+        lambda t, o, u, n: note_moves.notes_remove(theme=t, note_ids=[n.pk], actor=u),
+        lambda t, o, u, n: note_moves.theme_split(theme=t, note_ids=[n.pk], title="x", actor=u),
     ],
 )
 def test_a_rep_cannot_triage_and_nothing_changes(rep, action):

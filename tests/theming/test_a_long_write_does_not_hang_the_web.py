@@ -10,7 +10,7 @@ from django.db import connections
 from django.urls import reverse
 
 from insights.notes.models import CallNote
-from insights.themes import triage
+from insights.themes import note_moves, triage
 from insights.themes.models import Theme, ThemeAssignment
 from insights.themes.pipeline.write_lock import ASSIGNMENT_WRITES
 from tests.factories import AccountFactory, CallNoteFactory, ThemeFactory
@@ -103,7 +103,7 @@ def test_a_split_from_a_stale_page_is_refused(pm):
     seen = theme.version
     triage.theme_rename(theme=theme, title="Renamed meanwhile", actor=pm)
     with pytest.raises(triage.StaleEdit):
-        triage.theme_split(
+        note_moves.theme_split(
             theme=theme, note_ids=[notes[0].pk], title="Part", actor=pm, expected_version=seen
         )
     assert Theme.objects.count() == 1

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from insights.themes import triage
+from insights.themes import note_moves
 from insights.themes.models import ThemeAssignment
 from insights.themes.pipeline.write_lock import hold_assignment_writes
 from tests.factories import CallNoteFactory, ProductManagerFactory, ThemeFactory
@@ -35,7 +35,7 @@ def test_a_move_made_while_a_run_is_writing_waits_and_then_applies_on_top():
     def person_moving():
         try:
             run_has_turn.wait(5)
-            triage.notes_move(note_ids=[note.pk], target=target, actor=pm)
+            note_moves.notes_move(note_ids=[note.pk], target=target, actor=pm)
             finished["person"] = time.monotonic()
         finally:
             connection.close()

@@ -1,10 +1,7 @@
 """Themes, which notes are in them, the engine's runs, and each theme's timeline."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from insights.notes.models import CallNote
 
@@ -162,92 +159,6 @@ class ThemeAssignment(models.Model):
         return f"{self.note_id} → {self.theme_id}"
 
 
-class NoteEmbedding(models.Model):
-    """A note's sentence embedding, reused until its text or the model changes."""
-
-    note = models.OneToOneField(
-        CallNote, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
-    )
-    model_name = models.CharField(max_length=200)
-    text_hash = models.CharField(max_length=64)
-    vector = models.BinaryField(help_text="float32 values, L2-normalised")
-    created_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"Embedding of note {self.note_id} ({self.model_name})"
-
-
-class ClusteringRun(models.Model):
-    """One theme engine run: when, how long, how much, what changed, and progress."""
-
-    class Kind(models.TextChoices):
-        FULL = "full", "Full regroup"
-
-    class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", "Nightly schedule"
-        MANUAL = "manual", "Started by a person"
-        THRESHOLD = "threshold", "Unthemed notes piled up"
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FULL)
-    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.MANUAL)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    phase = models.CharField(max_length=40, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    task_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    notes_count = models.PositiveIntegerField(default=0)
-    themes_count = models.PositiveIntegerField(default=0)
-    changes = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    redrives = models.PositiveSmallIntegerField(
-        default=0, help_text="Times the reconciler queued it again (lost message, dead worker)."
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind"],
-                condition=models.Q(state__in=["queued", "running"]),
-                name="one_active_run_at_a_time",
-                violation_error_message="A theme engine run is already queued or running.",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="run_progress_percentage"
-            ),
-        ]
-
-    @property
-    def seems_dead(self) -> bool:
-        """Running, but its worker has sent no heartbeat for a while (it will be retried)."""
-        if self.state != self.State.RUNNING:
-            return False
-        last = self.heartbeat_at or self.started_at
-        stale = dt.timedelta(seconds=settings.THEME_RUN_STALE_SECONDS)
-        return last is None or timezone.now() - last > stale
-
-    @property
-    def duration(self):
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
-
-    def __str__(self) -> str:
-        return f"Run #{self.pk} ({self.state})"
-
-
 class ThemeEvent(models.Model):
     """One line of a theme's timeline: who did what, and when (None = the engine)."""
 
@@ -281,71 +192,3 @@ class ThemeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.theme_id}"
-
-
-class _ThemePair(models.Model):
-    """Two themes, unordered: stored with the smaller id first, so a pair has one row."""
-
-    first = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        abstract = True
-
-    @staticmethod
-    def ordered(a: int, b: int) -> tuple[int, int]:
-        return (a, b) if a < b else (b, a)
-
-    def other(self, theme_id: int):
-        return self.second if theme_id == self.first_id else self.first
-
-
-class DistinctThemes(_ThemePair):
-    """A person's decision that two themes are different needs ("not the same").
-
-    The pair is never suggested as a duplicate again, and no run folds one
-    theme into the other (see insights.themes.engine.identity).
-    """
-
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name_plural = "distinct themes"
-        constraints = [
-            models.UniqueConstraint(fields=["first", "second"], name="distinct_themes_pair_once"),
-            models.CheckConstraint(
-                condition=models.Q(first__lt=models.F("second")),
-                name="distinct_themes_pair_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"#{self.first_id} is not #{self.second_id}"
-
-
-class DuplicateSuggestion(_ThemePair):
-    """The engine's view that two active themes are probably one need.
-
-    A cache, rebuilt after every full run from the themes' centres (see
-    insights.themes.pipeline.duplicates): pages read it, nothing else depends on it.
-    """
-
-    similarity = models.FloatField(help_text="Cosine similarity of the two theme centres.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["first", "second"], name="duplicate_suggestion_pair_once"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(first__lt=models.F("second")),
-                name="duplicate_suggestion_pair_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"#{self.first_id} ≈ #{self.second_id} ({self.similarity:.2f})"

@@ -1,0 +1,119 @@
+"""Theme edits in Django admin are product decisions like any other: they go
+through triage (timeline, notifications, merges) and leave the statistics alone."""
+
+import pytest
+from django.urls import reverse
+
+from insights.loop.models import Notification
+from insights.themes.models import ThemeAssignment
+from tests.factories import ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_status_set_in_django_admin_notifies_like_any_other(
+    sso, rep, admin_user, eager_tasks, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    client = Client()
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    form = client.get(reverse("admin:insights_theme_change", args=[sso.pk]))
+    assert form.status_code == 200
+    data = {
+        "title": sso.title,
+        "status": "shipped",
+        "description": "",
+        "external_url": "",
+        "decision": "",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:insights_theme_change", args=[sso.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sso.refresh_from_db()
+    assert sso.status == "shipped"
+    assert sso.events.filter(kind="status", actor=admin_user).exists()
+    assert Notification.objects.filter(recipient=rep, new_status="shipped").exists()
+
+
+def _admin_client(admin_user):
+    from django.test import Client
+
+    from accounts.roles import Role
+    from accounts.services import user_set_role
+
+    user_set_role(user=admin_user, role=Role.ADMIN)
+    client = Client()
+    client.force_login(admin_user)
+    return client
+
+
+def _admin_form(theme, **changes):
+    data = {
+        "title": theme.title,
+        "title_is_manual": "on" if theme.title_is_manual else "",
+        "description": theme.description,
+        "status": theme.status,
+        "owner": theme.owner_id or "",
+        "external_url": theme.external_url,
+        "decision": theme.decision,
+        "merged_into": theme.merged_into_id or "",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def test_an_admin_edit_goes_through_triage_and_leaves_the_statistics_alone(
+    sso, admin_user, pm, django_capture_on_commit_callbacks
+):
+    client = _admin_client(admin_user)
+    url = reverse("admin:insights_theme_change", args=[sso.pk])
+    form = _admin_form(sso, title="Single sign-on", owner=pm.pk, decision="Build it in Q3.")
+    from insights.themes.models import Theme
+
+    Theme.objects.filter(pk=sso.pk).update(note_count=42)  # the worker, meanwhile
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    sso.refresh_from_db()
+    assert (sso.title, sso.title_is_manual, sso.owner, sso.decision) == (
+        "Single sign-on",
+        True,
+        pm,
+        "Build it in Q3.",
+    )
+    assert sso.note_count == 42
+    assert set(sso.events.values_list("kind", flat=True)) == {"renamed", "owner", "decision"}
+
+
+def test_a_merge_made_in_admin_moves_the_notes_and_cannot_be_undone_there(
+    sso, admin_user, django_capture_on_commit_callbacks
+):
+    client = _admin_client(admin_user)
+    target = ThemeFactory(title="Identity")
+    url = reverse("admin:insights_theme_change", args=[sso.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, _admin_form(sso, merged_into=target.pk))
+    assert response.status_code == 302
+    assert ThemeAssignment.objects.filter(theme=target).count() == 4
+    assert not ThemeAssignment.objects.filter(theme=sso).exists()
+
+    sso.refresh_from_db()
+    undo = client.post(url, _admin_form(sso, merged_into=""))
+    assert undo.status_code == 200 and "A merge is for good" in undo.content.decode()
+    sso.refresh_from_db()
+    assert sso.merged_into == target
+
+
+def test_an_admin_cannot_make_a_rep_own_a_theme(sso, admin_user, rep):
+    client = _admin_client(admin_user)
+    url = reverse("admin:insights_theme_change", args=[sso.pk])
+    response = client.post(url, _admin_form(sso, owner=rep.pk))
+    assert response.status_code == 200
+    assert "must be a product manager" in response.content.decode()
