@@ -20,6 +20,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from kombu.exceptions import OperationalError as BrokerError
 
+from feedbackhub.report_guard import was_cancelled
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
@@ -105,6 +107,8 @@ class RequestErrorsMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
+        if was_cancelled(exception):
+            return None  # a report over its time, not a database down: the report guard answers
         if isinstance(exception, UNAVAILABLE_ERRORS) or (
             isinstance(exception, DatabaseError) and _is_connection_lost(exception)
         ):

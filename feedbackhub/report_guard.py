@@ -79,7 +79,7 @@ class ReportGuardMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if _was_cancelled(exception) and is_report(request):
+        if was_cancelled(exception) and is_report(request):
             transaction.set_rollback(True)
             seconds = settings.REPORT_STATEMENT_TIMEOUT_MS / 1000
             return _unavailable(TOO_SLOW.format(seconds=seconds), retry_after=60)
@@ -92,7 +92,8 @@ def _with_timeout(content):
         yield from content
 
 
-def _was_cancelled(exception) -> bool:
+def was_cancelled(exception) -> bool:
+    """The database stopped the statement (our statement timeout), it is not down."""
     cause = exception.__cause__
     return isinstance(exception, OperationalError) and getattr(cause, "pgcode", None) == (
         QUERY_CANCELED
