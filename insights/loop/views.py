@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from feedbackhub import visits
-from feedbackhub.paging import page_of
+from feedbackhub.paging import page_number, page_of
 from insights.loop import my_requests, notify, winback
 from insights.loop.models import WinBackTask
 from insights.themes.models import Theme
@@ -84,7 +84,7 @@ def my_customers_requests(request):
         since = _since(request.GET["since"])
     else:
         since = visits.last_visit(request, "my_requests")
-    number = _page_number(request.GET.get("page"))
+    number = page_number(request.GET.get("page"))
     page = my_requests.themes_of_my_customers(request.user, since=since, page=number)
     query = urlencode({"since": since.isoformat() if since else ""})
     return render(
@@ -92,13 +92,6 @@ def my_customers_requests(request):
         "insights/my_requests.html",
         {"page": page, "rows": page.object_list, "last_visit": since, "query": query},
     )
-
-
-def _page_number(raw) -> int:
-    try:
-        return max(1, int(raw or 1))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _since(raw) -> dt.datetime | None:

@@ -178,9 +178,9 @@ def test_the_pages_offer_the_same_periods(pm_client):
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-3", "99999999999999999999", "1" * 5000])
-@pytest.mark.parametrize("name", ["dashboard", "inbox", "my_notes", "notifications"])
+@pytest.mark.parametrize("name", ["dashboard", "inbox", "my_notes", "my_requests", "notifications"])
 def test_any_page_number_in_the_url_is_served(pm_client, rep_client, name, page):
-    client = rep_client if name == "my_notes" else pm_client
+    client = rep_client if name in ("my_notes", "my_requests") else pm_client
     assert client.get(reverse(name), {"page": page}).status_code == 200
 
 
