@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from deals.models import Deal
+from insights.loop.webhook_urls import validate_webhook_url
 from insights.notes.models import CallNote
 from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeEvent, ThemeStatus
 
@@ -82,7 +83,11 @@ class WebhookEndpoint(models.Model):
     """A URL (Slack, a tracker) told about theme status changes, signed with its secret."""
 
     name = models.CharField(max_length=100)
-    url = models.URLField(max_length=500, help_text="Receives a signed JSON POST per change.")
+    url = models.URLField(
+        max_length=500,
+        validators=[validate_webhook_url],
+        help_text="Receives a signed JSON POST per change; https, on a public address.",
+    )
     secret = models.CharField(
         max_length=100,
         default=new_webhook_secret,

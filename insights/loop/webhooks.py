@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import hmac
 import http.client
-import ipaddress
 import json
 import secrets
 import socket
@@ -32,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insights.loop.models import WebhookDelivery, WebhookEndpoint
+from insights.loop.webhook_urls import refused_address, scheme_problem
 from insights.themes.models import ThemeEvent
 
 DELIVER_TASK = "insights.tasks.deliver_webhook"
@@ -46,25 +46,11 @@ EARLY = dt.timedelta(seconds=5)
 
 
 class AddressRefused(OSError):
-    """The endpoint's host resolves to an address we never post to (SSRF)."""
-
-
-def address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Only public internet addresses, unless settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES.
-
-    Loopback, private, link-local (cloud metadata at 169.254.169.254), shared,
-    multicast and reserved ranges would let whoever sets an endpoint URL make
-    the worker reach services inside our own network.
-    """
-    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    """The endpoint's URL breaks the rule (insights.loop.webhook_urls): never posted."""
 
 
 def _checked_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
-    """socket.create_connection, but only to addresses that pass `address_allowed`.
+    """socket.create_connection, but only to addresses the webhook rule allows.
 
     The host is resolved here, at send time, and the socket connects to the
     very address that was checked, so DNS cannot answer differently between
@@ -72,14 +58,9 @@ def _checked_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_
     """
     host, port = address
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    refused = [
-        info[4][0] for info in infos if not address_allowed(ipaddress.ip_address(info[4][0]))
-    ]
+    refused = refused_address(host, infos)
     if refused:
-        raise AddressRefused(
-            f"{host} resolves to {refused[0]}, a private or local address; webhooks go "
-            "only to public addresses (see WEBHOOK_ALLOW_PRIVATE_ADDRESSES)."
-        )
+        raise AddressRefused(refused)
     last_error: OSError | None = None
     for family, type_, proto, _, sockaddr in infos:
         sock = socket.socket(family, type_, proto)
@@ -173,6 +154,9 @@ def create_deliveries(event: ThemeEvent) -> list[int]:
 
 
 def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
+    problem = scheme_problem(endpoint.url)  # saved before the rule, or the rule changed
+    if problem:
+        raise AddressRefused(problem)
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
     request = urllib.request.Request(
