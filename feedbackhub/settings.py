@@ -362,6 +362,9 @@ RECONCILE_EVERY_SECONDS = env_int("RECONCILE_EVERY_SECONDS", 60)
 # note still unplaced, a status change not fanned out, an email not sent.
 # Placement takes a second or two, so a minute means it was lost, not slow.
 RECONCILE_OVERDUE_SECONDS = env_int("RECONCILE_OVERDUE_SECONDS", 60)
+# The daily digest goes at DIGEST_HOUR:00 (TIME_ZONE); a digest day runs from
+# then to the same hour the next day, and each person gets at most one a day.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 CELERY_BEAT_SCHEDULE = {
     "nightly-full-theme-run": {
         "task": "insights.tasks.scheduled_full_run",
@@ -369,7 +372,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "daily-notification-digest": {
         "task": "insights.tasks.send_daily_digests",
-        "schedule": crontab(hour=env_int("DIGEST_HOUR", 7), minute=0),
+        "schedule": crontab(hour=DIGEST_HOUR, minute=0),
     },
     "refresh-overview": {
         "task": "insights.tasks.refresh_overview",

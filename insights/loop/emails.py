@@ -10,7 +10,14 @@ task retries. If the worker dies between the two writes, nobody can know
 whether the server got the mail (email offers no exactly-once hand-over): the
 loop's reconciler marks those "perhaps sent" and does not send them again.
 The notification itself, behind the bell, is never lost.
+
+The daily digest goes once per person per digest day: a DailyDigest row is
+written with the claim, so beat firing twice, or the reconciler sending a
+digest whose beat message was lost (Redis down at DIGEST_HOUR, a worker
+killed), never mails anyone a second digest that day.
 """
+
+import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.loop.models import Notification
+from insights.loop.models import DailyDigest, Notification
 
 SEND_TASK = "insights.tasks.send_status_emails"
 DIGEST_TASK = "insights.tasks.send_daily_digests"
@@ -62,15 +69,26 @@ def _send(user, subject: str, template: str, context: dict) -> None:
     message.send()
 
 
-def _claim(ids: list[int]) -> list[Notification]:
-    """Record these notifications as being sent (those still to send); returns them."""
+def _claim(ids: list[int], *, digest: tuple[int, dt.date] | None = None) -> list[Notification]:
+    """Record these notifications as being sent (those still to send); returns them.
+
+    With `digest` (recipient, day), also record that person's digest of that
+    day, in the same transaction; nothing is claimed if it was already sent.
+    """
     now = timezone.now()
     with transaction.atomic():
+        if digest is not None:
+            _, new = DailyDigest.objects.get_or_create(recipient_id=digest[0], day=digest[1])
+            if not new:
+                return []
         claimed = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=ids, email=Notification.Email.PENDING)
             .values_list("pk", flat=True)
         )
+        if not claimed:
+            transaction.set_rollback(True)  # no empty digest recorded either
+            return []
         Notification.objects.filter(pk__in=claimed).update(
             email=Notification.Email.SENDING, emailed_at=now
         )
@@ -81,23 +99,26 @@ def _claim(ids: list[int]) -> list[Notification]:
     )
 
 
-def _confirm(ids: list[int], *, sent: bool) -> None:
-    Notification.objects.filter(pk__in=ids, email=Notification.Email.SENDING).update(
-        email=Notification.Email.SENT if sent else Notification.Email.PENDING,
-        emailed_at=timezone.now() if sent else None,
-    )
+def _confirm(ids: list[int], *, sent: bool, digest: tuple[int, dt.date] | None = None) -> None:
+    with transaction.atomic():
+        Notification.objects.filter(pk__in=ids, email=Notification.Email.SENDING).update(
+            email=Notification.Email.SENT if sent else Notification.Email.PENDING,
+            emailed_at=timezone.now() if sent else None,
+        )
+        if digest is not None and not sent:  # refused: the day's digest is still to send
+            DailyDigest.objects.filter(recipient_id=digest[0], day=digest[1]).delete()
 
 
-def _send_claimed(ids: list[int], send) -> bool:
+def _send_claimed(ids: list[int], send, *, digest: tuple[int, dt.date] | None = None) -> bool:
     """Claim, send, confirm; False when there was nothing left to send."""
-    notifications = _claim(ids)
+    notifications = _claim(ids, digest=digest)
     if not notifications:
         return False  # mailed meanwhile by another attempt, or being mailed now
     claimed = [n.pk for n in notifications]
     try:
         send(notifications)
     except Exception:
-        _confirm(claimed, sent=False)  # the server refused: to send again on retry
+        _confirm(claimed, sent=False, digest=digest)  # the server refused: send again on retry
         raise
     _confirm(claimed, sent=True)
     return True
@@ -126,8 +147,30 @@ def send_immediate(event_id: int) -> int:
     return sum(_send_claimed([pk], send_one) for pk in ids)
 
 
-def send_daily_digests() -> int:
-    """One email per person on the daily digest with everything not yet mailed."""
+def digest_start(now: dt.datetime) -> dt.datetime:
+    """When the current digest day began: the last DIGEST_HOUR:00 (TIME_ZONE) at or before `now`."""
+    local = timezone.localtime(now)
+    start = local.replace(hour=settings.DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    return start if start <= local else start - dt.timedelta(days=1)
+
+
+def digest_day(now: dt.datetime) -> dt.date:
+    """The digest day `now` falls in (named by the date its digest is sent)."""
+    return digest_start(now).date()
+
+
+def daily_recipients_with_pending(*, before: dt.datetime | None = None):
+    """Ids of people on the daily digest with notifications still to mail (made before `before`)."""
+    pending = Notification.objects.filter(
+        email=Notification.Email.PENDING, recipient__notification_preference=Preference.DAILY
+    )
+    if before is not None:
+        pending = pending.filter(created_at__lt=before)
+    return pending.values_list("recipient_id", flat=True).distinct()
+
+
+def send_daily_digests(*, now: dt.datetime | None = None) -> int:
+    """One email per person on the daily digest with everything not yet mailed, once a day."""
 
     def send_digest(notifications: list[Notification]) -> None:
         count = len(notifications)
@@ -139,24 +182,17 @@ def send_daily_digests() -> int:
             {"lines": _lines(notifications)},
         )
 
+    day = digest_day(now or timezone.now())
     # Whoever turned emails off since the change is not mailed later either.
     Notification.objects.filter(
         email=Notification.Email.PENDING, recipient__notification_preference=Preference.OFF
     ).update(email=Notification.Email.SKIPPED)
-    user_ids = (
-        Notification.objects.filter(
-            email=Notification.Email.PENDING,
-            recipient__notification_preference=Preference.DAILY,
-        )
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
     sent = 0
-    for user_id in list(user_ids):
+    for user_id in list(daily_recipients_with_pending()):
         ids = list(
             Notification.objects.filter(
                 recipient_id=user_id, email=Notification.Email.PENDING
             ).values_list("pk", flat=True)
         )
-        sent += _send_claimed(ids, send_digest)
+        sent += _send_claimed(ids, send_digest, digest=(user_id, day))
     return sent

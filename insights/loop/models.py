@@ -159,6 +159,29 @@ class StatusFanOut(models.Model):
         return f"Fan-out of event {self.event_id}"
 
 
+class DailyDigest(models.Model):
+    """One digest email per person per digest day (see insights.loop.emails.digest_day).
+
+    Written in the same transaction that records the digest's notifications as
+    being sent, so a digest task run twice, or re-driven by the reconciler
+    after beat's own run went missing, mails each person once that day.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest of {self.day} for {self.recipient_id}"
+
+
 class WinBackTask(models.Model):
     """A deal lost while citing a theme that has now shipped: go back and sell."""
 

@@ -8,6 +8,10 @@ what must happen. Beat runs `reconcile` every RECONCILE_EVERY_SECONDS:
   RECONCILE_OVERDUE_SECONDS is fanned out again (the fan-out is idempotent);
 - a notification still "to send" immediately after that long is mailed;
 - a webhook delivery pending past its retry time (or never tried) is posted;
+- a person on the daily digest with notifications from before today's digest
+  time, and no digest today, RECONCILE_OVERDUE_SECONDS after that time (beat's
+  message was lost, or its worker killed before it claimed them), gets the
+  day's digest (sent once per person per day, see insights.loop.emails);
 - a notification left "sending" by a worker that died mid-send is marked
   "perhaps sent" and not mailed again (see insights.loop.emails).
 
@@ -28,7 +32,7 @@ from django.utils import timezone
 from feedbackhub.locks import try_transaction_lock
 from feedbackhub.queue import enqueue_on_commit
 from insights.loop import emails, status_changes, webhooks
-from insights.loop.models import Notification, StatusFanOut, WebhookDelivery
+from insights.loop.models import DailyDigest, Notification, StatusFanOut, WebhookDelivery
 from insights.themes.models import ThemeEvent
 
 log = logging.getLogger(__name__)
@@ -92,6 +96,25 @@ def overdue_deliveries() -> list[int]:
     )
 
 
+def overdue_digests(*, now: dt.datetime) -> list[int]:
+    """People whose digest of today is overdue: due a while ago, not sent (their ids)."""
+    start = emails.digest_start(now)
+    if now < start + dt.timedelta(seconds=settings.RECONCILE_OVERDUE_SECONDS):
+        return []  # beat's own digest is (or should be) on its way
+    return list(
+        emails.daily_recipients_with_pending(before=start)
+        .filter(created_at__gte=now - LOOKBACK)
+        .filter(
+            ~Exists(
+                DailyDigest.objects.filter(
+                    recipient_id=OuterRef("recipient_id"), day=emails.digest_day(now)
+                )
+            )
+        )
+        .order_by("recipient_id")[:BATCH]
+    )
+
+
 def give_up_on_interrupted_emails() -> int:
     """Mails whose worker stopped mid-send: perhaps sent, so never sent again."""
     return Notification.objects.filter(
@@ -99,7 +122,7 @@ def give_up_on_interrupted_emails() -> int:
     ).update(email=Notification.Email.UNCERTAIN)
 
 
-def reconcile() -> dict:
+def reconcile(*, now: dt.datetime | None = None) -> dict:
     """One pass; returns what it re-drove (empty when another pass is running)."""
     with transaction.atomic():
         if not try_transaction_lock(LOOP_RECONCILER):
@@ -108,6 +131,7 @@ def reconcile() -> dict:
             "fan_outs": unfanned_events(),
             "emails": unsent_immediate_emails(),
             "webhooks": overdue_deliveries(),
+            "digests": overdue_digests(now=now or timezone.now()),
             "emails_uncertain": give_up_on_interrupted_emails(),
         }
         for event_id in done["fan_outs"]:
@@ -116,6 +140,8 @@ def reconcile() -> dict:
             enqueue_on_commit(emails.SEND_TASK, event_id)
         for delivery_id in done["webhooks"]:
             enqueue_on_commit(webhooks.DELIVER_TASK, delivery_id)
+        if done["digests"]:
+            enqueue_on_commit(emails.DIGEST_TASK)  # mails each of them, once today
     counts = {kind: len(v) if isinstance(v, list) else v for kind, v in done.items()}
     if any(counts.values()):
         log.warning("Closing the loop: re-drove overdue work %s", counts)
