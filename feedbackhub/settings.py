@@ -308,6 +308,17 @@ CELERY_TIMEZONE = TIME_ZONE
 # therefore be idempotent (they are: they take ids and re-read the world).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker that loses its broker connection gets the messages of the tasks it
+# is running delivered again elsewhere (late acks): cancel those tasks rather
+# than let them run on beside their second copy. (Runs are fenced by their
+# lease anyway; this also keeps Celery 6's default.)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Stopping a worker (SIGTERM from systemd or docker) starts a warm shutdown:
+# the main process hands the theme runs of its pool back at once, under a new
+# lease (insights.themes.tasks.hand_back_theme_runs), so the next worker takes
+# them without waiting for their heartbeat to go stale; other tasks finish,
+# or, when their pool process died of the same SIGTERM, go back to the queue
+# (reject on worker lost). Figures in docs/reliability.md.
 # Long tasks: a worker holds only the task it is running.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60 * 60)

@@ -89,3 +89,13 @@ def _redis_breaker_closed(monkeypatch):
     from feedbackhub import redis_breaker
 
     monkeypatch.setattr(redis_breaker, "_open_until", 0.0)
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own (tests/faults.py), for tests that stop or freeze it."""
+    from tests.faults import PrivateRedis
+
+    server = PrivateRedis().start()
+    yield server
+    server.stop()

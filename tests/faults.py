@@ -17,7 +17,24 @@ import requests
 from django.db import connection
 from django.test import Client
 
+from tests.worker import WorkerProcess
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# The fault tests shorten the reconcile interval and the run's stale-after;
+# FAULT_TESTS_WITH_DEFAULTS=1 keeps the production intervals instead (slower;
+# that is how the figures in docs/reliability.md were measured).
+FAST_RECONCILE = (
+    {}
+    if os.environ.get("FAULT_TESTS_WITH_DEFAULTS") == "1"
+    else {
+        "RECONCILE_EVERY_SECONDS": "2",
+        "RECONCILE_OVERDUE_SECONDS": "3",
+        "THEME_RUN_HEARTBEAT_SECONDS": "1",
+        "THEME_RUN_STALE_SECONDS": "5",
+    }
+)
 
 
 def free_port() -> int:
@@ -139,3 +156,14 @@ class WebServer:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
         self.log.close()
+
+
+def fault_worker(redis_url: str, *, beat: bool = True, hooks: bool = False, **env) -> WorkerProcess:
+    """A real worker on the private Redis, with the fault tests' short intervals.
+
+    `beat` runs the reconcilers in it; `hooks` loads tests.worker_hooks (pausing
+    a run at a step given by FH_TEST_PAUSE_AT in `env`).
+    """
+    return WorkerProcess(
+        beat=beat, hooks=hooks, extra_env={"REDIS_URL": redis_url, **FAST_RECONCILE, **env}
+    )

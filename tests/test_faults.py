@@ -7,7 +7,6 @@ here; docs/reliability.md gives the same measurements with the defaults.
 """
 
 import datetime as dt
-import os
 import time
 
 import pytest
@@ -19,34 +18,13 @@ from insights.themes.models import ClusteringRun, NoteEmbedding, ThemeAssignment
 from insights.themes.pipeline.runs import RUN_TASK
 from tests.corpus import rows
 from tests.factories import AccountFactory, CallNoteFactory, ProductManagerFactory, ThemeFactory
-from tests.faults import PrivateRedis, WebServer, wait_for
+from tests.faults import FAST_RECONCILE, WebServer, fault_worker, wait_for
 from tests.theming.conftest import make_notes
 from tests.worker import WorkerProcess
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-# FAULT_TESTS_WITH_DEFAULTS=1 keeps the production intervals instead (slower;
-# that is how the figures in docs/reliability.md were measured).
-FAST_RECONCILE = (
-    {}
-    if os.environ.get("FAULT_TESTS_WITH_DEFAULTS") == "1"
-    else {
-        "RECONCILE_EVERY_SECONDS": "2",
-        "RECONCILE_OVERDUE_SECONDS": "3",
-        "THEME_RUN_HEARTBEAT_SECONDS": "1",
-        "THEME_RUN_STALE_SECONDS": "5",
-    }
-)
-
-
 WAIT = 150 if not FAST_RECONCILE else 90
-
-
-@pytest.fixture
-def redis_server():
-    server = PrivateRedis().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -56,10 +34,8 @@ def web(redis_server):
     server.stop()
 
 
-def _worker(redis_server, **env) -> WorkerProcess:
-    return WorkerProcess(
-        beat=True, extra_env={"REDIS_URL": redis_server.url, **FAST_RECONCILE, **env}
-    )
+def _worker(redis_server) -> WorkerProcess:
+    return fault_worker(redis_server.url)
 
 
 def _log_call(session, web, account, body):

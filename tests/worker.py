@@ -26,10 +26,12 @@ class WorkerProcess:
         concurrency: int = 1,
         extra_env: dict[str, str] | None = None,
         beat: bool = False,
+        hooks: bool = False,
     ):
         self.concurrency = concurrency
         self.extra_env = extra_env or {}
         self.beat = beat  # also run beat's schedule (the reconcilers) in this worker
+        self.hooks = hooks  # load tests.worker_hooks (pause a run at a step; see there)
         self.proc: subprocess.Popen | None = None
         self.log_path = ROOT / "var-test-worker.log"
 
@@ -68,6 +70,7 @@ class WorkerProcess:
                 "-n",
                 f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
                 *(["--beat", f"--schedule={self._beat_schedule()}"] if self.beat else []),
+                *(["--include=tests.worker_hooks"] if self.hooks else []),
             ],
             cwd=ROOT,
             env=self._env(),
@@ -106,8 +109,34 @@ class WorkerProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
 
+    def signal_group(self, sig: int) -> None:
+        """Send `sig` to the whole worker (main process and pool children), as systemd does."""
+        os.killpg(self.proc.pid, sig)
+
+    def freeze(self, timeout: float = 30) -> None:
+        """SIGSTOP the whole worker, and return once every process of it is stopped."""
+        self.signal_group(signal.SIGSTOP)
+        deadline = time.monotonic() + timeout
+        while any(state != "T" for state in self._group_states()):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the worker's processes did not stop")
+            time.sleep(0.05)
+
+    def _group_states(self) -> list[str]:
+        states = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                # "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after it.
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # exited meanwhile
+            if int(fields[2]) == self.proc.pid:
+                states.append(fields[0])
+        return states
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGCONT)  # in case a test froze it
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(timeout=20)

@@ -12,7 +12,7 @@ import threading
 import time
 
 from celery import shared_task
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_shutting_down
 from django.conf import settings
 
 from feedbackhub.queue import RETRY_ON_DATABASE_ERRORS
@@ -49,7 +49,8 @@ def run_full_regroup(self, run_id: int) -> None:
     would have gone stale, and take it over then. When the database went away
     mid-run, the run is back in the queue and this task retries with backoff.
     """
-    if regroup.execute_full_run(run_id=run_id) == runs.Claim.BUSY:
+    claim = regroup.execute_full_run(run_id=run_id, holder=self.request.hostname or "")
+    if claim == runs.Claim.BUSY:
         raise self.retry(countdown=settings.THEME_RUN_STALE_SECONDS + 1)
 
 
@@ -100,6 +101,25 @@ def _warm_up() -> None:
     started = time.monotonic()
     core.warm_up()
     log.info("Embedding model loaded in %.1f s", time.monotonic() - started)
+
+
+@worker_shutting_down.connect(dispatch_uid="hand-back-theme-runs")
+def hand_back_theme_runs(sender=None, sig=None, **kwargs) -> None:
+    """The worker is stopping (SIGTERM from systemd or docker, Ctrl-C): the runs its
+    pool is computing go back to the queue at once, under a new lease, for the next
+    worker, instead of waiting for their heartbeat to go stale. Runs in the main
+    process, whose pool children may be dying (SIGTERM to the process group) or
+    still computing (SIGTERM to the main process only; they stop at their next
+    step, finding their lease gone)."""
+    try:
+        handed = runs.hand_back_runs_of(
+            holder=str(sender or ""), reason=f"its worker was stopped ({sig or 'shutdown'})"
+        )
+    except Exception:  # a shutdown must go on; the heartbeat and reconciler remain
+        log.exception("Could not hand back the theme runs of %s", sender)
+        return
+    if handed:
+        log.warning("Worker %s stopping: theme runs %s handed back", sender, handed)
 
 
 @shared_task(name=reconcile.RECONCILE_TASK, ignore_result=True)

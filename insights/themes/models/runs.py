@@ -58,6 +58,14 @@ class ClusteringRun(models.Model):
     themes_count = models.PositiveIntegerField(default=0)
     changes = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # Fencing: raised by every claim. Only the worker holding the current
+    # lease writes (progress, heartbeat, the result, the outcome), each write
+    # conditional on it; a worker frozen past THEME_RUN_STALE_SECONDS whose run
+    # was taken over finds its lease gone when it wakes, and stops.
+    lease = models.PositiveIntegerField(default=0)
+    held_by = models.CharField(
+        max_length=200, blank=True, help_text="The Celery worker (node name) holding the lease."
+    )
     redrives = models.PositiveSmallIntegerField(
         default=0, help_text="Times the reconciler queued it again (lost message, dead worker)."
     )

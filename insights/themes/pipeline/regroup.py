@@ -68,14 +68,18 @@ def _embed_everything(progress) -> None:
         progress("embedding", 2 + 38 * (start + vectors.BATCH) / total)
 
 
-def execute_full_run(*, run_id: int) -> str:
-    """Run it if it is ours to run; returns the claim (see runs.Claim)."""
-    claim = runs.claim_run(run_id)
+def execute_full_run(*, run_id: int, holder: str = "") -> str:
+    """Run it if it is ours to run; returns the claim (see runs.Claim).
+
+    `holder` names the worker (its Celery node name), so that a worker told
+    to stop can hand its run back (runs.hand_back_runs_of).
+    """
+    claim, lease = runs.claim_run(run_id, holder=holder)
     if claim != runs.Claim.TAKEN:
         log.info("Theme run %s not taken here: %s", run_id, claim)
         return claim
-    progress = runs.Progress(run_id)
-    heartbeat = runs.Heartbeat(run_id).start()
+    progress = runs.Progress(lease)
+    heartbeat = runs.Heartbeat(lease).start()
     started = time.monotonic()
     try:
         progress("embedding", 2, force=True)
@@ -87,30 +91,35 @@ def execute_full_run(*, run_id: int) -> str:
         labels = core.group(matrix, tags) if len(note_ids) else np.zeros(0, dtype=np.int64)
 
         progress("writing", 75, force=True)
-        summary, touched = _write(run_id, note_ids, labels, matrix)
+        summary, touched = _write(lease, note_ids, labels, matrix)
 
         progress("statistics", 92, force=True)
         store_theme_stats(theme_ids=touched)
         duplicates.store_suggestions(note_ids=note_ids, matrix=matrix)
         summary["seconds"] = round(time.monotonic() - started, 2)
         runs.finish_run(
-            run_id,
+            lease,
             notes=len(note_ids),
             themes=Theme.objects.filter(merged_into__isnull=True, note_count__gt=0).count(),
             changes=summary,
         )
         return claim
+    except runs.LeaseLost:
+        # Taken over while this worker was frozen, cut off or stopping: the
+        # other worker's result stands, and nothing of this one was kept.
+        log.warning("Theme run %s was taken over by another worker; stopping here", run_id)
+        return runs.Claim.DONE
     except DATABASE_UNAVAILABLE as exc:
         # Not the run's fault: back in the queue (the task retries with
         # backoff). If even that cannot be written, the heartbeat goes stale
         # and the reconciler queues the run again.
         log.warning("Theme run %s interrupted by the database: %s", run_id, exc)
         with contextlib.suppress(DatabaseError):
-            runs.release_run(run_id, f"the database was unavailable ({type(exc).__name__})")
+            runs.release_run(lease, f"the database was unavailable ({type(exc).__name__})")
         raise
     except Exception as exc:
         log.exception("Theme run %s failed", run_id)
-        runs.fail_run(run_id, f"{type(exc).__name__}: {exc}")
+        runs.fail_run(run_id, f"{type(exc).__name__}: {exc}", lease=lease)
         raise
     finally:
         heartbeat.stop()
@@ -133,10 +142,13 @@ def _batches(items: list, size: int = WRITE_BATCH):
 
 
 @transaction.atomic
-def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.ndarray):
+def _write(lease: runs.Lease, note_ids: np.ndarray, labels: np.ndarray, matrix: np.ndarray):
     # Re-read every decision inside the transaction, once it is our turn to
     # write: a person's edit made while the run was computing still wins.
     hold_assignment_writes()
+    if not lease.mine().exists():  # taken over while we computed (or waited for the turn)
+        raise runs.LeaseLost(f"Theme run {lease.run_id}: taken over before writing.")
+    run_id = lease.run_id
     row_of = {int(n): i for i, n in enumerate(note_ids)}
     current = _current_assignments(row_of)
     themes = {t.id: t for t in Theme.objects.select_for_update()}
@@ -311,4 +323,9 @@ def _write(run_id: int, note_ids: np.ndarray, labels: np.ndarray, matrix: np.nda
         "finished_at": timezone.now().isoformat(),
     }
     touched = set(after_counts) | set(emptied)
+    # The fence, last in the transaction: this UPDATE must find our lease, and
+    # holds the run's row until commit, so a takeover either happened before
+    # (0 rows: everything above is rolled back) or waits for our commit (and
+    # then finds a fresh heartbeat).
+    lease.write(phase="writing", heartbeat_at=timezone.now())
     return summary, sorted(touched)
