@@ -27,7 +27,7 @@ def _theme_of(note):
 
 @pytest.fixture
 def merged(pm, rep):
-    """"Okta login" (planned, owned, with an earlier merge of its own) merged into "SSO"."""
+    """ "Okta login" (planned, owned, with an earlier merge of its own) merged into "SSO"."""
     source = ThemeFactory(title="Okta login")
     target = ThemeFactory(title="SSO")
     earlier = ThemeFactory(title="SAML")

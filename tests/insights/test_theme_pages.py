@@ -87,7 +87,9 @@ def test_merging_from_the_page_asks_first_then_leads_to_the_surviving_theme(pm_c
     source = _theme_with_deal(rep, "10", "Source")
     target = _theme_with_deal(rep, "10", "Target")
     url = reverse("theme_action", args=[source.pk])
-    asked = pm_client.post(url, {"action": "merge", "target_text": f"{target.title} (#{target.pk})"})
+    asked = pm_client.post(
+        url, {"action": "merge", "target_text": f"{target.title} (#{target.pk})"}
+    )
     assert Theme.objects.get(pk=source.pk).merged_into is None  # nothing merged yet
     confirm = pm_client.get(asked["Location"]).content.decode()
     assert "Merge these two themes?" in confirm and "undo the merge for 30 minutes" in confirm
