@@ -24,7 +24,9 @@ from insights.themes.models import Theme, ThemeStatus
 class DashboardFilterForm(forms.Form):
     """The dashboard's view, all in the URL so it can be shared."""
 
-    sort = forms.ChoiceField(choices=list(dashboard_figures.SORTS.items()), required=False)
+    sort = forms.ChoiceField(
+        label="Rank by", choices=list(dashboard_figures.SORTS.items()), required=False
+    )
     period = forms.ChoiceField(choices=periods.choices(all_time=True), required=False)
     segment = forms.ChoiceField(choices=[("", "Any segment"), *Segment.choices], required=False)
     region = forms.ChoiceField(choices=[("", "Any region"), *Region.choices], required=False)
@@ -33,8 +35,12 @@ class DashboardFilterForm(forms.Form):
         required=False,
         empty_label="Any sales team",
     )
-    tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Tag"}))
-    stage = forms.ChoiceField(choices=[("", "Any deal stage"), *Stage.choices], required=False)
+    tag = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"placeholder": "any tag, e.g. sso"})
+    )
+    stage = forms.ChoiceField(
+        label="Deal stage", choices=[("", "Any deal stage"), *Stage.choices], required=False
+    )
     competitor = forms.ModelChoiceField(
         queryset=Competitor.objects.order_by("name"),
         required=False,
@@ -101,6 +107,9 @@ def dashboard(request):
             "query": query.urlencode(),
             "last_visit": last_visit,
             "can_triage": can_triage(request.user),
+            # Only an empty page asks whether there are themes at all, to say what to do.
+            "any_themes": bool(page.object_list)
+            or Theme.objects.filter(merged_into__isnull=True, note_count__gt=0).exists(),
         },
     )
 
