@@ -24,4 +24,5 @@ urlpatterns = [
     path("inbox/assign/", workbench_views.inbox_assign, name="inbox_assign"),
     path("engine/", workbench_views.engine_panel, name="engine_panel"),
     path("engine/run/", workbench_views.engine_run_now, name="engine_run_now"),
+    path("engine/runs/<int:pk>/", workbench_views.engine_run, name="engine_run"),
 ]
