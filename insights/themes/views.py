@@ -134,8 +134,9 @@ def theme_page(request, pk: int):
     if theme.merged_into_id:
         messages.info(request, f"“{theme.title}” was merged into this theme.")
         return redirect("theme_page", pk=theme.merged_into_id)
-    # Twenty notes a page keeps the page readable on a phone, where each is a card.
-    notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 20)
+    # Ten notes a page keeps the page readable on a phone, where each is a card;
+    # the pager (and the notes' own pages) lead to the rest.
+    notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 10)
     # One theme's figures are cheap to compute, so the page never shows the
     # cache lagging behind a change someone just made. Its win/loss and
     # win-back panels are served by their own areas (analytics, loop).
