@@ -43,6 +43,7 @@ def _told(request, theme: Theme, status: str) -> None:
         f"Status set to {ThemeStatus(status).label}: "
         f"{told} rep{pluralize(told)} with notes in it "
         f"{'is' if told == 1 else 'are'} being notified.",
+        extra_tags="triage",
     )
 
 
@@ -80,9 +81,9 @@ def theme_action(request, pk: int):
             if "status" in changed and post["status"] in NOTIFYING_STATUSES:
                 _told(request, theme, post["status"])
             elif changed:
-                messages.success(request, "Saved.")
+                messages.success(request, "Saved.", extra_tags="triage")
             else:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, "Nothing changed.", extra_tags="triage")
             return _back(pk)
         if action in _FIELD_EDITS:
             service, field, argument = _FIELD_EDITS[action]
@@ -117,14 +118,16 @@ def theme_action(request, pk: int):
             survivor = triage.theme_merge(
                 source=theme, target=target, actor=actor, expected_version=version
             )
-            messages.success(request, f"Merged “{theme.title}” into this theme.")
+            messages.success(request, f"Merged “{theme.title}” into this theme.", extra_tags=part)
             return _back(survivor.pk)
         elif action == "undo_merge":
             source = Theme.objects.filter(pk=post.get("source") or 0, merged_into=theme).first()
             if source is None:
                 raise ValidationError("That merge is no longer in place.")
             merge_undo.theme_merge_undo(source=source, actor=actor)
-            messages.success(request, f"Merge undone: “{source.title}” is its own theme again.")
+            messages.success(
+                request, f"Merge undone: “{source.title}” is its own theme again.", extra_tags=part
+            )
             return _back(source.pk)
         elif action == "move":
             target = Theme.objects.filter(pk=target_id or 0).first()
@@ -141,15 +144,17 @@ def theme_action(request, pk: int):
                 actor=actor,
                 expected_version=version,
             )
-            messages.success(request, f"Split {len(note_ids)} notes into “{new.title}”.")
+            messages.success(
+                request, f"Split {len(note_ids)} notes into “{new.title}”.", extra_tags=part
+            )
         else:
             raise ValidationError(f"Unknown action “{action}”.")
     except ValidationError as exc:
         for message in exc.messages:
-            messages.error(request, message)
+            messages.error(request, message, extra_tags=part)
     else:
         if action != "split":
-            messages.success(request, "Saved.")
+            messages.success(request, "Saved.", extra_tags=part)
     return _back(pk, part)
 
 
@@ -165,7 +170,11 @@ def theme_merge_confirm(request, pk: int):
     if source is None:
         raise Http404
     if target is None or target.pk == source.pk:
-        messages.error(request, "Pick another theme to merge into (type part of its title).")
+        messages.error(
+            request,
+            "Pick another theme to merge into (type part of its title).",
+            extra_tags="triage",
+        )
         return _back(pk)
     minutes = int(merge_undo.UNDO_WINDOW.total_seconds() // 60)
     return render(

@@ -127,6 +127,11 @@ def test_triage_sits_near_the_top_and_a_merge_is_confirmed_then_undone(
     panel = page.locator("#triage")
     assert panel.bounding_box()["y"] < 900, "the triage panel is not near the top"
     _check_page(page, "theme-pm")
+    beyond = page.eval_on_selector_all(
+        "td.note-text",
+        "cells => cells.filter(c => c.getBoundingClientRect().right > innerWidth + 0.5).length",
+    )
+    assert beyond == 0, f"{beyond} notes' text runs off the screen"
     height = page.evaluate("() => document.documentElement.scrollHeight")
     assert height < 7000, f"the theme page is {height} px tall with twenty notes"
 
