@@ -173,3 +173,15 @@ def test_declining_asks_for_a_reason_that_the_reps_then_read(
     assert theme.status == "declined"
     for page in ("notifications", "my_requests"):
         assert "Not this year, sorry" in rep_client.get(reverse(page)).content.decode()
+
+
+def test_a_triage_message_shows_in_the_panel_the_page_returns_to(pm_client, rep):
+    theme = _theme_with_deal(rep, "10", "Old")
+    response = pm_client.post(
+        reverse("theme_action", args=[theme.pk]),
+        {"action": "save", "version": 1, "title": "New"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert page.index('id="triage"') < page.index("Saved.") < page.index('id="notes"')
+    assert page.count("Saved.") == 1
