@@ -6,15 +6,16 @@ exactly those notes that are still in the target, re-points those themes,
 and frees the source. The source kept its own title, status, owner and
 timeline while merged, so they come back unchanged.
 
-Undo is offered for UNDO_WINDOW after the merge and only until the next theme
-run is requested: a run regroups with the merge as a fact, and undoing it
-afterwards would fight the run's result.
+Undo is offered for UNDO_WINDOW after the merge and only while no theme run
+has been requested, is running or has finished since: a run regroups with the
+merge as a fact, and undoing it afterwards would fight the run's result.
 """
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from insights.themes.models import ClusteringRun, Theme, ThemeAssignment, ThemeEvent
@@ -46,7 +47,15 @@ def why_not_undoable(event: ThemeEvent | None, *, now: dt.datetime | None = None
     if now - event.created_at > UNDO_WINDOW:
         minutes = int(UNDO_WINDOW.total_seconds() // 60)
         return f"A merge can be undone for {minutes} minutes; this one is older."
-    if ClusteringRun.objects.filter(created_at__gt=event.created_at).exists():
+    # A run that started, finished or is still going since the merge has
+    # regrouped (or is regrouping) with the merge as a fact.
+    since = event.created_at
+    runs = ClusteringRun.objects.filter(
+        Q(created_at__gt=since)
+        | Q(finished_at__gt=since)
+        | Q(state__in=[ClusteringRun.State.QUEUED, ClusteringRun.State.RUNNING])
+    )
+    if runs.exists():
         return "A theme run has been started since this merge, so it can no longer be undone."
     return ""
 

@@ -126,3 +126,16 @@ def test_the_page_stops_offering_undo_after_a_run(pm_client, pm, merged):
     ClusteringRun.objects.create(requested_by=pm)
     page = pm_client.get(reverse("theme_page", args=[target.pk])).content.decode()
     assert "Undo merge" not in page
+
+
+def test_a_merge_cannot_be_undone_while_a_run_that_began_before_it_is_going(pm, rep):
+    running = ClusteringRun.objects.create(state="running", started_at=timezone.now())
+    source, target = ThemeFactory(), ThemeFactory()
+    _with_notes(source, 1, rep)
+    triage.theme_merge(source=source, target=target, actor=pm)
+    with pytest.raises(ValidationError, match="theme run"):
+        merge_undo.theme_merge_undo(source=source, actor=pm)
+    running.state, running.finished_at = "succeeded", timezone.now()
+    running.save()
+    with pytest.raises(ValidationError, match="theme run"):  # it finished after the merge
+        merge_undo.theme_merge_undo(source=source, actor=pm)
