@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from feedbackhub import health, views
 
 handler500 = "feedbackhub.errors.server_error"
+handler403 = "feedbackhub.views.permission_denied"
+handler404 = "feedbackhub.views.page_not_found"
 
 admin.site.site_header = "FeedbackHub administration"
 admin.site.site_title = "FeedbackHub admin"

@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 
 from accounts.models import User
 from accounts.roles import Role
+from feedbackhub import errors
 from insights.loop.notify import notifications_for
 from insights.notes.selectors import note_list
 
@@ -40,3 +41,33 @@ def _admins() -> list[User]:
         .distinct()
         .order_by("first_name", "last_name", "username")[:5]
     )
+
+
+def permission_denied(request, exception=None):
+    """403 in the product's look: what was refused, the person's role, and whom to ask."""
+    if errors.is_api(request):
+        return errors.error_response(
+            request, status=403, title="Not allowed", detail=_reason(exception)
+        )
+    context = {
+        "reason": _reason(exception),
+        "role": getattr(request.user, "role", None),
+        "admins": _admins(),
+    }
+    return render(request, "403.html", context, status=403)
+
+
+def page_not_found(request, exception=None):
+    """404 in the product's look, with the way back to the person's own pages."""
+    if errors.is_api(request):
+        return errors.error_response(
+            request, status=404, title="Not found", detail="Nothing lives at this address."
+        )
+    return render(request, "404.html", status=404)
+
+
+def _reason(exception) -> str:
+    """The refusal's own sentence when a view gave one ("Only product managers…")."""
+    text = str(exception or "").strip()
+    # Django's bare PermissionDenied() says nothing; neither should the page then.
+    return text if text and text != "None" else ""

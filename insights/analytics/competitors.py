@@ -44,18 +44,30 @@ def _deal_counts_by_competitor() -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
+def mention_counts(*, competitor_ids: list[int] | None = None) -> dict[int, int]:
+    """Note mentions of each competitor, all time: notes naming it, each note once.
+
+    The one definition the list, the competitor's page and its facts share
+    (docs/definitions.md, Competitor mentions).
+    """
+    links = CallNote.competitors.through.objects.all()
+    if competitor_ids is not None:
+        links = links.filter(competitor_id__in=competitor_ids)
+    return dict(
+        links.values("competitor_id")
+        .annotate(n=Count("callnote_id", distinct=True))
+        .values_list("competitor_id", "n")
+        .order_by()
+    )
+
+
 def competitor_list() -> list[dict]:
     """Every competitor with its note mentions, deals and revenue lost to it.
 
     Rows are {"competitor", "mentions", "deals", "lost_deals", "lost_revenue"},
     most lost revenue first. Four queries, whatever the number of competitors.
     """
-    mentions = dict(
-        CallNote.competitors.through.objects.values("competitor_id")
-        .annotate(n=Count("callnote_id", distinct=True))
-        .values_list("competitor_id", "n")
-        .order_by()
-    )
+    mentions = mention_counts()
     deals = _deal_counts_by_competitor()
     lost = {
         row["competitor_id"]: row
@@ -86,7 +98,8 @@ def competitor_detail(competitor: Competitor, weeks: int = 26) -> dict:
     """One competitor's mentions over time, deals, the themes of deals lost to it, and quotes.
 
     Returns {"competitor", "week_starts": [date], "weekly": [int] (oldest week
-    first, Monday-based, by call date), "mentions" (in those weeks), "deals":
+    first, Monday-based, by call date), "mentions" (all time, as on the
+    list), "mentions_in_weeks" (in those weeks), "deals":
     [Deal with `.mentioned` (a note on it names the competitor)], "lost_deals",
     "lost_revenue", "deal_count" (all of them; `deals` holds the DEALS_SHOWN
     newest), "lost_themes": [{"theme_id", "title", "deals",
@@ -155,7 +168,8 @@ def competitor_detail(competitor: Competitor, weeks: int = 26) -> dict:
         "competitor": competitor,
         "week_starts": periods.week_starts(today, weeks),
         "weekly": weekly,
-        "mentions": sum(weekly),
+        "mentions": mention_counts(competitor_ids=[competitor.pk]).get(competitor.pk, 0),
+        "mentions_in_weeks": sum(weekly),
         "deals": deals,
         "deal_count": deal_count,
         "lost_deals": totals["n"],
@@ -187,16 +201,21 @@ def competitor_theme_matrix(top_themes: int = 15) -> dict:
             "theme__title",
             "note__deal_id",
             "note__deal__amount",
+            "note__deal__name",
         )
         .distinct()
         .order_by()
     )
+    deal_names: dict[int, str] = {}
+    deal_themes: dict[int, set[int]] = defaultdict(set)
     cells: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     theme_total: dict[int, Decimal] = defaultdict(Decimal)
     titles: dict[int, str] = {}
     names: dict[int, str] = {}
     competitor_deals: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for competitor_id, name, theme_id, title, deal_id, amount in found:
+    for competitor_id, name, theme_id, title, deal_id, amount, deal_name in found:
+        deal_names[deal_id] = deal_name
+        deal_themes[deal_id].add(theme_id)
         cells[competitor_id, theme_id] += amount
         # A deal has one competitor, so (theme, deal) is already unique here.
         theme_total[theme_id] += amount
@@ -215,9 +234,42 @@ def competitor_theme_matrix(top_themes: int = 15) -> dict:
         for competitor_id, amounts in competitor_deals.items()
     ]
     rows.sort(key=lambda r: (-r["lost_revenue"], r["name"], r["competitor_id"]))
+    amounts = {d: a for deals in competitor_deals.values() for d, a in deals.items()}
+    shown = set(top)
+    themes = []
+    for t in top:
+        # A deal that cites several themes is one deal: each theme's row says
+        # which of its deals also sit under other themes shown.
+        deals = sorted(
+            (
+                {
+                    "deal_id": d,
+                    "name": deal_names[d],
+                    "amount": amounts[d],
+                    "other_themes": len((deal_themes[d] & shown) - {t}),
+                }
+                for d, cited in deal_themes.items()
+                if t in cited
+            ),
+            key=lambda d: (-d["amount"], d["deal_id"]),
+        )
+        themes.append(
+            {
+                "theme_id": t,
+                "title": titles[t],
+                "lost_revenue": theme_total[t],
+                "deals": deals,
+                "competitors": [
+                    {"competitor_id": r["competitor_id"], "name": r["name"], "lost_revenue": c}
+                    for r in rows
+                    if (c := cells.get((r["competitor_id"], t), _ZERO))
+                ],
+            }
+        )
+    distinct = {d for d, cited in deal_themes.items() if cited & shown}
     return {
-        "themes": [
-            {"theme_id": t, "title": titles[t], "lost_revenue": theme_total[t]} for t in top
-        ],
+        "themes": themes,
         "rows": rows,
+        "deal_count": len(distinct),
+        "lost_revenue": sum((amounts[d] for d in distinct), _ZERO),
     }

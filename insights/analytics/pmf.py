@@ -137,6 +137,24 @@ def pmf_by_segment_quarter(quarters: int = 8) -> dict:
     }
 
 
+def quarters_with_deals(pmf: dict) -> dict:
+    """pmf_by_segment_quarter turned for reading: one row per quarter that closed
+    any deal (newest first), one column per segment then all segments.
+
+    Returns {"segments": [label], "rows": [{"quarter", "label" ("2026 Q3"),
+    "cells": [cell] aligned with "segments"}]}; quarters without a closed
+    deal are left out instead of showing a column of dashes.
+    """
+    segments = [row["label"] for row in pmf["rows"]]
+    rows = []
+    for i, quarter in enumerate(pmf["quarters"]):
+        cells = [row["cells"][i] for row in pmf["rows"]]
+        if any(c["tally"].n for c in cells):
+            label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
+            rows.append({"quarter": quarter, "label": label, "cells": cells})
+    return {"segments": segments, "rows": rows[::-1]}
+
+
 def shipped_theme_impact() -> list[dict]:
     """For each shipped (unmerged) theme: win rate of deals citing it, closed before vs after.
 

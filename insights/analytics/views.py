@@ -45,7 +45,7 @@ def pmf(request):
         request,
         "insights/pmf.html",
         {
-            "pmf": pmf_figures.pmf_by_segment_quarter(),
+            "by_quarter": pmf_figures.quarters_with_deals(pmf_figures.pmf_by_segment_quarter()),
             "shipped": pmf_figures.shipped_theme_impact(),
             "small_sample": winloss.SMALL_SAMPLE,
         },

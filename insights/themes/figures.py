@@ -116,15 +116,25 @@ class Figures:
         return growth(self.weekly_mentions)
 
 
+# The fewest mentions in the earlier four weeks for a percentage to mean
+# something: below it one note more or less swings the figure by tens of
+# percent ("1 → 10" is "+900%"). See docs/definitions.md, Growth.
+GROWTH_MIN_BASE = 5
+
+
 def growth(weekly: Iterable[int]) -> float | None:
     """Last 4 weeks against the 4 before, as a ratio (0.5 = +50%).
 
-    None when neither has a mention; infinity when only the last 4 weeks do.
+    Infinity ("new") when only the last 4 weeks have mentions; None ("—")
+    when neither has, or when the earlier four weeks have fewer than
+    GROWTH_MIN_BASE mentions, too few for a percentage to mean anything.
     """
     values = list(weekly or [])
     recent, before = sum(values[-4:]), sum(values[-8:-4])
     if before == 0:
         return None if recent == 0 else float("inf")
+    if before < GROWTH_MIN_BASE:
+        return None
     return (recent - before) / before
 
 

@@ -157,6 +157,41 @@ def recent_runs(*, limit: int = 20):
     )
 
 
+# What a run's "What changed" counts stand for, read back from the timeline lines
+# the run wrote (each carries the run's id): kind → its heading.
+RUN_CHANGE_KINDS = {
+    "created": "Created",
+    "grown": "Grown",
+    "shrunk": "Shrunk",
+    "emptied": "Emptied",
+    "retitled": "Renamed by the engine",
+}
+
+
+def run_changes(*, run: ClusteringRun) -> dict[str, list[ThemeEvent]]:
+    """The themes a full run changed, by kind (see RUN_CHANGE_KINDS), from its timeline lines."""
+    found: dict[str, list[ThemeEvent]] = {kind: [] for kind in RUN_CHANGE_KINDS}
+    events = (
+        ThemeEvent.objects.filter(
+            data__run=run.pk,
+            kind__in=[ThemeEvent.Kind.CREATED, ThemeEvent.Kind.ENGINE, ThemeEvent.Kind.RENAMED],
+        )
+        .select_related("theme")
+        .only("kind", "data", "theme__id", "theme__title", "theme__merged_into_id")
+        .order_by("theme__title", "id")
+    )
+    for event in events:
+        if event.kind == ThemeEvent.Kind.CREATED:
+            kind = "created"
+        elif event.kind == ThemeEvent.Kind.RENAMED:
+            kind = "retitled"
+        else:
+            before, after = event.data.get("notes_before", 0), event.data.get("notes_after", 0)
+            kind = "emptied" if after == 0 else ("grown" if after > before else "shrunk")
+        found[kind].append(event)
+    return found
+
+
 def reps_to_notify(*, theme_id: int, actor) -> int:
     """How many people a status change of the theme tells: the active authors of
     its notes other than the person who changed it (as the loop's fan-out does)."""

@@ -172,6 +172,55 @@ def theme_write_decision(*, theme: Theme, decision: str, actor, expected_version
     return theme
 
 
+# The triage panel's fields, in the order they are applied: (field, service, argument).
+PANEL_FIELDS = (
+    ("title", theme_rename, "title"),
+    ("description", theme_describe, "description"),
+    ("external_url", theme_link, "url"),
+    ("decision", theme_write_decision, "decision"),
+)
+
+
+@waits_briefly
+@transaction.atomic
+def theme_triage(
+    *, theme: Theme, actor, changes: dict, expected_version: int | None = None
+) -> list[str]:
+    """Apply what changed in the triage panel, all or nothing; returns the fields changed.
+
+    `changes` may hold title, description, external_url, decision, status
+    (with reason) and owner (a user or None); fields equal to the theme's are
+    left alone, so the timeline only says what really changed. Declining
+    needs a reason, because the reps who asked read it.
+    """
+    require_triage(actor)
+    changed = []
+    version = expected_version
+    for field, service, argument in PANEL_FIELDS:
+        if field in changes and (changes[field] or "").strip() != (getattr(theme, field) or ""):
+            theme = service(
+                theme=theme, actor=actor, expected_version=version, **{argument: changes[field]}
+            )
+            version, changed = theme.version, [*changed, field]
+    if "owner" in changes and getattr(changes["owner"], "pk", None) != theme.owner_id:
+        theme = theme_set_owner(
+            theme=theme, owner=changes["owner"], actor=actor, expected_version=version
+        )
+        version, changed = theme.version, [*changed, "owner"]
+    status = changes.get("status") or theme.status
+    if status != theme.status:
+        reason = (changes.get("reason") or "").strip()
+        if status == ThemeStatus.DECLINED and not reason:
+            raise ValidationError(
+                {"reason": "Say why it is declined: the reps who asked will read it."}
+            )
+        theme_set_status(
+            theme=theme, status=status, actor=actor, expected_version=version, reason=reason
+        )
+        changed.append("status")
+    return changed
+
+
 def survivor(theme: Theme) -> Theme:
     seen = set()
     while theme.merged_into_id and theme.pk not in seen:
@@ -183,7 +232,9 @@ def survivor(theme: Theme) -> Theme:
 @waits_briefly
 @transaction.atomic
 def theme_merge(*, source: Theme, target: Theme, actor, expected_version=None) -> Theme:
-    """Merge `source` into `target`: its notes move, it points to the target for good.
+    """Merge `source` into `target`: its notes move, it points to the target.
+
+    For a while afterwards the merge can be undone (insights.themes.merge_undo).
 
     `expected_version` is the source's version the person saw, as for the other edits.
     """
@@ -197,11 +248,24 @@ def theme_merge(*, source: Theme, target: Theme, actor, expected_version=None) -
         raise ValidationError("This theme was already merged into another one.")
     if source.pk == target.pk:
         raise ValidationError("A theme cannot be merged into itself.")
+    # What the merge moves is written down, so undoing it (merge_undo) is exact.
+    note_ids = list(
+        ThemeAssignment.objects.filter(theme=source).order_by().values_list("note_id", flat=True)
+    )
+    repointed = list(Theme.objects.filter(merged_into=source).values_list("pk", flat=True))
     moved = ThemeAssignment.objects.filter(theme=source).update(theme=target)
     Theme.objects.filter(merged_into=source).update(merged_into=target)
     update_theme(source, expected_version, actor, merged_into=target)
     update_theme(target, None, actor)
-    record_event(source.pk, actor, ThemeEvent.Kind.MERGED, into=target.pk, into_title=target.title)
+    record_event(
+        source.pk,
+        actor,
+        ThemeEvent.Kind.MERGED,
+        into=target.pk,
+        into_title=target.title,
+        note_ids=note_ids,
+        repointed=repointed,
+    )
     record_event(
         target.pk,
         actor,

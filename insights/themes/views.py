@@ -1,16 +1,12 @@
 """Product pages: the themes dashboard and a theme's page with its triage actions."""
 
-import re
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.models import Region, Team
 from accounts.rules import can_triage
@@ -19,16 +15,18 @@ from feedbackhub import csv_safe, periods, visits
 from feedbackhub.paging import fetch_page, page_of
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
-from insights.themes import note_moves, triage
+from insights.themes import export_rows, merge_undo
 from insights.themes import selectors as theme_selectors
 from insights.themes.figures import Figures, theme_figures
-from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeStatus
+from insights.themes.models import Theme, ThemeStatus
 
 
 class DashboardFilterForm(forms.Form):
     """The dashboard's view, all in the URL so it can be shared."""
 
-    sort = forms.ChoiceField(choices=list(dashboard_figures.SORTS.items()), required=False)
+    sort = forms.ChoiceField(
+        label="Rank by", choices=list(dashboard_figures.SORTS.items()), required=False
+    )
     period = forms.ChoiceField(choices=periods.choices(all_time=True), required=False)
     segment = forms.ChoiceField(choices=[("", "Any segment"), *Segment.choices], required=False)
     region = forms.ChoiceField(choices=[("", "Any region"), *Region.choices], required=False)
@@ -37,8 +35,12 @@ class DashboardFilterForm(forms.Form):
         required=False,
         empty_label="Any sales team",
     )
-    tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Tag"}))
-    stage = forms.ChoiceField(choices=[("", "Any deal stage"), *Stage.choices], required=False)
+    tag = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"placeholder": "any tag, e.g. sso"})
+    )
+    stage = forms.ChoiceField(
+        label="Deal stage", choices=[("", "Any deal stage"), *Stage.choices], required=False
+    )
     competitor = forms.ModelChoiceField(
         queryset=Competitor.objects.order_by("name"),
         required=False,
@@ -105,6 +107,9 @@ def dashboard(request):
             "query": query.urlencode(),
             "last_visit": last_visit,
             "can_triage": can_triage(request.user),
+            # Only an empty page asks whether there are themes at all, to say what to do.
+            "any_themes": bool(page.object_list)
+            or Theme.objects.filter(merged_into__isnull=True, note_count__gt=0).exists(),
         },
     )
 
@@ -113,38 +118,9 @@ def _csv(rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="feedbackhub-themes.csv"'
     writer = csv_safe.writer(response)
-    writer.writerow(
-        [
-            "theme_id",
-            "title",
-            "status",
-            "owner",
-            "notes",
-            "accounts",
-            "open_pipeline",
-            "weighted_pipeline",
-            "lost_revenue",
-            "growth",
-        ]
-    )
+    writer.writerow(export_rows.header())
     for r in rows:
-        growth = (
-            "" if r.growth is None else ("new" if r.growth == float("inf") else f"{r.growth:.2f}")
-        )
-        writer.writerow(
-            [
-                r.theme.pk,
-                r.theme.title,
-                r.theme.status,
-                r.theme.owner.username if r.theme.owner else "",
-                r.notes,
-                r.accounts,
-                r.open_revenue,
-                r.weighted,
-                r.lost_revenue,
-                growth,
-            ]
-        )
+        writer.writerow(export_rows.theme_row(r))
     return response
 
 
@@ -158,7 +134,9 @@ def theme_page(request, pk: int):
     if theme.merged_into_id:
         messages.info(request, f"“{theme.title}” was merged into this theme.")
         return redirect("theme_page", pk=theme.merged_into_id)
-    notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 50)
+    # Ten notes a page keeps the page readable on a phone, where each is a card;
+    # the pager (and the notes' own pages) lead to the rest.
+    notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 10)
     # One theme's figures are cheap to compute, so the page never shows the
     # cache lagging behind a change someone just made. Its win/loss and
     # win-back panels are served by their own areas (analytics, loop).
@@ -175,115 +153,10 @@ def theme_page(request, pk: int):
         "same_need": theme_selectors.possible_duplicates(theme_ids=[theme.pk]).get(theme.pk, []),
     }
     if context["can_triage"]:
+        context["undo"] = merge_undo.undoable_merges_into(theme=theme)
+        context["undo_sources"] = {event.source_id for event in context["undo"]}
+        context["undo_minutes"] = int(merge_undo.UNDO_WINDOW.total_seconds() // 60)
         context["owners"] = (
             get_user_model().objects.filter(groups__permissions__codename="triage_theme").distinct()
         )
     return render(request, "insights/theme.html", context)
-
-
-# Edits of one field of a theme: action → (service, form field, service argument).
-_FIELD_EDITS = {
-    "rename": (triage.theme_rename, "title", "title"),
-    "describe": (triage.theme_describe, "description", "description"),
-    "link": (triage.theme_link, "external_url", "url"),
-    "decision": (triage.theme_write_decision, "decision", "decision"),
-}
-
-
-@require_POST
-def theme_action(request, pk: int):
-    """One form post per action; refused for anyone who may not triage."""
-    if not can_triage(request.user):
-        raise PermissionDenied("Only product managers and admins triage themes.")
-    theme = Theme.objects.filter(pk=pk).first()
-    if theme is None:
-        raise Http404
-    post = request.POST
-    action = post.get("action", "")
-    target_id = post.get("target") or _id_in(post.get("target_text", ""))
-    version = int(post["version"]) if post.get("version", "").isdigit() else None
-    note_ids = [int(i) for i in post.getlist("note") if i.isdigit()]
-    actor = request.user
-    try:
-        if action in _FIELD_EDITS:
-            service, field, argument = _FIELD_EDITS[action]
-            service(
-                theme=theme,
-                actor=actor,
-                expected_version=version,
-                **{argument: post.get(field, "")},
-            )
-        elif action == "status":
-            status = post.get("status", "")
-            reason = post.get("reason", "").strip()
-            if status == ThemeStatus.DECLINED and not reason:
-                raise ValidationError("Say why it is declined: the reps who asked will read it.")
-            old = theme.status
-            triage.theme_set_status(
-                theme=theme, status=status, actor=actor, expected_version=version, reason=reason
-            )
-            if status != old and status in NOTIFYING_STATUSES:
-                told = theme_selectors.reps_to_notify(theme_id=theme.pk, actor=actor)
-                messages.success(
-                    request,
-                    f"Status set to {ThemeStatus(status).label}: "
-                    f"{told} rep{pluralize(told)} with notes in it "
-                    f"{'is' if told == 1 else 'are'} being notified.",
-                )
-                return redirect("theme_page", pk=pk)
-        elif action == "owner":
-            owner = get_user_model().objects.filter(pk=post.get("owner") or 0).first()
-            triage.theme_set_owner(theme=theme, owner=owner, actor=actor, expected_version=version)
-        elif action == "merge":
-            target = Theme.objects.filter(pk=target_id or 0).first()
-            if target is None:
-                raise ValidationError("Pick the theme to merge into.")
-            triage.theme_merge(source=theme, target=target, actor=actor, expected_version=version)
-            messages.success(request, f"Merged into “{target.title}”.")
-            return redirect("theme_page", pk=target.pk)
-        elif action == "move":
-            target = Theme.objects.filter(pk=target_id or 0).first()
-            if target is None or not note_ids:
-                raise ValidationError("Pick notes and the theme to move them to.")
-            note_moves.notes_move(note_ids=note_ids, target=target, actor=actor)
-        elif action == "remove":
-            note_moves.notes_remove(theme=theme, note_ids=note_ids, actor=actor)
-        elif action == "split":
-            new = note_moves.theme_split(
-                theme=theme,
-                note_ids=note_ids,
-                title=post.get("title", ""),
-                actor=actor,
-                expected_version=version,
-            )
-            messages.success(request, f"Split {len(note_ids)} notes into “{new.title}”.")
-        else:
-            raise ValidationError(f"Unknown action “{action}”.")
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        if action not in {"split"}:
-            messages.success(request, "Saved.")
-    return redirect("theme_page", pk=pk)
-
-
-def _id_in(text: str) -> int | None:
-    """The id in a picked option like "Single sign-on (#42)"."""
-    match = re.search(r"\(#(\d+)\)\s*$", text or "")
-    return int(match.group(1)) if match else None
-
-
-@permission_required("insights.view_theme", raise_exception=True)
-@require_GET
-def theme_options(request):
-    """Type-ahead over active themes for the merge and move pickers."""
-    query = request.GET.get("target_text", "").strip()
-    themes = Theme.objects.filter(merged_into__isnull=True)
-    if query:
-        themes = themes.filter(title__icontains=query)
-    exclude = request.GET.get("exclude", "")
-    if exclude.isdigit():
-        themes = themes.exclude(pk=int(exclude))
-    options = [f"{t.title} (#{t.pk})" for t in themes.order_by("-note_count", "id")[:15]]
-    return render(request, "insights/_options.html", {"options": options})

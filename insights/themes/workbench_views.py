@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.rules import can_triage
@@ -58,6 +58,18 @@ def engine_panel(request):
     template = "insights/_runs.html" if request.htmx else "insights/engine.html"
     active = any(r.state in (ClusteringRun.State.QUEUED, ClusteringRun.State.RUNNING) for r in runs)
     return render(request, template, {"runs": runs, "active": active})
+
+
+@permission_required("insights.view_clusteringrun", raise_exception=True)
+@require_GET
+def engine_run(request, pk: int):
+    """What one run changed: the themes behind each count of the engine panel."""
+    run = get_object_or_404(ClusteringRun.objects.select_related("requested_by"), pk=pk)
+    changes = theme_selectors.run_changes(run=run)
+    sections = [
+        (kind, label, changes[kind]) for kind, label in theme_selectors.RUN_CHANGE_KINDS.items()
+    ]
+    return render(request, "insights/engine_run.html", {"run": run, "sections": sections})
 
 
 @require_POST

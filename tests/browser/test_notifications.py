@@ -35,7 +35,7 @@ def test_a_rep_hears_that_a_theme_their_customer_asked_for_shipped(
         log_in(as_pm, live_server, pm.username)
         as_pm.goto(f"{live_server.url}/themes/{theme.pk}/")
         as_pm.select_option("select[name=status]", "shipped")
-        as_pm.click("button:has-text('Set status')")
+        as_pm.click("#triage button:has-text('Save changes')")
         as_pm.wait_for_selector("h1 .status:has-text('Shipped')")
 
         # The worker fans the change out after it commits; the rep's next page shows it.

@@ -56,16 +56,17 @@ def test_a_product_manager_triages_and_sees_every_change_in_the_timeline(
 
     page.click("text=Okta SSO")
     okta = themes["Okta SSO"]
-    page.fill("input[name=title]", "Enterprise single sign-on")
-    page.click("button:has-text('Rename')")
+    page.fill("#triage input[name=title]", "Enterprise single sign-on")
+    page.click("#triage button:has-text('Save changes')")
     page.wait_for_selector("h1:has-text('Enterprise single sign-on')")
     assert page.is_visible(".timeline >> text=Renamed")
 
     # Merge "SAML login" into this theme from its own page.
     page.goto(f"{live_server.url}/themes/{themes['SAML login'].pk}/")
-    page.fill("input[name=target_text] >> nth=0", f"Enterprise single sign-on (#{okta.pk})")
-    page.click("button:has-text('Merge')")
-    page.wait_for_url(f"**/themes/{okta.pk}/")
+    page.fill("#triage input[name=target_text]", f"Enterprise single sign-on (#{okta.pk})")
+    page.click("#triage button:has-text('Merge…')")
+    page.click("button:has-text('Merge into')")  # the confirmation
+    page.wait_for_url(f"**/themes/{okta.pk}/#triage")
     assert page.is_visible(".timeline >> text=merged in")
     assert Theme.objects.get(pk=themes["SAML login"].pk).merged_into_id == okta.pk
 
@@ -77,8 +78,8 @@ def test_a_product_manager_triages_and_sees_every_change_in_the_timeline(
     page.wait_for_selector(".timeline >> text=Notes moved")
     assert ThemeAssignment.objects.filter(theme=mobile, locked=True).count() == 1
 
-    page.select_option("select[name=status]", "planned")
-    page.click("button:has-text('Set status')")
+    page.select_option("#triage select[name=status]", "planned")
+    page.click("#triage button:has-text('Save changes')")
     page.wait_for_selector("h1 .status:has-text('Planned')")
     assert page.is_visible(".timeline >> text=Status changed")
     page.screenshot(path=str(SCREENSHOTS / "theme.png"))
@@ -92,7 +93,7 @@ def test_a_rep_reads_the_theme_page_without_triage_controls(desktop, live_server
     log_in(page, live_server, rep.username)
     page.goto(f"{live_server.url}/themes/{themes['Okta SSO'].pk}/")
     page.wait_for_selector("h1:has-text('Okta SSO')")
-    assert page.locator("button:has-text('Rename')").count() == 0
+    assert page.locator("#triage").count() == 0
     assert page.locator("input[name=note]").count() == 0
     assert page.is_visible("text=Okta SSO: customer need #0")
     # The win/loss panel comes from analytics, loaded into the page once it is shown.

@@ -135,7 +135,11 @@ def test_the_detail_matches_an_independent_calculation(world):
 
     detail = competitor_detail(rival)
     assert detail["weekly"] == weekly
-    assert detail["mentions"] == sum(weekly)
+    assert detail["mentions_in_weeks"] == sum(weekly)
+    # The page's mention count is the list's: one definition, all time.
+    assert detail["mentions"] == next(
+        r["mentions"] for r in competitor_list() if r["competitor"] == rival
+    )
     assert detail["week_starts"][0] == first_week and len(detail["week_starts"]) == 26
     assert {d.pk for d in detail["deals"]} == deal_ids
     assert {d.pk for d in detail["deals"] if d.mentioned} == mentioned_on
@@ -289,5 +293,36 @@ def test_the_functions_use_a_fixed_number_of_queries(rep, django_assert_num_quer
         competitor_list()
     with django_assert_num_queries(1):
         competitor_theme_matrix()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # one of them: the all-time mentions, as on the list
         competitor_detail(rivals[0])
+
+
+def test_a_lost_deal_cited_by_several_themes_says_it_is_the_same_deal(rep):
+    rival = CompetitorFactory(name="Delta")
+    deal = DealFactory(stage=Stage.CLOSED_LOST, amount=Decimal("9000"), competitor=rival)
+    themes = [ThemeFactory(title=t) for t in ("SSO", "Audit log", "Dark mode")]
+    for theme in themes:
+        note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
+        ThemeAssignment.objects.create(note=note, theme=theme)
+    matrix = competitor_theme_matrix()
+    assert [d["other_themes"] for t in matrix["themes"] for d in t["deals"]] == [2, 2, 2]
+    assert {d["deal_id"] for t in matrix["themes"] for d in t["deals"]} == {deal.pk}
+    # Counted once overall, though each of the three themes lists it.
+    assert (matrix["deal_count"], matrix["lost_revenue"]) == (1, Decimal("9000"))
+    assert [t["competitors"] for t in matrix["themes"]][0] == [
+        {"competitor_id": rival.pk, "name": "Delta", "lost_revenue": Decimal("9000")}
+    ]
+
+
+def test_the_competitors_page_says_a_shared_deal_is_the_same_deal(pm_client, rep):
+    rival = CompetitorFactory(name="Delta")
+    deal = DealFactory(
+        name="Initech renewal", stage=Stage.CLOSED_LOST, amount=Decimal("9000"), competitor=rival
+    )
+    for title in ("SSO", "Audit log"):
+        note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
+        ThemeAssignment.objects.create(note=note, theme=ThemeFactory(title=title))
+    page = pm_client.get(reverse("competitors")).content.decode()
+    assert (
+        page.count('Initech renewal</a> <span class="muted">(same deal under 1 other theme)') == 2
+    )

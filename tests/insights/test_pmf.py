@@ -13,8 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deals.models import Deal, Segment, Stage
-from insights.analytics.pmf import pmf_by_segment_quarter, shipped_theme_impact
+from insights.analytics.pmf import (
+    pmf_by_segment_quarter,
+    quarters_with_deals,
+    shipped_theme_impact,
+)
 from insights.analytics.winloss import Tally
+from insights.themes import triage
 from insights.themes.models import Theme, ThemeAssignment, ThemeEvent
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
 
@@ -255,3 +260,33 @@ def test_without_a_median_in_the_database_the_cycles_come_out_the_same(deals, mo
             for key in ("median_days", "avg_days"):
                 assert (a[key] is None and b[key] is None) or a[key] == pytest.approx(b[key])
     assert any(c["median_days"] is not None for r in in_python["rows"] for c in r["cells"])
+
+
+def test_quarters_without_a_closed_deal_are_left_out_newest_first(rep):
+    account = AccountFactory(owner=rep, segment="smb")
+    now = timezone.now()
+    two_quarters_ago = now - dt.timedelta(days=190)
+    for stage, moment in (
+        (Stage.CLOSED_WON, now),
+        (Stage.CLOSED_LOST, two_quarters_ago),
+    ):
+        _closed_deal(account=account, stage=stage, closed_at=moment, cycle=dt.timedelta(days=9))
+    turned = quarters_with_deals(pmf_by_segment_quarter())
+    assert [row["quarter"] for row in turned["rows"]] == [
+        _quarter_of(now),
+        _quarter_of(two_quarters_ago),
+    ]
+    assert turned["segments"][-1] == "All segments"
+    assert all(len(row["cells"]) == len(turned["segments"]) for row in turned["rows"])
+
+
+def test_a_theme_shipped_this_morning_is_too_early_to_tell(pm_client, pm, rep):
+    theme = ThemeFactory(title="Audit log")
+    for stage in (Stage.CLOSED_WON, Stage.CLOSED_LOST, Stage.CLOSED_WON, Stage.CLOSED_LOST):
+        deal = DealFactory(stage=stage, closed_at=timezone.now() + dt.timedelta(minutes=5))
+        note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
+        ThemeAssignment.objects.create(note=note, theme=theme)
+    triage.theme_set_status(theme=theme, status="shipped", actor=pm)
+    page = pm_client.get(reverse("pmf")).content.decode()
+    assert "Too early to tell (4 closed since)" in page
+    assert "50% won" not in page

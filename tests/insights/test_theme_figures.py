@@ -161,7 +161,12 @@ def test_the_panels_of_a_theme_that_does_not_exist_are_not_found(rep_client):
 
 @pytest.mark.parametrize(
     ("weekly", "shown"),
-    [([0] * 8, "—"), ([0] * 4 + [1, 0, 0, 0], "new"), ([1, 1, 1, 1, 2, 2, 2, 2], "+100%")],
+    [
+        ([0] * 8, "—"),
+        ([0] * 4 + [1, 0, 0, 0], "new"),
+        ([2, 1, 1, 1, 3, 3, 2, 2], "+100%"),
+        ([1, 0, 0, 0, 4, 3, 2, 1], "—"),
+    ],
 )
 def test_growth_is_one_figure_on_the_dashboard_row_and_in_templates(weekly, shown):
     assert Row(theme=None, weekly=weekly).growth == growth(weekly)
@@ -212,3 +217,17 @@ def test_no_theme_has_no_figures_and_a_filter_matching_nothing_shows_no_rows(pm_
     store_theme_stats()
     assert theme_rows(filters=Filters(tag="nobody-uses-this")) == []
     assert pm_client.get(reverse("dashboard"), {"tag": "nobody-uses-this"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("weekly", "expected"),
+    [
+        ([1, 0, 0, 0, 3, 3, 2, 2], None),  # 1 → 10 is not "+900%": too few to compare
+        ([1, 1, 1, 1, 9, 0, 0, 0], None),  # 4 mentions before: still too few
+        ([2, 1, 1, 1, 2, 2, 1, 0], 0.0),  # 5 before, 5 after: flat, and it means something
+        ([5, 5, 5, 5, 1, 1, 1, 2], -0.75),
+        ([0, 0, 0, 0, 0, 0, 2, 0], float("inf")),  # nothing before: "new"
+    ],
+)
+def test_growth_is_shown_only_when_the_earlier_four_weeks_have_enough_mentions(weekly, expected):
+    assert growth(weekly) == expected

@@ -83,17 +83,57 @@ def test_an_edit_on_a_stale_page_is_refused_with_a_message(pm_client, rep):
     assert theme.title == "First"
 
 
-def test_merging_from_the_page_leads_to_the_surviving_theme(pm_client, rep):
+def test_merging_from_the_page_asks_first_then_leads_to_the_surviving_theme(pm_client, rep):
     source = _theme_with_deal(rep, "10", "Source")
     target = _theme_with_deal(rep, "10", "Target")
-    response = pm_client.post(
-        reverse("theme_action", args=[source.pk]),
-        {"action": "merge", "target_text": f"{target.title} (#{target.pk})"},
+    url = reverse("theme_action", args=[source.pk])
+    asked = pm_client.post(
+        url, {"action": "merge", "target_text": f"{target.title} (#{target.pk})"}
     )
-    assert response["Location"] == reverse("theme_page", args=[target.pk])
+    assert Theme.objects.get(pk=source.pk).merged_into is None  # nothing merged yet
+    confirm = pm_client.get(asked["Location"]).content.decode()
+    assert "Merge these two themes?" in confirm and "undo the merge for 30 minutes" in confirm
+
+    response = pm_client.post(url, {"action": "merge", "target": target.pk, "confirm": "yes"})
+    assert response["Location"] == reverse("theme_page", args=[target.pk]) + "#triage"
     assert Theme.objects.get(pk=source.pk).merged_into == target
     old_link = pm_client.get(reverse("theme_page", args=[source.pk]))
     assert old_link["Location"] == reverse("theme_page", args=[target.pk])
+
+
+def test_the_triage_panel_saves_only_what_changed_in_one_go(pm_client, pm, rep):
+    theme = _theme_with_deal(rep, "10", "Old")
+    page = pm_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
+    assert page.index('id="triage"') < page.index("Weekly mentions")  # near the top
+    response = pm_client.post(
+        reverse("theme_action", args=[theme.pk]),
+        {
+            "action": "save",
+            "version": 1,
+            "title": "New",
+            "status": "new",
+            "owner": pm.pk,
+            "external_url": "",
+            "description": "",
+            "decision": "",
+        },
+    )
+    assert response["Location"].endswith("#triage")
+    theme.refresh_from_db()
+    assert (theme.title, theme.owner) == ("New", pm)
+    assert sorted(theme.events.values_list("kind", flat=True)) == ["owner", "renamed"]
+
+
+def test_a_panel_save_that_declines_without_a_reason_changes_nothing(pm_client, rep):
+    theme = _theme_with_deal(rep, "10", "Old")
+    response = pm_client.post(
+        reverse("theme_action", args=[theme.pk]),
+        {"action": "save", "version": 1, "title": "New", "status": "declined"},
+        follow=True,
+    )
+    assert "Say why it is declined" in response.content.decode()
+    theme.refresh_from_db()
+    assert (theme.title, theme.status) == ("Old", "new")
 
 
 def test_the_theme_picker_finds_themes_by_title(pm_client):
@@ -133,3 +173,15 @@ def test_declining_asks_for_a_reason_that_the_reps_then_read(
     assert theme.status == "declined"
     for page in ("notifications", "my_requests"):
         assert "Not this year, sorry" in rep_client.get(reverse(page)).content.decode()
+
+
+def test_a_triage_message_shows_in_the_panel_the_page_returns_to(pm_client, rep):
+    theme = _theme_with_deal(rep, "10", "Old")
+    response = pm_client.post(
+        reverse("theme_action", args=[theme.pk]),
+        {"action": "save", "version": 1, "title": "New"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert page.index('id="triage"') < page.index("Saved.") < page.index('id="notes"')
+    assert page.count("Saved.") == 1

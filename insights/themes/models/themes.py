@@ -171,6 +171,7 @@ class ThemeEvent(models.Model):
         LINKED = "linked", "Link changed"
         DECISION = "decision", "Decision written"
         MERGED = "merged", "Merged"
+        UNMERGED = "unmerged", "Merge undone"
         SPLIT = "split", "Split"
         NOTES_MOVED = "notes_moved", "Notes moved"
         NOTES_REMOVED = "notes_removed", "Notes removed"

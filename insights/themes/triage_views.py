@@ -1,0 +1,205 @@
+"""The theme page's triage: the panel, merge (confirmed, then undoable) and note moves.
+
+Every post is refused (403) for anyone who may not triage, and returns to the
+part of the page it came from: the panel (#triage) or the notes (#notes).
+"""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.rules import can_triage
+from insights.themes import merge_undo, note_moves, triage
+from insights.themes import selectors as theme_selectors
+from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeStatus
+
+# Edits of one field of a theme: action → (service, form field, service argument).
+_FIELD_EDITS = {
+    "rename": (triage.theme_rename, "title", "title"),
+    "describe": (triage.theme_describe, "description", "description"),
+    "link": (triage.theme_link, "external_url", "url"),
+    "decision": (triage.theme_write_decision, "decision", "decision"),
+}
+_NOTE_ACTIONS = {"move", "remove", "split"}
+
+
+def _back(pk: int, part: str = "triage"):
+    return redirect(f"{reverse('theme_page', args=[pk])}#{part}")
+
+
+def _told(request, theme: Theme, status: str) -> None:
+    """Say who hears of a status change: "3 reps with notes in it are being notified"."""
+    told = theme_selectors.reps_to_notify(theme_id=theme.pk, actor=request.user)
+    messages.success(
+        request,
+        f"Status set to {ThemeStatus(status).label}: "
+        f"{told} rep{pluralize(told)} with notes in it "
+        f"{'is' if told == 1 else 'are'} being notified.",
+        extra_tags="triage",
+    )
+
+
+def _panel_changes(post) -> dict:
+    changes = {
+        f: post[f] for f in ("title", "description", "external_url", "decision") if f in post
+    }
+    if "status" in post:
+        changes["status"], changes["reason"] = post["status"], post.get("reason", "")
+    if "owner" in post:
+        changes["owner"] = get_user_model().objects.filter(pk=post["owner"] or 0).first()
+    return changes
+
+
+@require_POST
+def theme_action(request, pk: int):
+    """One post per action (the panel's "save" applies all its fields at once)."""
+    if not can_triage(request.user):
+        raise PermissionDenied("Only product managers and admins triage themes.")
+    theme = Theme.objects.filter(pk=pk).first()
+    if theme is None:
+        raise Http404
+    post = request.POST
+    action = post.get("action", "")
+    target_id = post.get("target") or _id_in(post.get("target_text", ""))
+    version = int(post["version"]) if post.get("version", "").isdigit() else None
+    note_ids = [int(i) for i in post.getlist("note") if i.isdigit()]
+    actor = request.user
+    part = "notes" if action in _NOTE_ACTIONS else "triage"
+    try:
+        if action == "save":
+            changed = triage.theme_triage(
+                theme=theme, actor=actor, changes=_panel_changes(post), expected_version=version
+            )
+            if "status" in changed and post["status"] in NOTIFYING_STATUSES:
+                _told(request, theme, post["status"])
+            elif changed:
+                messages.success(request, "Saved.", extra_tags="triage")
+            else:
+                messages.info(request, "Nothing changed.", extra_tags="triage")
+            return _back(pk)
+        if action in _FIELD_EDITS:
+            service, field, argument = _FIELD_EDITS[action]
+            service(
+                theme=theme,
+                actor=actor,
+                expected_version=version,
+                **{argument: post.get(field, "")},
+            )
+        elif action == "status":
+            status = post.get("status", "")
+            old = theme.status
+            triage.theme_triage(
+                theme=theme,
+                actor=actor,
+                changes={"status": status, "reason": post.get("reason", "")},
+                expected_version=version,
+            )
+            if status != old and status in NOTIFYING_STATUSES:
+                _told(request, theme, status)
+                return _back(pk)
+        elif action == "owner":
+            owner = get_user_model().objects.filter(pk=post.get("owner") or 0).first()
+            triage.theme_set_owner(theme=theme, owner=owner, actor=actor, expected_version=version)
+        elif action == "merge":
+            target = Theme.objects.filter(pk=target_id or 0).first()
+            if target is None:
+                raise ValidationError("Pick the theme to merge into.")
+            if post.get("confirm") != "yes":
+                # A merge moves every note: the person sees what will happen first.
+                return redirect(f"{reverse('theme_merge_confirm', args=[pk])}?target={target.pk}")
+            survivor = triage.theme_merge(
+                source=theme, target=target, actor=actor, expected_version=version
+            )
+            messages.success(request, f"Merged “{theme.title}” into this theme.", extra_tags=part)
+            return _back(survivor.pk)
+        elif action == "undo_merge":
+            source = Theme.objects.filter(pk=post.get("source") or 0, merged_into=theme).first()
+            if source is None:
+                raise ValidationError("That merge is no longer in place.")
+            merge_undo.theme_merge_undo(source=source, actor=actor)
+            messages.success(
+                request, f"Merge undone: “{source.title}” is its own theme again.", extra_tags=part
+            )
+            return _back(source.pk)
+        elif action == "move":
+            target = Theme.objects.filter(pk=target_id or 0).first()
+            if target is None or not note_ids:
+                raise ValidationError("Pick notes and the theme to move them to.")
+            note_moves.notes_move(note_ids=note_ids, target=target, actor=actor)
+        elif action == "remove":
+            note_moves.notes_remove(theme=theme, note_ids=note_ids, actor=actor)
+        elif action == "split":
+            new = note_moves.theme_split(
+                theme=theme,
+                note_ids=note_ids,
+                title=post.get("title", ""),
+                actor=actor,
+                expected_version=version,
+            )
+            messages.success(
+                request, f"Split {len(note_ids)} notes into “{new.title}”.", extra_tags=part
+            )
+        else:
+            raise ValidationError(f"Unknown action “{action}”.")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message, extra_tags=part)
+    else:
+        if action != "split":
+            messages.success(request, "Saved.", extra_tags=part)
+    return _back(pk, part)
+
+
+@permission_required("insights.view_theme", raise_exception=True)
+@require_GET
+def theme_merge_confirm(request, pk: int):
+    """What a merge will do, before it is done: which notes move where; that it can be undone."""
+    if not can_triage(request.user):
+        raise PermissionDenied("Only product managers and admins merge themes.")
+    source = Theme.objects.filter(pk=pk, merged_into__isnull=True).first()
+    target_id = request.GET.get("target") or _id_in(request.GET.get("target_text", ""))
+    target = Theme.objects.filter(pk=target_id or 0, merged_into__isnull=True).first()
+    if source is None:
+        raise Http404
+    if target is None or target.pk == source.pk:
+        messages.error(
+            request,
+            "Pick another theme to merge into (type part of its title).",
+            extra_tags="triage",
+        )
+        return _back(pk)
+    minutes = int(merge_undo.UNDO_WINDOW.total_seconds() // 60)
+    return render(
+        request,
+        "insights/merge_confirm.html",
+        {"source": source, "target": target, "minutes": minutes},
+    )
+
+
+def _id_in(text: str) -> int | None:
+    """The id in a picked option like "Single sign-on (#42)"."""
+    match = re.search(r"\(#(\d+)\)\s*$", text or "")
+    return int(match.group(1)) if match else None
+
+
+@permission_required("insights.view_theme", raise_exception=True)
+@require_GET
+def theme_options(request):
+    """Type-ahead over active themes for the merge and move pickers."""
+    query = request.GET.get("target_text", "").strip()
+    themes = Theme.objects.filter(merged_into__isnull=True)
+    if query:
+        themes = themes.filter(title__icontains=query)
+    exclude = request.GET.get("exclude", "")
+    if exclude.isdigit():
+        themes = themes.exclude(pk=int(exclude))
+    options = [f"{t.title} (#{t.pk})" for t in themes.order_by("-note_count", "id")[:15]]
+    return render(request, "insights/_options.html", {"options": options})
