@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insights', '0014_note_newest_first_index'),
+        ('insights', '0017_run_lease_fences_a_taken_over_worker'),
     ]
 
     operations = [
