@@ -18,6 +18,9 @@ Choices, each made for a reason rather than fitted to a data set:
   neighbours are found by faiss's exact inner-product search.
 - Communities smaller than MIN_THEME_SIZE are left unthemed (-1): a need heard
   once is not yet a theme; it may join one later by incremental placement.
+- Communities that are phrasings of one need, told apart by meaning but tagged
+  alike by reps, are then joined (`tag_partners`, which says when tags are
+  specific enough to be trusted for that).
 - Above GRAPH_SAMPLE notes the graph is built on a fixed random sample and the
   remaining notes join the nearest community centroid, chunk by chunk, so
   memory and time stay bounded at millions of notes.
@@ -28,6 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from insights.themes.engine import tag_partners
 from insights.themes.engine.features import combine_rows, tag_matrix
 
 K_NEIGHBOURS = 10
@@ -147,4 +151,4 @@ def group(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], *, seed: int 
         labels = _assign_to_nearest(vectors, _communities(vectors[sample], seed), sample)
     else:
         labels = _communities(vectors, seed)
-    return _tidy(labels)
+    return _tidy(tag_partners.join(labels, tags))

@@ -1,0 +1,178 @@
+"""Join the phrasings of one need that meaning keeps apart but the reps' tags tie together.
+
+Reps describe one need in words a sentence model does not put side by side:
+"they won't roll out without SAML SSO", "users should log in with their Okta
+accounts", "security questionnaire came back: no SSO, no deal". The neighbour
+graph then holds one community per phrasing, each pure, and a product manager
+sees the need three times. What ties the phrasings together is how reps tag
+them: the same handful of tags (sso, okta, single sign-on, login) in about the
+same proportions. This module joins such communities, and only on that
+evidence.
+
+Three conditions, each with a reason rather than a fitted value:
+
+1. Positive evidence. Two communities are candidates only if they share tags
+   and their tag profiles (how often each tag appears on their notes) are
+   more alike than either is to the tags of all the other notes. A community
+   whose tags are noise then has no candidates: agreeing with nothing in
+   particular is not agreeing.
+2. Tags specific to a need. Where a tag names a category ("card" on twenty
+   different banking requests), every community of the category is a
+   candidate of every other, and their agreement says nothing about the
+   need. So a community's candidates (itself included) may be joined only
+   if they are no more than the effective number of distinct tags their
+   pooled notes use (the exponential of the tag distribution's entropy): a
+   need that reps phrase several ways also collects several tags (synonyms,
+   product names, the team that asked), while a category is one tag spread
+   over many phrasings. Both communities of a pair must pass.
+3. Indistinguishable by their tags. A permutation test: the notes of the two
+   communities are reshuffled between them at random, keeping their sizes;
+   if at least 5% of reshuffles look as different as the real split (cosine
+   of the two tag profiles), the two cannot be told apart by their tags and
+   are joined. The noise of small samples and reps' uneven tagging are
+   measured, not assumed. Two communities too small for any reshuffle to
+   look unusual (fewer than 1 / 5% = 20 ways to split them) are not joined:
+   no test could have told them apart, so there is no evidence either way.
+
+Joined pairs are closed transitively (three phrasings of one need become one
+theme). The cost is a sparse product of communities by tags plus a few small
+tests per need, negligible next to the neighbour graph; a community
+contributes at most MAX_NOTES_TESTED notes to a test.
+"""
+
+from collections.abc import Sequence
+from math import comb
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from insights.themes.engine.features import normalise_tag
+
+# Two communities are told apart by their tags only on clear evidence: when
+# fewer than 5% of random reshuffles of their notes between them look as
+# different as they do (the usual significance level; not fitted to data).
+SIGNIFICANCE = 0.05
+RESHUFFLES = 200
+# The test reads at most this many tagged notes of a community (every k-th, so
+# the same notes each run): enough for a confident answer, and the cost stays
+# bounded at a million notes.
+MAX_NOTES_TESTED = 400
+
+
+def _tag_rows(labels: np.ndarray, tags: Sequence[Sequence[str]]):
+    """Binary note x tag rows for the themed, tagged notes, and each row's community."""
+    names = [{normalise_tag(t) for t in row if t.strip()} for row in tags]
+    column = {name: i for i, name in enumerate(sorted(set().union(*names)))}
+    rows, cols, owner = [], [], []
+    for label, row in zip(labels, names, strict=True):
+        if label < 0 or not row:
+            continue
+        for name in sorted(row):
+            rows.append(len(owner))
+            cols.append(column[name])
+        owner.append(label)
+    matrix = sp.csr_matrix(
+        (np.ones(len(rows)), (rows, cols)), shape=(len(owner), max(len(column), 1))
+    )
+    return matrix, np.asarray(owner, dtype=np.int64)
+
+
+def _effective_tags(counts: np.ndarray) -> float:
+    p = counts[counts > 0] / counts.sum()
+    return float(np.exp(-(p * np.log(p)).sum()))
+
+
+def _cosine(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (x * y).sum(axis=-1) / np.maximum(
+        np.linalg.norm(x, axis=-1) * np.linalg.norm(y, axis=-1), 1e-12
+    )
+
+
+def _indistinguishable(first: np.ndarray, second: np.ndarray, seed: tuple[int, int]) -> bool:
+    """Permutation test: could these two sets of notes' tags be one set split at random?"""
+    if comb(len(first) + len(second), len(first)) < 1 / SIGNIFICANCE:
+        return False  # too few notes: no split could look unusual, so no evidence either way
+    pooled = np.vstack([first, second])
+    pooled = pooled[:, pooled.sum(axis=0) > 0]
+    size, total = len(first), pooled.sum(axis=0)
+    observed = _cosine(pooled[:size].sum(axis=0), pooled[size:].sum(axis=0))
+    rng = np.random.default_rng(seed)
+    keys = rng.random((RESHUFFLES, len(pooled)))
+    # Each reshuffle puts the `size` notes with the smallest keys on one side.
+    cut = np.partition(keys, size - 1, axis=1)[:, size - 1 : size]
+    one_side = (keys <= cut).astype(np.float64) @ pooled
+    reshuffled = _cosine(one_side, total - one_side)
+    p_value = (1 + int((reshuffled <= observed).sum())) / (RESHUFFLES + 1)
+    return p_value > SIGNIFICANCE
+
+
+def join(labels: np.ndarray, tags: Sequence[Sequence[str]]) -> np.ndarray:
+    """Labels with tag partners joined (each joined set takes its smallest label)."""
+    labels = np.asarray(labels, dtype=np.int64)
+    groups = int(labels.max(initial=-1)) + 1
+    if groups < 2:
+        return labels.copy()
+    rows, owner = _tag_rows(labels, tags)
+    membership = sp.csr_matrix(
+        (np.ones(len(owner)), (owner, np.arange(len(owner)))), shape=(groups, len(owner))
+    )
+    counts = (membership @ rows).tocsr()  # tag counts per community
+    tagged = np.bincount(owner, minlength=groups)
+
+    # Candidates: communities sharing tags, more alike to each other than either
+    # is to all the other notes' tags (positive evidence, not just no conflict).
+    shared = sp.triu(counts @ counts.T, k=1).tocoo()
+    a, b, ab = shared.row, shared.col, shared.data
+    total = np.asarray(counts.sum(axis=0)).ravel()
+    with_total = counts @ total
+    own = np.asarray(counts.multiply(counts).sum(axis=1)).ravel()
+    norm = np.sqrt(own)
+    similarity = ab / np.maximum(norm[a] * norm[b], 1e-12)
+    rest = np.sqrt(
+        np.maximum(
+            total @ total + own[a] + own[b] - 2 * with_total[a] - 2 * with_total[b] + 2 * ab, 0
+        )
+    )
+    to_rest = np.maximum(
+        (with_total[a] - own[a] - ab) / np.maximum(norm[a] * rest, 1e-12),
+        (with_total[b] - own[b] - ab) / np.maximum(norm[b] * rest, 1e-12),
+    )
+    candidate = (tagged[a] >= 2) & (tagged[b] >= 2) & (similarity > to_rest)
+    a, b = a[candidate], b[candidate]
+    if len(a) == 0:
+        return labels.copy()
+
+    # The gate: a tag profile that many communities share is a category, not a need.
+    linked = sp.csr_matrix((np.ones(len(a)), (a, b)), shape=(groups, groups))
+    linked = linked + linked.T
+    pooled = (counts + linked @ counts).toarray()
+    how_many = np.asarray(linked.sum(axis=1)).ravel() + 1
+    specific = np.array(
+        [
+            how_many[c] <= _effective_tags(pooled[c]) if how_many[c] > 1 else False
+            for c in range(groups)
+        ]
+    )
+
+    def sample(community: int) -> np.ndarray:
+        notes = np.flatnonzero(owner == community)
+        step = -(-len(notes) // MAX_NOTES_TESTED)
+        return rows[notes[::step]].toarray()
+
+    keep = [
+        (x, y)
+        for x, y in zip(a.tolist(), b.tolist(), strict=True)
+        if specific[x] and specific[y] and _indistinguishable(sample(x), sample(y), (x, y))
+    ]
+    if not keep:
+        return labels.copy()
+    x, y = np.asarray(keep).T
+    joined = sp.csr_matrix((np.ones(len(x)), (x, y)), shape=(groups, groups))
+    _, component = connected_components(joined, directed=False)
+    smallest = np.full(groups, groups, dtype=np.int64)
+    np.minimum.at(smallest, component, np.arange(groups))
+    out = labels.copy()
+    themed = out >= 0
+    out[themed] = smallest[component[out[themed]]]
+    return out
