@@ -4,16 +4,17 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from deals.models import Deal
 from insights.notes.models import CallNote
+from insights.themes.figures import Figures, theme_figures
 from insights.themes.models import (
     ClusteringRun,
     DuplicateSuggestion,
     Theme,
-    ThemeAssignment,
     ThemeEvent,
+    ThemePageStats,
 )
 
 
@@ -133,19 +134,63 @@ def evidence(*, theme: Theme, note_count: int) -> dict:
     }
 
 
+def page_statistics_json(*, theme_id: int, note_count: int) -> dict:
+    """A theme's top accounts and evidence as JSON, for the statistics task to store."""
+    theme = Theme(pk=theme_id)
+    found = evidence(theme=theme, note_count=note_count)
+    return {
+        "top_accounts": [dict(row) for row in top_accounts(theme=theme)],
+        "evidence": {
+            "warnings": found["warnings"],
+            "by_stage": [[stage, str(amount)] for stage, amount in found["by_stage"]],
+            "segments": [list(pair) for pair in found["segments"]],
+            "competitors": [list(pair) for pair in found["competitors"]],
+        },
+    }
+
+
+def theme_statistics(*, theme: Theme) -> dict:
+    """What the theme page shows of a theme's figures: {"figures", "accounts", "evidence",
+    "as_of"}.
+
+    Read from what the statistics task stored (the cache on the theme and its
+    ThemePageStats, one query); computed now instead when there is nothing
+    stored yet or a change to the theme's notes or deals has not reached it
+    (`as_of` is then None), so a person never sees their own change missing.
+    """
+    stored = ThemePageStats.objects.filter(theme=theme, stale_since__isnull=True).first()
+    if stored is None:
+        figures = theme_figures(themes=[theme.pk]).get(theme.pk, Figures())
+        return {
+            "figures": figures,
+            "accounts": top_accounts(theme=theme),
+            "evidence": evidence(theme=theme, note_count=figures.note_count),
+            "as_of": None,
+        }
+    found = stored.evidence
+    return {
+        "figures": Figures(**{name: getattr(theme, name) for name in Figures.__dataclass_fields__}),
+        "accounts": stored.top_accounts,
+        "evidence": {
+            "warnings": found.get("warnings", []),
+            "by_stage": [(stage, Decimal(amount)) for stage, amount in found.get("by_stage", [])],
+            "segments": [tuple(pair) for pair in found.get("segments", [])],
+            "competitors": [tuple(pair) for pair in found.get("competitors", [])],
+        },
+        "as_of": stored.computed_at,
+    }
+
+
 def unthemed_notes(*, limit: int = 25, offset: int = 0) -> list[CallNote]:
     """Notes no theme has taken yet (not those a person deliberately left out).
 
-    An anti-join PostgreSQL serves from two indexes: it walks the notes newest
-    first along `note_newest_first_idx` and, for each, probes the assignments'
-    unique note index (index-only), stopping as soon as the page is full
-    (12 ms at 1M notes with 1% waiting). When hardly any note waits, or for a
-    deep page, the planner hash-joins every assignment instead (about 1 s at
-    1M notes): see docs/performance.md for the column that would fix that.
+    Read along the partial index `note_awaiting_theme_idx`, which holds only
+    the waiting notes (`CallNote.awaiting_theme`, kept by triggers on the
+    assignments): when none waits it is empty and the page costs nothing,
+    whatever the number of notes.
     """
-    taken = ThemeAssignment.objects.filter(note_id=OuterRef("pk"))
     return list(
-        CallNote.objects.filter(~Exists(taken))
+        CallNote.objects.filter(awaiting_theme=True)
         .select_related("account", "author", "deal")
         .order_by("-created_at", "-id")[offset : offset + limit]
     )

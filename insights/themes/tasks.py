@@ -68,7 +68,7 @@ def refresh_theme_stats(theme_ids: list[int]) -> int:
     return stats.store_theme_stats(theme_ids=theme_ids)
 
 
-@shared_task(name="insights.tasks.refresh_all_theme_stats", ignore_result=True)
+@shared_task(name=stats.REFRESH_ALL_TASK, ignore_result=True)
 def refresh_all_theme_stats() -> int:
     """Beat's safety net: every theme's statistics, in case an event was missed."""
     return stats.store_theme_stats()

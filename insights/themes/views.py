@@ -21,7 +21,6 @@ from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
 from insights.themes import note_moves, triage
 from insights.themes import selectors as theme_selectors
-from insights.themes.figures import Figures, theme_figures
 from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeStatus
 
 
@@ -159,17 +158,14 @@ def theme_page(request, pk: int):
         messages.info(request, f"“{theme.title}” was merged into this theme.")
         return redirect("theme_page", pk=theme.merged_into_id)
     notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 50)
-    # One theme's figures are cheap to compute, so the page never shows the
-    # cache lagging behind a change someone just made. Its win/loss and
-    # win-back panels are served by their own areas (analytics, loop).
-    figures = theme_figures(themes=[theme.pk]).get(theme.pk, Figures())
+    # The figures, top accounts and evidence the worker stored (computed here
+    # while a change has not reached them). Its win/loss and win-back panels
+    # are served by their own areas (analytics, loop).
     context = {
         "theme": theme,
-        "figures": figures,
+        **theme_selectors.theme_statistics(theme=theme),
         "notes": notes,
         "representatives": theme_selectors.representative_notes(theme=theme),
-        "accounts": theme_selectors.top_accounts(theme=theme),
-        "evidence": theme_selectors.evidence(theme=theme, note_count=figures.note_count),
         "can_triage": can_triage(request.user),
         "statuses": ThemeStatus.choices,
         "same_need": theme_selectors.possible_duplicates(theme_ids=[theme.pk]).get(theme.pk, []),
