@@ -29,7 +29,8 @@ class Migration(migrations.Migration):
             name='ThemeExport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.TextField(help_text="The dashboard's query string the export was asked with.")),
+                ('filters', models.JSONField(help_text="The dashboard's filters the export was asked with.")),
+                ('sort', models.CharField(max_length=20)),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Being prepared'), ('done', 'Ready'), ('failed', 'Failed')], default='queued', max_length=10)),
                 ('rows_total', models.PositiveIntegerField(default=0)),
                 ('rows_done', models.PositiveIntegerField(default=0)),

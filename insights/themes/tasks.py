@@ -16,7 +16,7 @@ from celery.signals import worker_process_init
 from django.conf import settings
 
 from feedbackhub.queue import RETRY_ON_DATABASE_ERRORS
-from insights.themes import reconcile
+from insights.themes import exports, reconcile
 from insights.themes.models import ClusteringRun
 from insights.themes.pipeline import core, placement, regroup, runs, similar, stats, vectors
 
@@ -106,3 +106,9 @@ def _warm_up() -> None:
 def reconcile_theme_work() -> dict:
     """Beat, every minute: re-drive notes never placed and runs whose worker was lost."""
     return reconcile.reconcile()
+
+
+@shared_task(name=exports.EXPORT_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
+def build_theme_export(export_id: int) -> str | None:
+    """Build a big themes export the person asked for (see insights.themes.exports)."""
+    return exports.build_export(export_id=export_id)

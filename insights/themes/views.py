@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
-from feedbackhub import csv_safe, periods, visits
+from feedbackhub import periods, visits
 from feedbackhub.paging import fetch_page, page_of
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
-from insights.themes import note_moves, triage
+from insights.themes import export_views, exports, note_moves, triage
 from insights.themes import selectors as theme_selectors
 from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeStatus
 
@@ -80,8 +80,8 @@ def dashboard(request):
         filters = form.to_filters(last_visit)
         sort = form.cleaned_data["sort"] or "revenue"
     if request.GET.get("format") == "csv":
-        # The export writes no tags or competitors, so it does not compute them.
-        return _csv(dashboard_figures.theme_rows(filters=filters, sort=sort, top_names=False))
+        # Streamed, or built by the worker when big; never the top names it does not write.
+        return export_views.export_response(request, filters=filters, sort=sort)
     page = fetch_page(
         lambda offset, limit: dashboard_figures.theme_rows(
             filters=filters, sort=sort, offset=offset, limit=limit
@@ -104,47 +104,9 @@ def dashboard(request):
             "query": query.urlencode(),
             "last_visit": last_visit,
             "can_triage": can_triage(request.user),
+            "can_export": exports.may_export(request.user),
         },
     )
-
-
-def _csv(rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="feedbackhub-themes.csv"'
-    writer = csv_safe.writer(response)
-    writer.writerow(
-        [
-            "theme_id",
-            "title",
-            "status",
-            "owner",
-            "notes",
-            "accounts",
-            "open_pipeline",
-            "weighted_pipeline",
-            "lost_revenue",
-            "growth",
-        ]
-    )
-    for r in rows:
-        growth = (
-            "" if r.growth is None else ("new" if r.growth == float("inf") else f"{r.growth:.2f}")
-        )
-        writer.writerow(
-            [
-                r.theme.pk,
-                r.theme.title,
-                r.theme.status,
-                r.theme.owner.username if r.theme.owner else "",
-                r.notes,
-                r.accounts,
-                r.open_revenue,
-                r.weighted,
-                r.lost_revenue,
-                growth,
-            ]
-        )
-    return response
 
 
 @permission_required("insights.view_theme", raise_exception=True)

@@ -21,7 +21,8 @@ class ThemeExport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="theme_exports"
     )
-    query = models.TextField(help_text="The dashboard's query string the export was asked with.")
+    filters = models.JSONField(help_text="The dashboard's filters the export was asked with.")
+    sort = models.CharField(max_length=20)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
