@@ -1,13 +1,12 @@
 """Reads for the product pages: themes ranked by what they are worth, and one theme's evidence."""
 
-from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from deals.models import Deal
 from insights.notes.models import CallNote
+from insights.themes import evidence as theme_evidence
 from insights.themes.figures import Figures, theme_figures
 from insights.themes.models import (
     ClusteringRun,
@@ -67,13 +66,8 @@ def representative_notes(*, theme: Theme) -> list[CallNote]:
     return [by_id[i] for i in theme.representative_note_ids if i in by_id]
 
 
-def top_accounts(*, theme: Theme, limit: int = 10):
-    return (
-        CallNote.objects.filter(assignment__theme=theme)
-        .values("account_id", "account__name", "account__segment")
-        .annotate(notes=Count("id"))
-        .order_by("-notes")[:limit]
-    )
+def top_accounts(*, theme: Theme) -> list[dict]:
+    return theme_evidence.top_accounts_by_theme([theme.pk]).get(theme.pk, [])
 
 
 def evidence(*, theme: Theme, note_count: int) -> dict:
@@ -81,71 +75,24 @@ def evidence(*, theme: Theme, note_count: int) -> dict:
 
     `note_count` is the theme's current number of notes (insights.themes.figures).
     """
-    notes = CallNote.objects.filter(assignment__theme=theme)
-    deals = list(
-        Deal.objects.filter(call_notes__in=notes)
-        .distinct()
-        .values("id", "amount", "stage", "account_id", "account__name")
-    )
-    by_stage: Counter = Counter()
-    by_account: Counter = Counter()
-    names = {}
-    for deal in deals:
-        by_stage[deal["stage"]] += deal["amount"]
-        by_account[deal["account_id"]] += deal["amount"]
-        names[deal["account_id"]] = deal["account__name"]
-    # Accounts by segment, and in the same pass whether a single rep wrote every
-    # note (the smallest and largest author id agree).
-    by_segment = list(
-        notes.values_list("account__segment").annotate(
-            n=Count("account_id", distinct=True), first=Min("author_id"), last=Max("author_id")
-        )
-    )
-    segments = {segment: n for segment, n, _first, _last in by_segment}
-    one_author = bool(by_segment) and (
-        min(row[2] for row in by_segment) == max(row[3] for row in by_segment)
-    )
-    competitors = list(
-        notes.filter(competitors__isnull=False)
-        .values_list("competitors__name")
-        .annotate(n=Count("id"))
-        .order_by("-n")[:8]
-    )
-    warnings = []
-    total = sum(by_account.values())
-    if total and len(by_account) > 0:
-        top_account, top_amount = by_account.most_common(1)[0]
-        share = top_amount / total
-        if share >= Decimal("0.5") and len(by_account) > 1:
-            warnings.append(
-                f"{share:.0%} of the revenue comes from one account ({names[top_account]})."
-            )
-        elif len(by_account) == 1:
-            warnings.append(f"All the revenue comes from one account ({names[top_account]}).")
-    if note_count and one_author:
-        warnings.append("All notes come from one rep.")
-    if 0 < note_count < 5:
-        warnings.append(f"Thin evidence: only {note_count} notes.")
-    return {
-        "warnings": warnings,
-        "by_stage": sorted(by_stage.items(), key=lambda kv: -kv[1]),
-        "segments": sorted(segments.items(), key=lambda kv: -kv[1]),
-        "competitors": competitors,
-    }
+    return theme_evidence.evidence_by_theme({theme.pk: note_count})[theme.pk]
 
 
-def page_statistics_json(*, theme_id: int, note_count: int) -> dict:
-    """A theme's top accounts and evidence as JSON, for the statistics task to store."""
-    theme = Theme(pk=theme_id)
-    found = evidence(theme=theme, note_count=note_count)
+def page_statistics_json(*, note_counts: dict[int, int]) -> dict[int, dict]:
+    """Each theme's top accounts and evidence as JSON, for the statistics task to store."""
+    accounts = theme_evidence.top_accounts_by_theme(list(note_counts))
+    found = theme_evidence.evidence_by_theme(note_counts)
     return {
-        "top_accounts": [dict(row) for row in top_accounts(theme=theme)],
-        "evidence": {
-            "warnings": found["warnings"],
-            "by_stage": [[stage, str(amount)] for stage, amount in found["by_stage"]],
-            "segments": [list(pair) for pair in found["segments"]],
-            "competitors": [list(pair) for pair in found["competitors"]],
-        },
+        theme_id: {
+            "top_accounts": accounts.get(theme_id, []),
+            "evidence": {
+                "warnings": found[theme_id]["warnings"],
+                "by_stage": [[stage, str(amount)] for stage, amount in found[theme_id]["by_stage"]],
+                "segments": [list(pair) for pair in found[theme_id]["segments"]],
+                "competitors": [list(pair) for pair in found[theme_id]["competitors"]],
+            },
+        }
+        for theme_id in note_counts
     }
 
 
@@ -160,7 +107,7 @@ def theme_statistics(*, theme: Theme) -> dict:
     """
     stored = ThemePageStats.objects.filter(theme=theme, stale_since__isnull=True).first()
     if stored is None:
-        figures = theme_figures(themes=[theme.pk]).get(theme.pk, Figures())
+        figures = theme_figures(themes=[theme.pk], top_names=True).get(theme.pk, Figures())
         return {
             "figures": figures,
             "accounts": top_accounts(theme=theme),

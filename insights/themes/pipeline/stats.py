@@ -109,15 +109,13 @@ def _store_chunk(chunk: list[int], *, today: dt.date, every_page: bool) -> None:
         for days, found in by_period.items()
         for theme_id, figures in found.items()
     ]
+    due = chunk if every_page else _pages_due(chunk, started)
+    page_json = selectors.page_statistics_json(
+        note_counts={theme_id: all_time.get(theme_id, Figures()).note_count for theme_id in due}
+    )
     pages = [
-        ThemePageStats(
-            theme_id=theme_id,
-            computed_at=started,
-            **selectors.page_statistics_json(
-                theme_id=theme_id, note_count=all_time.get(theme_id, Figures()).note_count
-            ),
-        )
-        for theme_id in (chunk if every_page else _pages_due(chunk, started))
+        ThemePageStats(theme_id=theme_id, computed_at=started, **data)
+        for theme_id, data in page_json.items()
     ]
     with transaction.atomic():
         Theme.objects.bulk_update(themes, _FIELDS)
