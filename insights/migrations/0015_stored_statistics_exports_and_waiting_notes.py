@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='callnote',
             name='awaiting_theme',
-            field=models.BooleanField(default=True, editable=False),
+            field=models.BooleanField(db_default=True, editable=False),
         ),
         migrations.RunPython(waiting_notes.install, waiting_notes.uninstall),
         migrations.AddField(

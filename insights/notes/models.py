@@ -104,8 +104,9 @@ class CallNote(models.Model):
     # True while no theme assignment row exists for the note (the inbox and the
     # reconciler's "waiting for a theme"). Kept by database triggers on the
     # assignments table (migration 0015), so every writer — placement, runs,
-    # triage, bulk inserts — keeps it right without knowing about it.
-    awaiting_theme = models.BooleanField(default=True, editable=False)
+    # triage, bulk inserts — keeps it right without knowing about it. A
+    # database default, so code that predates the column inserts notes too.
+    awaiting_theme = models.BooleanField(db_default=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
