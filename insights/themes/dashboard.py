@@ -255,15 +255,21 @@ def _live_figures(filters: Filters, themes) -> dict[int, Figures]:
     """The filtered figures per theme, from the cache when this filter set was computed in the
     last DASHBOARD_FILTER_CACHE_SECONDS and no statistics were stored since."""
     today = timezone.localdate()
-    key = (
-        "dashboard-figures:"
-        + hashlib.sha256(repr((astuple(filters), today, stats.generation())).encode()).hexdigest()
+    return _cached(
+        ("figures", astuple(filters), today),
+        lambda: theme_figures.theme_figures(
+            themes=themes, notes=filters, weeks=SPARK_WEEKS, today=today
+        ),
     )
+
+
+def _cached(what: tuple, compute):
+    """`compute()`, kept per `what` for DASHBOARD_FILTER_CACHE_SECONDS, and only until the
+    statistics task next stores anything (the key carries its generation)."""
+    key = "dashboard:" + hashlib.sha256(repr((*what, stats.generation())).encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = theme_figures.theme_figures(
-            themes=themes, notes=filters, weeks=SPARK_WEEKS, today=today
-        )
+        found = compute()
         cache.set(key, found, timeout=settings.DASHBOARD_FILTER_CACHE_SECONDS)
     return found
 
@@ -272,9 +278,12 @@ def _attach_themes(rows: list[Row], themes, filters: Filters | None) -> None:
     """Give the rows their themes and, with `filters`, their top names (only the rows shown:
     a filter can touch every theme)."""
     shown = themes.select_related("owner").in_bulk([r.theme_id for r in rows])
-    tags, rivals = (
-        theme_figures.theme_top_names(themes=list(shown), notes=filters) if filters else ({}, {})
-    )
+    tags, rivals = ({}, {})
+    if filters:
+        tags, rivals = _cached(
+            ("top names", astuple(filters), timezone.localdate(), sorted(shown)),
+            lambda: theme_figures.theme_top_names(themes=list(shown), notes=filters),
+        )
     rows[:] = [r for r in rows if r.theme_id in shown]
     for row in rows:
         row.theme = shown[row.theme_id]
