@@ -137,12 +137,12 @@ def _stored_row(stored: ThemePeriodFigures) -> Row:
     )
 
 
+# What no dashboard row reads of a theme.
+_HEAVY = ("centroid", "keywords", "representative_note_ids", "description", "decision")
+
+
 def _candidates(filters: Filters):
-    return (
-        _themes(filters)
-        .filter(note_count__gt=0)
-        .defer("centroid", "keywords", "representative_note_ids", "description", "decision")
-    )
+    return _themes(filters).filter(note_count__gt=0).defer(*_HEAVY)
 
 
 def stored_period_days(filters: NoteFilter) -> int | None:
@@ -192,9 +192,6 @@ def _stored_rows(filters: Filters, themes, sort, offset, limit) -> list[Row]:
         .defer(*(f"theme__{name}" for name in _HEAVY))
     )
     return _ordered_page(stored, sort, offset, limit, _stored_row, tie="-theme_id")
-
-
-_HEAVY = ("centroid", "keywords", "representative_note_ids", "description", "decision")
 
 
 def theme_rows(
