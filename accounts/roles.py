@@ -48,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "insights.change_theme",
         "insights.triage_theme",
         "insights.run_engine",
+        "insights.export_themes",
         "insights.add_tag",
     ],
     # Admins get every permission of the project's own apps and of user and

@@ -17,6 +17,7 @@ within a minute or two of Redis coming back. See docs/reliability.md.
 """
 
 import logging
+import threading
 
 import redis.exceptions
 from celery import current_app, group, signature
@@ -41,11 +42,19 @@ BROKER_ERRORS = (
 )
 
 
+# Threads of one web process (gunicorn gthread) share the first import of the
+# task modules: without the lock, a second thread arrived mid-import finds the
+# modules already in sys.modules but their tasks not yet registered, and a
+# rep's save failed with NotRegistered (seen once in the load test).
+_IMPORTING_TASKS = threading.Lock()
+
+
 def _task(task_name: str):
     if task_name not in current_app.tasks:
         # A web process imports no task module by itself: load them as a
         # worker does when it starts (the app's autodiscovery), once.
-        current_app.loader.import_default_modules()
+        with _IMPORTING_TASKS:
+            current_app.loader.import_default_modules()
     return current_app.tasks[task_name]  # an unknown name raises NotRegistered
 
 

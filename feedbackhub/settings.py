@@ -204,6 +204,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The overview is recomputed by beat every 5 minutes; a snapshot older than
 # this is shown with its age and refreshed in the background.
 OVERVIEW_MAX_AGE_SECONDS = env_int("OVERVIEW_MAX_AGE_SECONDS", 600)
+# Competitor figures: recomputed by beat every 5 minutes, as the overview.
+COMPETITORS_MAX_AGE_SECONDS = env_int("COMPETITORS_MAX_AGE_SECONDS", 600)
+# The filtered dashboard's figures per filter set, kept this long (and
+# dropped as soon as the statistics task stores anything).
+DASHBOARD_FILTER_CACHE_SECONDS = env_int("DASHBOARD_FILTER_CACHE_SECONDS", 120)
+# A themes export with more rows than this is built by a worker and offered
+# as a download when ready; smaller ones stream in the request.
+THEME_EXPORT_STREAM_MAX_ROWS = env_int("THEME_EXPORT_STREAM_MAX_ROWS", 5000)
 # Webhooks are posted only to public internet addresses, checked on the
 # resolved address at send time; set this only where the receivers are on your
 # own network (and the test suite, whose receivers listen on localhost).
@@ -391,6 +399,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "refresh-overview": {
         "task": "insights.tasks.refresh_overview",
+        "schedule": crontab(minute="*/5"),
+    },
+    "refresh-competitor-figures": {
+        "task": "insights.tasks.refresh_competitors",
         "schedule": crontab(minute="*/5"),
     },
     "refresh-theme-statistics": {

@@ -4,7 +4,7 @@ Each area owns its models module (see docs/architecture.md); this module only
 gathers them so that Django finds them under the `insights` app label.
 """
 
-from insights.analytics.models import OverviewSnapshot
+from insights.analytics.models import CompetitorSnapshot, OverviewSnapshot
 from insights.loop.models import (
     NOTIFYING_STATUSES,
     Notification,
@@ -23,6 +23,9 @@ from insights.themes.models import (
     Theme,
     ThemeAssignment,
     ThemeEvent,
+    ThemeExport,
+    ThemePageStats,
+    ThemePeriodFigures,
     ThemeStatus,
 )
 
@@ -45,5 +48,9 @@ __all__ = [
     "StatusFanOut",
     "WinBackTask",
     "OverviewSnapshot",
+    "CompetitorSnapshot",
+    "ThemeExport",
+    "ThemePageStats",
+    "ThemePeriodFigures",
     "new_webhook_secret",
 ]

@@ -27,7 +27,7 @@ def test_the_themes_export_does_not_carry_a_formula(pm_client):
     ThemeFactory(title=EVIL, note_count=3)
     response = pm_client.get("/themes/?format=csv")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     titles = [row[1] for row in rows[1:]]
     assert titles == ["'" + EVIL]
 

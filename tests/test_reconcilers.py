@@ -247,3 +247,13 @@ def test_only_one_reconcile_pass_runs_at_a_time(transactional_db):
         assert themes_reconcile.reconcile() != {}
     finally:
         other.close()
+
+
+def test_a_note_that_has_its_theme_is_not_placed_again_by_the_reconciler(rep):
+    note = CallNoteFactory(author=rep)
+    _age(CallNote.objects.filter(pk=note.pk), updated_at=True)
+    assert themes_reconcile.unplaced_notes(limit=10) == [note.pk]
+    assignment = ThemeAssignment.objects.create(note=note, theme=ThemeFactory())
+    assert themes_reconcile.unplaced_notes(limit=10) == []
+    assignment.delete()  # a run took it out again: it waits, and is placed again
+    assert themes_reconcile.unplaced_notes(limit=10) == [note.pk]

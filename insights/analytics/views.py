@@ -7,24 +7,16 @@ from django.views.decorators.http import require_GET
 
 from deals.models import Competitor
 from feedbackhub import periods
-from insights.analytics import competitors as competitor_figures
+from insights.analytics import competitor_snapshots, winloss
 from insights.analytics import overview as overview_figures
 from insights.analytics import pmf as pmf_figures
-from insights.analytics import winloss
 from insights.themes.models import Theme
 
 
 @permission_required("insights.view_theme", raise_exception=True)
 @require_GET
 def competitors(request):
-    return render(
-        request,
-        "insights/competitors.html",
-        {
-            "competitors": competitor_figures.competitor_list(),
-            "matrix": competitor_figures.competitor_theme_matrix(),
-        },
-    )
+    return render(request, "insights/competitors.html", competitor_snapshots.stored_list())
 
 
 @permission_required("insights.view_theme", raise_exception=True)
@@ -34,7 +26,7 @@ def competitor_page(request, pk: int):
     return render(
         request,
         "insights/competitor.html",
-        {"detail": competitor_figures.competitor_detail(competitor)},
+        {"detail": competitor_snapshots.stored_detail(competitor)},
     )
 
 

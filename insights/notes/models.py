@@ -101,6 +101,12 @@ class CallNote(models.Model):
     external_id = models.CharField(
         max_length=200, blank=True, default="", help_text="The note's id in the source system."
     )
+    # True while no theme assignment row exists for the note (the inbox and the
+    # reconciler's "waiting for a theme"). Kept by database triggers on the
+    # assignments table (migration 0015), so every writer — placement, runs,
+    # triage, bulk inserts — keeps it right without knowing about it. A
+    # database default, so code that predates the column inserts notes too.
+    awaiting_theme = models.BooleanField(db_default=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,6 +143,12 @@ class CallNote(models.Model):
         indexes = [
             # The notes API's cursor order: each page is one range of this index.
             models.Index(fields=["-created_at", "-id"], name="note_newest_first_idx"),
+            # The notes waiting for a theme, newest first: empty when none wait.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(awaiting_theme=True),
+                name="note_awaiting_theme_idx",
+            ),
             models.Index(fields=["author", "-created_at"], name="note_author_recent_idx"),
             models.Index(fields=["account", "-call_date"], name="note_account_date_idx"),
             models.Index(fields=["deal"], name="note_deal_idx"),

@@ -1,19 +1,37 @@
 """The themes dashboard: themes ranked by their figures, under any filters.
 
-Unfiltered, the ranking and the page come from the statistics cached on each
-theme, in SQL. With note-level filters (period, segment, region, team, tag,
-deal stage, competitor) the figures are those of insights.themes.figures,
-computed in SQL for the matching notes; the rows are ranked and paged, and
-only the rows shown get their top tags and competitors.
+Where the figures come from, cheapest first:
+
+- no note-level filter: the all-time statistics cached on each theme,
+  ranked and paged in SQL;
+- a period alone (`?period=90`): the period figures the statistics task
+  stored (ThemePeriodFigures), ranked and paged in SQL, as long as they were
+  computed today for every theme shown; otherwise, as below, and a refresh
+  is asked for;
+- any other note-level filter (segment, region, team, tag, deal stage,
+  competitor, or a period with them): insights.themes.figures computed in
+  SQL per theme for the matching notes, kept in the cache for
+  DASHBOARD_FILTER_CACHE_SECONDS per filter set (and dropped as soon as the
+  statistics task stores anything), ranked here; only the rows shown get
+  their top tags and competitors.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import astuple, dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from feedbackhub import periods
+from feedbackhub.queue import enqueue_now
 from insights.themes import figures as theme_figures
 from insights.themes.figures import Figures, NoteFilter
-from insights.themes.models import Theme
+from insights.themes.models import Theme, ThemePeriodFigures
+from insights.themes.pipeline import stats
 
 SORTS = {
     "revenue": "Open pipeline",
@@ -104,6 +122,78 @@ def _cached_row(theme: Theme) -> Row:
     )
 
 
+def _stored_row(stored: ThemePeriodFigures) -> Row:
+    return Row(
+        theme=stored.theme,
+        notes=stored.note_count,
+        accounts=stored.account_count,
+        open_revenue=stored.open_revenue,
+        weighted=stored.weighted_revenue,
+        lost_revenue=stored.lost_revenue,
+        weekly=list(stored.weekly_mentions)[-SPARK_WEEKS:],
+        last=stored.last_mentioned_on,
+        tags=list(stored.top_tags),
+        competitors=list(stored.top_competitors),
+    )
+
+
+# What no dashboard row reads of a theme.
+_HEAVY = ("centroid", "keywords", "representative_note_ids", "description", "decision")
+
+
+def _candidates(filters: Filters):
+    return _themes(filters).filter(note_count__gt=0).defer(*_HEAVY)
+
+
+def stored_period_days(filters: NoteFilter) -> int | None:
+    """The stored period whose figures answer these filters: a period and no other note filter."""
+    other = [filters.segment, filters.region, filters.team, filters.tag, filters.stage]
+    if filters.period in periods.BY_KEY and not any([*other, filters.competitor]):
+        return periods.BY_KEY[filters.period].days
+    return None
+
+
+def _stored_are_current(themes) -> bool:
+    """Whether every theme's period figures end today; if not, a refresh is asked for (once)."""
+    today = timezone.localdate()
+    behind = themes.filter(Q(stats_as_of__isnull=True) | Q(stats_as_of__lt=today)).exists()
+    if behind and cache.add("theme-period-stats-refresh-requested", True, timeout=300):
+        enqueue_now(stats.REFRESH_ALL_TASK)
+    return not behind
+
+
+def _ordered_page(rows_or_qs, sort: str, offset: int, limit: int | None, make_row, tie: str):
+    if sort in _ORDER:
+        page = rows_or_qs.order_by(*_ORDER[sort], tie)
+        page = page[offset : offset + limit] if limit is not None else page
+        return [make_row(t) for t in page]
+    rows = sorted(
+        (make_row(t) for t in rows_or_qs),
+        key=lambda r: (_KEY[sort](r), r.theme_id),
+        reverse=True,
+    )
+    return rows[offset : offset + limit] if limit is not None else rows
+
+
+def _uses_stored_rows(filters: Filters, themes) -> bool:
+    return not filters.on_notes or (
+        stored_period_days(filters) is not None and _stored_are_current(themes)
+    )
+
+
+def _stored_rows(filters: Filters, themes, sort, offset, limit) -> list[Row]:
+    if not filters.on_notes:
+        return _ordered_page(themes, sort, offset, limit, _cached_row, tie="-id")
+    stored = (
+        ThemePeriodFigures.objects.filter(
+            period_days=stored_period_days(filters), theme__in=themes.values("pk")
+        )
+        .select_related("theme", "theme__owner")
+        .defer(*(f"theme__{name}" for name in _HEAVY))
+    )
+    return _ordered_page(stored, sort, offset, limit, _stored_row, tie="-theme_id")
+
+
 def theme_rows(
     *,
     filters: Filters,
@@ -114,40 +204,87 @@ def theme_rows(
 ):
     """Matching themes with their figures, ranked; `limit` rows from `offset`.
 
-    Without note-level filters the ranking and the page come straight from
-    the cached statistics in SQL; with them, the figures are computed in SQL
-    per theme (one row per theme, never one per note) and ranked here, and
-    the top tags and competitors of the rows returned only if `top_names`.
+    Stored figures (the cache on each theme, or the stored period figures)
+    are ranked and paged in SQL; other filters are computed in SQL per theme
+    (one row per theme, never one per note) and ranked here, with the top tags
+    and competitors of the rows returned only if `top_names`.
     """
-    themes = (
-        _themes(filters)
-        .filter(note_count__gt=0)
-        .defer("centroid", "keywords", "representative_note_ids", "description", "decision")
-    )
-    if not filters.on_notes:
-        if sort in _ORDER:
-            page = themes.order_by(*_ORDER[sort], "-id")
-            page = page[offset : offset + limit] if limit is not None else page
-            return [_cached_row(t) for t in page]
-        rows = sorted(
-            (_cached_row(t) for t in themes),
-            key=lambda r: (_KEY[sort](r), r.theme_id),
-            reverse=True,
-        )
-        return rows[offset : offset + limit] if limit is not None else rows
-    found = theme_figures.theme_figures(themes=themes, notes=filters, weeks=SPARK_WEEKS)
+    themes = _candidates(filters)
+    if _uses_stored_rows(filters, themes):
+        return _stored_rows(filters, themes, sort, offset, limit)
+    rows = _ranked_live_rows(filters, themes, sort)
+    rows = rows[offset : offset + limit] if limit is not None else rows
+    _attach_themes(rows, themes, filters if top_names else None)
+    return rows
+
+
+def theme_row_chunks(*, filters: Filters, sort: str = "revenue", size: int = 500):
+    """The rows of theme_rows (without top names), `size` at a time, for an export to write
+    as they come: stored figures a SQL page at a time, live ones computed once."""
+    themes = _candidates(filters)
+    if _uses_stored_rows(filters, themes):
+        offset = 0
+        while rows := _stored_rows(filters, themes, sort, offset, size):
+            yield rows
+            offset += size
+        return
+    ranked = _ranked_live_rows(filters, themes, sort)
+    for start in range(0, len(ranked), size):
+        chunk = ranked[start : start + size]
+        _attach_themes(chunk, themes, None)
+        yield chunk
+
+
+def export_size(*, filters: Filters) -> int:
+    """How many rows an export of these filters has at most (themes with notes that match the
+    theme filters): one indexed count over themes, whatever the note filters."""
+    return _themes(filters).filter(note_count__gt=0).count()
+
+
+def _ranked_live_rows(filters: Filters, themes, sort: str) -> list[Row]:
+    found = _live_figures(filters, themes)
     rows = [_filtered_row(theme_id, figures) for theme_id, figures in found.items()]
     rows.sort(key=lambda r: (_KEY.get(sort, _KEY["revenue"])(r), r.theme_id), reverse=True)
-    rows = rows[offset : offset + limit] if limit is not None else rows
-    # Only the rows shown need their theme and top names: a filter can touch every theme.
-    shown = themes.in_bulk([r.theme_id for r in rows])
-    tags, rivals = (
-        theme_figures.theme_top_names(themes=list(shown), notes=filters) if top_names else ({}, {})
+    return rows
+
+
+def _live_figures(filters: Filters, themes) -> dict[int, Figures]:
+    """The filtered figures per theme, from the cache when this filter set was computed in the
+    last DASHBOARD_FILTER_CACHE_SECONDS and no statistics were stored since."""
+    today = timezone.localdate()
+    return _cached(
+        ("figures", astuple(filters), today),
+        lambda: theme_figures.theme_figures(
+            themes=themes, notes=filters, weeks=SPARK_WEEKS, today=today
+        ),
     )
+
+
+def _cached(what: tuple, compute):
+    """`compute()`, kept per `what` for DASHBOARD_FILTER_CACHE_SECONDS, and only until the
+    statistics task next stores anything (the key carries its generation)."""
+    key = "dashboard:" + hashlib.sha256(repr((*what, stats.generation())).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=settings.DASHBOARD_FILTER_CACHE_SECONDS)
+    return found
+
+
+def _attach_themes(rows: list[Row], themes, filters: Filters | None) -> None:
+    """Give the rows their themes and, with `filters`, their top names (only the rows shown:
+    a filter can touch every theme)."""
+    shown = themes.select_related("owner").in_bulk([r.theme_id for r in rows])
+    tags, rivals = ({}, {})
+    if filters:
+        tags, rivals = _cached(
+            ("top names", astuple(filters), timezone.localdate(), sorted(shown)),
+            lambda: theme_figures.theme_top_names(themes=list(shown), notes=filters),
+        )
+    rows[:] = [r for r in rows if r.theme_id in shown]
     for row in rows:
         row.theme = shown[row.theme_id]
         row.tags, row.competitors = tags.get(row.theme_id, []), rivals.get(row.theme_id, [])
-    return rows
 
 
 def _filtered_row(theme_id: int, figures: Figures) -> Row:

@@ -43,7 +43,7 @@ def join_the_named_need(sender, note: CallNote, theme_id: int, actor, **kwargs):
 @receiver(post_delete, sender=ThemeAssignment, dispatch_uid="refresh-after-unassign")
 def refresh_after_unassign(sender, instance: ThemeAssignment, **kwargs):
     if instance.theme_id is not None:
-        enqueue_on_commit(stats.REFRESH_TASK, [instance.theme_id])
+        stats.refresh_soon(theme_ids=[instance.theme_id])
 
 
 @receiver(pre_save, sender=Deal, dispatch_uid="remember-deal-figures")
@@ -69,4 +69,4 @@ def refresh_after_deal_change(sender, instance: Deal, created=False, raw=False, 
         .distinct()
     )
     if theme_ids:
-        enqueue_on_commit(stats.REFRESH_TASK, theme_ids)
+        stats.refresh_soon(theme_ids=theme_ids)

@@ -31,7 +31,7 @@ from django.utils import timezone
 from feedbackhub.locks import try_transaction_lock
 from feedbackhub.queue import enqueue_on_commit
 from insights.notes.models import CallNote
-from insights.themes.models import ClusteringRun, NoteEmbedding, ThemeAssignment
+from insights.themes.models import ClusteringRun, NoteEmbedding
 from insights.themes.pipeline import core, placement, runs
 
 log = logging.getLogger(__name__)
@@ -55,10 +55,12 @@ def _seconds_ago(seconds: int) -> dt.datetime:
 def unplaced_notes(limit: int) -> list[int]:
     """Recently saved notes, overdue, with no assignment and no embedding of their text."""
     current = NoteEmbedding.objects.filter(note=OuterRef("pk"), model_name=core.model_name())
+    # `awaiting_theme`: no assignment row (triggers keep it), read from its partial index.
     notes = CallNote.objects.filter(
+        awaiting_theme=True,
         updated_at__lt=_seconds_ago(settings.RECONCILE_OVERDUE_SECONDS),
         updated_at__gte=timezone.now() - NOTES_LOOKBACK,
-    ).filter(~Exists(ThemeAssignment.objects.filter(note=OuterRef("pk"))))
+    )
     if connection.vendor == "postgresql":
         notes = notes.annotate(body_hash=_BodyHash("body"))
         current = current.filter(text_hash=OuterRef("body_hash"))

@@ -16,7 +16,7 @@ from celery.signals import worker_process_init, worker_shutting_down
 from django.conf import settings
 
 from feedbackhub.queue import RETRY_ON_DATABASE_ERRORS
-from insights.themes import reconcile
+from insights.themes import exports, reconcile
 from insights.themes.models import ClusteringRun
 from insights.themes.pipeline import core, placement, regroup, runs, similar, stats, vectors
 
@@ -69,7 +69,7 @@ def refresh_theme_stats(theme_ids: list[int]) -> int:
     return stats.store_theme_stats(theme_ids=theme_ids)
 
 
-@shared_task(name="insights.tasks.refresh_all_theme_stats", ignore_result=True)
+@shared_task(name=stats.REFRESH_ALL_TASK, ignore_result=True)
 def refresh_all_theme_stats() -> int:
     """Beat's safety net: every theme's statistics, in case an event was missed."""
     return stats.store_theme_stats()
@@ -126,3 +126,9 @@ def hand_back_theme_runs(sender=None, sig=None, **kwargs) -> None:
 def reconcile_theme_work() -> dict:
     """Beat, every minute: re-drive notes never placed and runs whose worker was lost."""
     return reconcile.reconcile()
+
+
+@shared_task(name=exports.EXPORT_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
+def build_theme_export(export_id: int) -> str | None:
+    """Build a big themes export the person asked for (see insights.themes.exports)."""
+    return exports.build_export(export_id=export_id)

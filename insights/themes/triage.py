@@ -22,7 +22,6 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.rules import can_triage
-from feedbackhub.queue import enqueue_on_commit
 from insights.themes.models import (
     DistinctThemes,
     DuplicateSuggestion,
@@ -48,10 +47,9 @@ def require_triage(actor) -> None:
         raise PermissionDenied("Only product managers and admins triage themes.")
 
 
-def refresh_after_commit(theme_ids: Iterable[int]) -> None:
-    ids = sorted({i for i in theme_ids if i is not None})
-    if ids:
-        enqueue_on_commit(stats.REFRESH_TASK, ids)
+def refresh_after_commit(theme_ids: Iterable[int | None]) -> None:
+    """Mark the themes' stored statistics stale now; refresh them after commit."""
+    stats.refresh_soon(theme_ids=theme_ids)
 
 
 def update_theme(theme: Theme, expected_version: int | None, actor, **fields) -> Theme:

@@ -4,20 +4,19 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
-from feedbackhub import csv_safe, periods, visits
+from feedbackhub import periods, visits
 from feedbackhub.paging import fetch_page, page_of
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
-from insights.themes import export_rows, merge_undo
+from insights.themes import export_views, exports, merge_undo
 from insights.themes import selectors as theme_selectors
-from insights.themes.figures import Figures, theme_figures
 from insights.themes.models import Theme, ThemeStatus
 
 
@@ -83,8 +82,8 @@ def dashboard(request):
         filters = form.to_filters(last_visit)
         sort = form.cleaned_data["sort"] or "revenue"
     if request.GET.get("format") == "csv":
-        # The export writes no tags or competitors, so it does not compute them.
-        return _csv(dashboard_figures.theme_rows(filters=filters, sort=sort, top_names=False))
+        # Streamed, or built by the worker when big; never the top names it does not write.
+        return export_views.export_response(request, filters=filters, sort=sort)
     page = fetch_page(
         lambda offset, limit: dashboard_figures.theme_rows(
             filters=filters, sort=sort, offset=offset, limit=limit
@@ -110,18 +109,9 @@ def dashboard(request):
             # Only an empty page asks whether there are themes at all, to say what to do.
             "any_themes": bool(page.object_list)
             or Theme.objects.filter(merged_into__isnull=True, note_count__gt=0).exists(),
+            "can_export": exports.may_export(request.user),
         },
     )
-
-
-def _csv(rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="feedbackhub-themes.csv"'
-    writer = csv_safe.writer(response)
-    writer.writerow(export_rows.header())
-    for r in rows:
-        writer.writerow(export_rows.theme_row(r))
-    return response
 
 
 @permission_required("insights.view_theme", raise_exception=True)
@@ -137,17 +127,14 @@ def theme_page(request, pk: int):
     # Ten notes a page keeps the page readable on a phone, where each is a card;
     # the pager (and the notes' own pages) lead to the rest.
     notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 10)
-    # One theme's figures are cheap to compute, so the page never shows the
-    # cache lagging behind a change someone just made. Its win/loss and
-    # win-back panels are served by their own areas (analytics, loop).
-    figures = theme_figures(themes=[theme.pk]).get(theme.pk, Figures())
+    # The figures, top accounts and evidence the worker stored (computed here
+    # while a change has not reached them). Its win/loss and win-back panels
+    # are served by their own areas (analytics, loop).
     context = {
         "theme": theme,
-        "figures": figures,
+        **theme_selectors.theme_statistics(theme=theme),
         "notes": notes,
         "representatives": theme_selectors.representative_notes(theme=theme),
-        "accounts": theme_selectors.top_accounts(theme=theme),
-        "evidence": theme_selectors.evidence(theme=theme, note_count=figures.note_count),
         "can_triage": can_triage(request.user),
         "statuses": ThemeStatus.choices,
         "same_need": theme_selectors.possible_duplicates(theme_ids=[theme.pk]).get(theme.pk, []),

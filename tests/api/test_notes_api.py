@@ -197,3 +197,19 @@ def test_each_user_is_throttled_with_a_clear_error(rep, other_rep, monkeypatch):
     body = client.get(URL).json()
     assert body["detail"].startswith("Request was throttled") and body["errors"] == {}
     assert token_client(other_rep).get(URL).status_code == 200  # per user, not global
+
+
+def test_the_list_shows_each_note_as_the_note_itself_is_shown(rep_api, rep, account):
+    from insights.themes.models import ThemeAssignment
+    from tests.factories import CompetitorFactory, ThemeFactory
+
+    deal = DealFactory(account=account)
+    themed = CallNoteFactory(author=rep, account=account, deal=deal, tags=["sso", "audit"])
+    themed.competitors.add(CompetitorFactory(name="Zeta"), CompetitorFactory(name="Acme"))
+    ThemeAssignment.objects.create(note=themed, theme=ThemeFactory(title="Single sign-on"))
+    CallNoteFactory(author=rep, account=account, quote="We love it.")
+    listed = rep_api.get(URL).json()["results"]
+    assert len(listed) == 2
+    for row in listed:
+        assert row == rep_api.get(f"{URL}{row['id']}/").json()
+    assert listed[1]["theme"]["title"] == "Single sign-on" and listed[0]["theme"] is None

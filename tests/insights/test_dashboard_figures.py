@@ -157,7 +157,7 @@ def test_theme_filters_select_themes(world, pm):
 
 def test_the_current_view_exports_to_csv(world, pm_client):
     response = pm_client.get(reverse("dashboard"), {"segment": "enterprise", "format": "csv"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     want = expected(world, lambda n: n.account.segment == "enterprise")
     assert {int(r["theme_id"]): int(r["notes"]) for r in rows} == {k: v[0] for k, v in want.items()}
 

@@ -120,8 +120,10 @@ def test_the_theme_page_uses_a_fixed_number_of_queries(
     store_theme_stats()
     # ≤ 20, the budget of the dashboard issue, whatever the theme's size; the
     # win/loss and win-back panels are loaded apart (their counts are below);
-    # one query reads the stored duplicate suggestions, one the merges that may be undone.
-    with django_assert_num_queries(17 + REPORT_GUARD_QUERIES):
+    # one query reads the stored duplicate suggestions, one the statistics the worker
+    # stored for the page (figures, top accounts, evidence), one the merges that may
+    # be undone.
+    with django_assert_num_queries(13 + REPORT_GUARD_QUERIES):
         assert pm_client.get(reverse("theme_page", args=[theme.pk])).status_code == 200
 
 

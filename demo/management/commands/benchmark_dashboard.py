@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from deals.models import Competitor
 from feedbackhub import periods
-from insights.analytics import overview
+from insights.analytics import competitor_snapshots, overview
 from insights.notes.models import CallNote, Tag
 from insights.themes.models import Theme, ThemeAssignment
 from insights.themes.pipeline.stats import store_theme_stats
@@ -58,6 +58,12 @@ class Command(BaseCommand):
                 f"overview snapshot, {days:>3} days: computed by the worker in "
                 f"{(time.perf_counter() - start) * 1000:7.1f} ms"
             )
+        start = time.perf_counter()
+        stored = competitor_snapshots.refresh()
+        self.stdout.write(
+            f"competitor snapshots ({stored}): computed by the worker in "
+            f"{(time.perf_counter() - start) * 1000:7.1f} ms"
+        )
         busiest = Competitor.objects.annotate(n=Count("call_notes")).order_by("-n").first()
         busiest_tag = (
             Tag.objects.annotate(n=Count("notes")).order_by("-n").values_list("name", flat=True)
@@ -91,6 +97,34 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{name:<22} p50 {_p(timings, 50):7.1f} ms   p95 {_p(timings, 95):7.1f} ms   "
                 f"queries {sorted(counts)}"
+            )
+
+        self._measure_exports(client, iterations)
+
+    def _measure_exports(self, client, iterations: int) -> None:
+        """A streamed CSV export: until its first chunk (the header) and until its last."""
+        for name, params in {
+            "export csv, all time": {"format": "csv"},
+            "export csv, 365 days": {"format": "csv", "period": "365"},
+            "export csv, tag": {
+                "format": "csv",
+                "tag": Tag.objects.values_list("name", flat=True).first(),
+            },
+        }.items():
+            first, total = [], []
+            for _ in range(max(1, iterations // 4)):
+                start = time.perf_counter()
+                response = client.get(reverse("dashboard"), params)
+                if response.status_code != 200:
+                    raise CommandError(f"{name}: HTTP {response.status_code}")
+                chunks = iter(response.streaming_content)
+                next(chunks)
+                first.append((time.perf_counter() - start) * 1000)
+                rows = sum(chunk.count(b"\n") for chunk in chunks)
+                total.append((time.perf_counter() - start) * 1000)
+            self.stdout.write(
+                f"{name:<22} first chunk p50 {_p(first, 50):7.1f} ms   "
+                f"all {rows:,} rows p50 {_p(total, 50):7.1f} ms   p95 {_p(total, 95):7.1f} ms"
             )
 
     def _ensure_themes(self, wanted: int) -> None:

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -107,3 +109,75 @@ class TagSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Tag
         fields = ["id", "name"]
+
+
+# What a list page reads per note: the columns NoteSerializer shows, no more.
+LIST_COLUMNS = (
+    "id",
+    "author__username",
+    "account_id",
+    "deal_id",
+    "call_date",
+    "body",
+    "importance",
+    "quote",
+    "source",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "assignment__theme_id",
+    "assignment__theme__title",
+    "assignment__theme__status",
+)
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+def note_list_rows(rows: list[dict]) -> list[dict]:
+    """A page of notes read with `.values(*LIST_COLUMNS)` as NoteSerializer would show them.
+
+    The list is the API's busiest endpoint: shaping plain rows avoids a model
+    instance and a dozen serializer fields per note (most of a page's time).
+    Two queries fetch the page's tag names and competitor ids. The OpenAPI
+    schema is NoteSerializer's, and a test checks both give the same JSON.
+    """
+    ids = [row["id"] for row in rows]
+    tags, competitors = defaultdict(list), defaultdict(list)
+    for note_id, name in (
+        CallNote.tags.through.objects.filter(callnote_id__in=ids)
+        .order_by("tag__name")
+        .values_list("callnote_id", "tag__name")
+    ):
+        tags[note_id].append(name)
+    for note_id, competitor_id in (
+        CallNote.competitors.through.objects.filter(callnote_id__in=ids)
+        .order_by(*(f"competitor__{f}" for f in Competitor._meta.ordering), "competitor_id")
+        .values_list("callnote_id", "competitor_id")
+    ):
+        competitors[note_id].append(competitor_id)
+    return [
+        {
+            "id": row["id"],
+            "author": row["author__username"],
+            "account": row["account_id"],
+            "deal": row["deal_id"],
+            "call_date": _DATE.to_representation(row["call_date"]),
+            "body": row["body"],
+            "tags": tags[row["id"]],
+            "importance": row["importance"],
+            "competitors": competitors[row["id"]],
+            "quote": row["quote"],
+            "source": row["source"],
+            "external_id": row["external_id"],
+            "theme": None
+            if row["assignment__theme_id"] is None
+            else {
+                "id": row["assignment__theme_id"],
+                "title": row["assignment__theme__title"],
+                "status": row["assignment__theme__status"],
+            },
+            "created_at": _DATETIME.to_representation(row["created_at"]),
+            "updated_at": _DATETIME.to_representation(row["updated_at"]),
+        }
+        for row in rows
+    ]

@@ -8,7 +8,12 @@ from rest_framework.response import Response
 from feedbackhub.api_paging import NewestFirstCursorPagination
 from feedbackhub.api_permissions import ModelPermissionsWithView
 from insights.notes import services
-from insights.notes.api.serializers import NoteSerializer, TagSerializer
+from insights.notes.api.serializers import (
+    LIST_COLUMNS,
+    NoteSerializer,
+    TagSerializer,
+    note_list_rows,
+)
 from insights.notes.models import CallNote, Tag
 
 _WRITABLE = ("account", "deal", "call_date", "body", "tags", "importance", "competitors", "quote")
@@ -49,6 +54,12 @@ class NoteViewSet(viewsets.ModelViewSet):
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")), "competitors")
         .order_by("-created_at", "-id")
     )
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = queryset.select_related(None).prefetch_related(None).values(*LIST_COLUMNS)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(note_list_rows(page))
 
     def _fields(self, data) -> dict:
         return {k: data[k] for k in _WRITABLE if k in data}

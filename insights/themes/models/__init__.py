@@ -1,7 +1,10 @@
-"""The theme area's models: themes and their timeline, the engine's runs, theme pairs."""
+"""The theme area's models: themes and their timeline, the engine's runs, theme pairs,
+stored statistics and exports."""
 
+from insights.themes.models.exports import ThemeExport
 from insights.themes.models.pairs import DistinctThemes, DuplicateSuggestion
 from insights.themes.models.runs import ClusteringRun, NoteEmbedding
+from insights.themes.models.stats import ALL_TIME_DAYS, ThemePageStats, ThemePeriodFigures
 from insights.themes.models.themes import (
     NOTIFYING_STATUSES,
     Theme,
@@ -11,6 +14,10 @@ from insights.themes.models.themes import (
 )
 
 __all__ = [
+    "ALL_TIME_DAYS",
+    "ThemeExport",
+    "ThemePageStats",
+    "ThemePeriodFigures",
     "NOTIFYING_STATUSES",
     "ClusteringRun",
     "DistinctThemes",

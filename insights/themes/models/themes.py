@@ -81,6 +81,9 @@ class Theme(models.Model):
     top_competitors = models.JSONField(default=list, blank=True, editable=False)
     last_mentioned_on = models.DateField(null=True, blank=True, editable=False)
     stats_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The day the stored period figures (ThemePeriodFigures) end on; the
+    # dashboard reads them only when this is today for every theme it shows.
+    stats_as_of = models.DateField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -90,6 +93,7 @@ class Theme(models.Model):
         permissions = [
             ("triage_theme", "Can triage themes (rename, merge, split, move notes, set status)"),
             ("run_engine", "Can start a theme engine run"),
+            ("export_themes", "Can export the themes dashboard to CSV"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from feedbackhub.queue import enqueue_on_commit
 from insights.notes.models import CallNote
 from insights.themes.models import ClusteringRun, NoteEmbedding, ThemeAssignment
 from insights.themes.pipeline import core, runs, stats, theme_index, vectors
@@ -58,9 +57,7 @@ def place_note(*, note_id: int) -> int | None:
             current.theme_id = theme_id
             current.similarity = score
             current.save(update_fields=["theme", "similarity", "assigned_at"])
-        changed = [t for t in {old_theme, theme_id} if t is not None]
-        if changed:
-            enqueue_on_commit(stats.REFRESH_TASK, changed)
+        stats.refresh_soon(theme_ids={old_theme, theme_id})
     if theme_id is None:
         _maybe_request_run()
     return theme_id

@@ -1,19 +1,43 @@
-"""The statistics cached on each theme: insights.themes.figures, stored.
+"""The statistics the worker stores for each theme: insights.themes.figures, kept.
 
+For every theme it stores, in one pass per chunk of themes:
+
+- the all-time figures, cached on Theme (the unfiltered dashboard ranks them);
+- the figures of each reporting period (ThemePeriodFigures, the dashboard
+  with `?period=N` and no other filter reads them), ending on the day stored
+  in `Theme.stats_as_of`;
+- what its page shows besides (ThemePageStats: top accounts, the evidence
+  panel by stage, segment and competitor).
+
+A change to a theme's notes or deals calls `refresh_soon`, which marks the
+theme's page statistics stale in the change's own transaction and queues a
+refresh after it commits; the theme page computes live while the mark is on.
 The definitions live with the computation in insights.themes.figures (and in
-docs/definitions.md); this module only stores them, in chunks, for the
-worker to keep current after notes, deals or assignments change.
+docs/definitions.md).
 """
 
+import datetime as dt
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from insights.themes.figures import Figures, theme_figures
-from insights.themes.models import Theme
+from feedbackhub import periods
+from feedbackhub.queue import enqueue_on_commit
+from insights.themes import selectors
+from insights.themes.figures import Figures, NoteFilter, theme_figures
+from insights.themes.models import ALL_TIME_DAYS, Theme, ThemePageStats, ThemePeriodFigures
 
 REFRESH_TASK = "insights.tasks.refresh_theme_stats"
+REFRESH_ALL_TASK = "insights.tasks.refresh_all_theme_stats"
+# Bumped whenever statistics are stored: figures cached under an older
+# generation (the filtered dashboard's) are no longer read.
+_GENERATION = "theme-stats-generation"
+
+# A full refresh (beat) recomputes a theme's page statistics only when they
+# are missing, marked stale, or older than this: changes mark them stale.
+PAGE_STATS_MAX_AGE = dt.timedelta(hours=24)
 
 _CHUNK = 500
 _FIELDS = [
@@ -28,7 +52,23 @@ _FIELDS = [
     "top_tags",
     "top_competitors",
     "stats_updated_at",
+    "stats_as_of",
 ]
+
+
+def generation() -> int:
+    """Which storing of statistics the cached figures must be newer than."""
+    return cache.get(_GENERATION, 0)
+
+
+def refresh_soon(*, theme_ids: Iterable[int | None]) -> None:
+    """The notes or deals of these themes changed: mark their stored page stale, refresh after
+    commit."""
+    ids = sorted({i for i in theme_ids if i is not None})
+    if not ids:
+        return
+    ThemePageStats.objects.filter(theme_id__in=ids).update(stale_since=timezone.now())
+    enqueue_on_commit(REFRESH_TASK, ids)
 
 
 def store_theme_stats(*, theme_ids: Iterable[int] | None = None) -> int:
@@ -38,18 +78,67 @@ def store_theme_stats(*, theme_ids: Iterable[int] | None = None) -> int:
     skipped, so a refresh queued before a merge or delete is harmless.
     """
     if theme_ids is None:
-        ids = list(Theme.objects.values_list("id", flat=True))
+        ids = list(Theme.objects.order_by("id").values_list("id", flat=True))
     else:
         ids = list(Theme.objects.filter(id__in=set(theme_ids)).values_list("id", flat=True))
-    now = timezone.now()
     today = timezone.localdate()
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        found = theme_figures(themes=chunk, today=today, top_names=True)
-        themes = [
-            Theme(id=theme_id, stats_updated_at=now, **vars(found.get(theme_id, Figures())))
-            for theme_id in chunk
-        ]
-        with transaction.atomic():
-            Theme.objects.bulk_update(themes, _FIELDS)
+        _store_chunk(ids[start : start + _CHUNK], today=today, every_page=theme_ids is not None)
     return len(ids)
+
+
+def _store_chunk(chunk: list[int], *, today: dt.date, every_page: bool) -> None:
+    started = timezone.now()
+    by_period = {ALL_TIME_DAYS: theme_figures(themes=chunk, today=today, top_names=True)}
+    for period in periods.PERIODS:
+        by_period[period.days] = theme_figures(
+            themes=chunk, notes=NoteFilter(period=period.key), today=today, top_names=True
+        )
+    all_time = by_period[ALL_TIME_DAYS]
+    themes = [
+        Theme(
+            id=theme_id,
+            stats_updated_at=started,
+            stats_as_of=today,
+            **vars(all_time.get(theme_id, Figures())),
+        )
+        for theme_id in chunk
+    ]
+    rows = [
+        ThemePeriodFigures(theme_id=theme_id, period_days=days, **vars(figures))
+        for days, found in by_period.items()
+        for theme_id, figures in found.items()
+    ]
+    due = chunk if every_page else _pages_due(chunk, started)
+    page_json = selectors.page_statistics_json(
+        note_counts={theme_id: all_time.get(theme_id, Figures()).note_count for theme_id in due}
+    )
+    pages = [
+        ThemePageStats(theme_id=theme_id, computed_at=started, **data)
+        for theme_id, data in page_json.items()
+    ]
+    with transaction.atomic():
+        Theme.objects.bulk_update(themes, _FIELDS)
+        ThemePeriodFigures.objects.filter(theme_id__in=chunk).delete()
+        ThemePeriodFigures.objects.bulk_create(rows, batch_size=1000)
+        ThemePageStats.objects.bulk_create(
+            pages,
+            update_conflicts=True,
+            unique_fields=["theme"],
+            update_fields=["top_accounts", "evidence", "computed_at"],
+        )
+        # A change made while this chunk was computed keeps its mark (and its own refresh).
+        ThemePageStats.objects.filter(
+            theme_id__in=[p.theme_id for p in pages], stale_since__lte=started
+        ).update(stale_since=None)
+    cache.add(_GENERATION, 0, timeout=None)
+    cache.incr(_GENERATION)
+
+
+def _pages_due(chunk: list[int], now: dt.datetime) -> list[int]:
+    fresh = set(
+        ThemePageStats.objects.filter(
+            theme_id__in=chunk, stale_since__isnull=True, computed_at__gte=now - PAGE_STATS_MAX_AGE
+        ).values_list("theme_id", flat=True)
+    )
+    return [theme_id for theme_id in chunk if theme_id not in fresh]

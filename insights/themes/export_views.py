@@ -1,0 +1,42 @@
+"""The dashboard's CSV export: streamed, or built by the worker with a progress page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from insights.themes import exports
+from insights.themes.dashboard import Filters
+
+
+def export_response(request, *, filters: Filters, sort: str):
+    """The dashboard's view as CSV: streamed when small enough, else handed to the worker."""
+    exports.require_export(request.user)
+    if exports.is_large(filters=filters):
+        export = exports.request_export(user=request.user, filters=filters, sort=sort)
+        return redirect("theme_export", pk=export.pk)
+    response = StreamingHttpResponse(
+        exports.csv_chunks(filters=filters, sort=sort), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.FILENAME}"'
+    return response
+
+
+@login_required
+@require_GET
+def theme_export(request, pk: int):
+    """An export's progress; htmx polls the progress part until it is ready or failed."""
+    export = exports.export_for(export_id=pk, user=request.user)
+    template = "insights/_export_progress.html" if request.htmx else "insights/export.html"
+    return render(request, template, {"export": export})
+
+
+@login_required
+@require_GET
+def theme_export_download(request, pk: int):
+    export = exports.export_for(export_id=pk, user=request.user)
+    if export.status != export.Status.DONE:
+        return redirect("theme_export", pk=export.pk)
+    response = HttpResponse(export.content, content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{exports.FILENAME}"'
+    return response
