@@ -72,6 +72,15 @@ class NoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         error_messages={"max_length": rules.QUOTE_TOO_LONG},
     )
     theme = serializers.SerializerMethodField()
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Creating a note with the same text (case and spacing aside) as a note you "
+        f"saved for the same account in the last {rules.DUPLICATE_WINDOW.seconds // 60} minutes "
+        "is refused with 409, so a retried or double-sent request never duplicates it. Send "
+        "`true` to save it anyway (it was another call). Ignored on updates.",
+    )
 
     class Meta:
         model = CallNote
@@ -86,6 +95,7 @@ class NoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "importance",
             "competitors",
             "quote",
+            "confirm_duplicate",
             "source",
             "external_id",
             "theme",
