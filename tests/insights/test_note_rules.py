@@ -34,7 +34,8 @@ def account(rep):
 
 
 def _note(account, **change):
-    return {"body": "Wants SSO with Okta.", "quote": "", "tags": [], "call_date": dt.date.today(), **change}
+    body = "Wants SSO with Okta."
+    return {"body": body, "quote": "", "tags": [], "call_date": dt.date.today(), **change}
 
 
 def test_the_limits_are_those_the_messages_state():

@@ -78,9 +78,7 @@ def test_the_empty_form_states_the_limit_and_the_minimum(rep_client, account):
     assert 'data-counter-for="id_body"' in page and "js/note-counter.js" in page
 
 
-def test_a_note_over_the_limit_comes_back_whole_with_the_count_and_the_message(
-    rep_client, account
-):
+def test_a_note_over_the_limit_comes_back_whole_with_the_count_and_the_message(rep_client, account):
     body = "They want SSO. " * 1_000  # 15,000 characters
     page = _post(rep_client, body=body).content.decode()
     assert rules.BODY_TOO_LONG in page
