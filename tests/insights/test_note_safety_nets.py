@@ -2,6 +2,7 @@
 a new prospect named like an existing account, errors tied to their fields."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -264,3 +265,33 @@ def test_editing_a_note_keeps_its_text_and_is_not_a_duplicate(rep_client, rep, a
         "importance": "important",
     }
     assert rep_client.post(reverse("note_edit", args=[note.pk]), data).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_saves_one_note_even_when_both_saves_arrive_together():
+    from django.db import connection
+
+    from tests.factories import RepFactory
+
+    rep = RepFactory()
+    granite = AccountFactory(name="Granite Foods")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save():
+        try:
+            barrier.wait()
+            services.note_create(author=rep, account=granite, body=BODY)
+            outcomes.append("saved")
+        except services.DuplicateNote:
+            outcomes.append("asked")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["asked", "saved"]
+    assert CallNote.objects.count() == 1

@@ -50,6 +50,8 @@ class NoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     body = serializers.CharField(
         max_length=rules.BODY_MAX,
         trim_whitespace=False,
+        help_text=f"What the customer said: at least {rules.BODY_MIN_WORDS} words, at most "
+        f"{rules.BODY_MAX:,} characters (longer notes are refused, never cut).",
         error_messages={"max_length": rules.BODY_TOO_LONG, "blank": rules.BODY_EMPTY},
     )
     tags = TagNamesField(
