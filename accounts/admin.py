@@ -56,6 +56,9 @@ def _role_noun(role: str, count: int) -> str:
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     add_form = UserAddForm
+    # Django's add template says "after you've created a user, you'll be able to
+    # edit more"; here everything is on the one screen.
+    add_form_template = None
     form = UserRoleChangeForm
     list_display = ["username", "full_name", "email", "role_name", "team_names", "is_active"]
     list_filter = [RoleFilter, "is_active", "teams"]

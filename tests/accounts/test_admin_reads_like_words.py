@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts.models import Team, User
@@ -52,6 +52,7 @@ def test_an_admin_adds_a_person_with_name_email_team_and_one_role_on_one_screen(
     for field in ("first_name", "last_name", "email", "team", "role", "password1"):
         assert f'name="{field}"' in page, field
     assert 'type="radio" name="role"' in page  # one choice, not a multi-select of groups
+    assert "be able to edit more user options" not in page
 
     response = admin_client_.post(url, _new_person(team=team.pk))
     assert response.status_code == 302
@@ -208,6 +209,7 @@ def test_engine_runs_are_called_theme_runs(admin_client_, organisation):
     index = admin_client_.get(reverse("admin:index")).content.decode()
     assert "Theme runs" in index and "Clustering runs" not in index
     assert ClusteringRun._meta.verbose_name_plural == "theme runs"
+    assert Permission.objects.get(codename="view_clusteringrun").name == "Can view theme run"
 
 
 def test_merged_into_is_shown_but_cannot_be_changed_in_admin(admin_client_, organisation, rep):

@@ -174,3 +174,23 @@ def test_a_rep_logs_a_call_with_the_keyboard_alone(laptop, live_server, rep, gra
     note = CallNote.objects.get()
     assert (note.account, note.body, note.deal.name) == (granite, BODY, "Granite renewal")
     assert list(note.tags.values_list("name", flat=True)) == ["okta"]
+
+
+def test_log_a_call_works_without_script(browser, live_server, rep, granite):
+    context = browser.new_context(viewport=LAPTOP, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, rep.username)
+        page.goto(f"{live_server.url}/notes/new/")
+        assert "At least 3 words, up to 10,000 characters" in page.inner_text("#id_body_count")
+        page.fill("#id_account", "Granite Foods")
+        page.fill("#id_body", "pricing")
+        page.get_by_role("button", name="Save note").click()
+        assert "Write at least 3 words" in page.inner_text("#id_body_error")
+        assert page.evaluate("() => document.activeElement.id") == "id_body"
+        page.fill("#id_body", BODY)
+        page.get_by_role("button", name="Save note").click()
+        page.wait_for_selector("text=Saved.")
+        assert CallNote.objects.get().body == BODY
+    finally:
+        context.close()
