@@ -128,7 +128,8 @@ class CallNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Accounts the rep may have meant, offered under the account field.
         self.suggestions: list[Account] = []
-        account = self._chosen_account()
+        self.chosen_account = self._chosen_account()
+        account = self.chosen_account
         if account is None:
             raw = (self.data.get("account") if self.is_bound else None) or self.initial.get(
                 "account"
@@ -139,15 +140,15 @@ class CallNoteForm(forms.Form):
         )
 
     def _chosen_account(self) -> Account | None:
+        """The account the rep chose under "Did you mean …?", if they did."""
         chosen = self.data.get("account_choice", "") if self.is_bound else ""
         return Account.objects.filter(pk=chosen).first() if chosen.isdigit() else None
 
     def clean_account(self):
         text = self.cleaned_data["account"].strip()
-        chosen = self._chosen_account()
-        if chosen is not None:
-            self.account_obj = chosen
-            return account_label(chosen)
+        if self.chosen_account is not None:
+            self.account_obj = self.chosen_account
+            return account_label(self.chosen_account)
         account, problem = find_account(text)
         self.account_obj = account
         if account is not None:
