@@ -161,7 +161,8 @@ class UserAdmin(BaseUserAdmin):
             if form.is_valid():
                 team = form.cleaned_data["team"]
                 added = team_add_members(team=team, users=queryset)
-                self.message_user(request, f"Added {added} user(s) to {team}.", messages.SUCCESS)
+                people = "1 person" if added == 1 else f"{added} people"
+                self.message_user(request, f"Added {people} to {team}.", messages.SUCCESS)
                 return None
         else:
             form = ChooseTeamForm()

@@ -251,3 +251,19 @@ def test_reps_and_product_managers_cannot_add_people_or_open_any_admin_page(
     before = User.objects.count()
     client.post(reverse("admin:accounts_user_add"), _new_person(role=Role.ADMIN))
     assert User.objects.count() == before
+
+
+def test_adding_people_to_a_team_says_how_many_people(admin_client_):
+    team = TeamFactory(name="EMEA Sales")
+    users = [UserFactory() for _ in range(2)]
+    response = admin_client_.post(
+        reverse("admin:accounts_user_changelist"),
+        {
+            "action": "add_to_team",
+            "_selected_action": [u.pk for u in users],
+            "apply": "1",
+            "team": team.pk,
+        },
+        follow=True,
+    )
+    assert "Added 2 people to EMEA Sales." in response.content.decode()
