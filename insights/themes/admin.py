@@ -55,8 +55,8 @@ class ThemeAdminForm(forms.ModelForm):
 
 # Kept by the engine and the statistics task; shown, never edited.
 _THEME_FIGURES = (
-    "note_count",
-    "account_count",
+    "notes",
+    "accounts",
     "open_revenue_money",
     "lost_revenue_money",
     "won_revenue_money",
