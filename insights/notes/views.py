@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import can_change_note, can_delete_note
+from deals.models import Account
 from deals.selectors import account_search
 from deals.services import account_create_prospect
 from feedbackhub.keyset import keyset_page
@@ -149,6 +150,24 @@ def suggest_accounts(request):
     )
 
 
+@permission_required("deals.view_account", raise_exception=True)
+@require_GET
+def account_matches(request):
+    """Accounts matching what the rep typed, however they typed it, to choose from.
+
+    The type-ahead list (a datalist) shows only what the browser itself finds
+    in the names, so "gran foo" would show nothing there; this list does. An
+    exact name needs no choosing.
+    """
+    typed = request.GET.get("account", "")
+    account, _ = find_account(typed) if typed.strip() else (None, "")
+    accounts = [] if account else account_search(query=typed, limit=5)
+    context = {"accounts": accounts, "legend": "Matching accounts"}
+    return render(
+        request, "insights/_account_matches.html", {**context, "hint": "Choose one, or type on."}
+    )
+
+
 @permission_required("insights.view_tag", raise_exception=True)
 @require_GET
 def suggest_tags(request):
@@ -162,7 +181,11 @@ def suggest_tags(request):
 @permission_required("deals.view_deal", raise_exception=True)
 @require_GET
 def deal_options(request):
-    account, _ = find_account(request.GET.get("account", ""))
+    chosen = request.GET.get("account_choice", "")
+    if chosen.isdigit():
+        account = Account.objects.filter(pk=chosen).first()
+    else:
+        account, _ = find_account(request.GET.get("account", ""))
     deals = selectors.deals_for_account(account=account) if account else []
     return render(
         request,

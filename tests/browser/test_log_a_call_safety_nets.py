@@ -139,6 +139,24 @@ def test_a_prospect_named_like_an_account_asks_did_you_mean(any_screen, live_ser
     assert not Account.objects.filter(name="Granite Food").exists()
 
 
+def test_gran_foo_finds_granite_foods_and_its_deals(any_screen, live_server, rep, granite):
+    page = any_screen
+    _open_log_a_call(page, live_server, rep)
+    page.locator("#id_account").press_sequentially("gran foo")
+    choice = page.get_by_label("Granite Foods")
+    choice.wait_for()
+    assert "Matching accounts" in page.inner_text("#account-matches")
+    assert _fits_the_width(page)
+    choice.check()
+    page.wait_for_selector("#id_deal option:has-text('Granite renewal')", state="attached")
+    page.select_option("#id_deal", label=page.inner_text("#id_deal option:nth-child(2)"))
+    page.fill("#id_body", BODY)
+    page.get_by_role("button", name="Save note").click()
+    page.wait_for_selector("text=Saved.")
+    note = CallNote.objects.get()
+    assert (note.account, note.deal.name) == (granite, "Granite renewal")
+
+
 def test_a_rep_logs_a_call_with_the_keyboard_alone(laptop, live_server, rep, granite):
     page = laptop
     keyboard = page.keyboard

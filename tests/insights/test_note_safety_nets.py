@@ -13,7 +13,7 @@ from deals.models import Account
 from insights.notes import rules, services
 from insights.notes.models import CallNote
 from tests.api.conftest import token_client
-from tests.factories import AccountFactory, CallNoteFactory
+from tests.factories import AccountFactory, CallNoteFactory, DealFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -295,3 +295,26 @@ def test_a_double_click_saves_one_note_even_when_both_saves_arrive_together():
         thread.join()
     assert sorted(outcomes) == ["asked", "saved"]
     assert CallNote.objects.count() == 1
+
+
+def test_matching_accounts_are_offered_to_choose_however_the_name_was_typed(rep_client, account):
+    url = reverse("account_matches")
+    html = rep_client.get(url, {"account": "gran foo"}).content.decode()
+    assert "Matching accounts" in html
+    assert f'name="account_choice" value="{account.pk}"' in html
+    # A name typed exactly needs no choosing.
+    assert rep_client.get(url, {"account": "granite foods"}).content.decode().strip() == ""
+
+
+def test_the_deals_offered_are_those_of_the_chosen_account(rep_client, account):
+    deal = DealFactory(account=account, name="Granite renewal")
+    html = rep_client.get(
+        reverse("deal_options"), {"account": "gran foo", "account_choice": str(account.pk)}
+    ).content.decode()
+    assert f'<option value="{deal.pk}"' in html
+
+
+def test_a_note_saved_with_a_chosen_matching_account_is_on_that_account(rep_client, account):
+    response = _post(rep_client, account="gran foo", account_choice=str(account.pk))
+    assert response.status_code == 302
+    assert CallNote.objects.get().account == account
