@@ -27,7 +27,7 @@ def to_clustering_runs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("insights", "0014_note_newest_first_index"),
+        ("insights", "0018_theme_event_merge_undone"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
