@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insights.loop.models import Notification, WinBackTask
+from insights.loop.notify import customers_in_theme
 from insights.themes import triage
 from insights.themes.models import ThemeAssignment
 from insights.themes.pipeline.stats import store_theme_stats
@@ -37,9 +38,12 @@ ROLE_PAGES: dict[str, list[str]] = {
         "my_requests",
         "winback",
         "notifications",
+        "notification_open",
         "notification_settings",
         "account_detail",
         "deal_detail",
+        "note_edit",
+        "note_delete",
         "import_csv",
         "dashboard",
         "theme_page",
@@ -91,6 +95,7 @@ class Org:
     deal: object
     competitor: object
     notification: object
+    note: object
 
     def user(self, role: str):
         return {"rep": self.rep, "pm": self.pm, "admin": self.admin, "none": self.nobody}.get(role)
@@ -103,6 +108,8 @@ URL_ARGS = {
     "theme_page": lambda org: [org.theme.pk],
     "competitor_page": lambda org: [org.competitor.pk],
     "notification_open": lambda org: [org.notification.pk],
+    "note_edit": lambda org: [org.note.pk],
+    "note_delete": lambda org: [org.note.pk],
     "admin:insights_theme_change": lambda org: [org.theme.pk],
 }
 
@@ -156,7 +163,7 @@ def seed_org() -> Org:
         event=event,
         old_status="new",
         new_status="shipped",
-        details={"accounts": [{"name": "Initech"}], "deals": [], "open_pipeline": "0"},
+        details=customers_in_theme(theme.pk)[rep.pk],
     )
     lost_note, lost_deal = notes[1]
     WinBackTask.objects.create(
@@ -180,4 +187,5 @@ def seed_org() -> Org:
         deal=notes[0][1],
         competitor=rival,
         notification=notification,
+        note=notes[0][0],
     )

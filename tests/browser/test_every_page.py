@@ -11,7 +11,7 @@ import os
 import pytest
 
 from tests.browser.a11y import assert_accessible, assert_no_horizontal_scroll, assert_no_raw_values
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import PHONE, SCREENSHOTS, log_in
 from tests.browser.pages import ROLE_PAGES, page_path, seed_org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,3 +61,18 @@ def test_each_main_page_is_accessible_fits_a_phone_and_shows_labels(page, live_s
         assert_no_horizontal_scroll(page, where=where)
     assert_no_raw_values(page, where=where)
     _take_screenshot(page, role, name)
+
+
+@pytest.mark.parametrize("role", ["rep", "pm"])
+def test_the_phone_menu_opened_is_accessible_too(browser, live_server, role):
+    """axe checks only what shows; on a phone the menu shows once opened."""
+    org = seed_org()
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    log_in(page, live_server, org.user(role).username)
+    page.goto(f"{live_server.url}/notifications/")
+    page.click("summary:has-text('Menu')")
+    assert page.locator("nav.mainnav").is_visible()
+    assert_accessible(page, where=f"the open phone menu of a {role}")
+    assert_no_horizontal_scroll(page, where=f"the open phone menu of a {role}")
+    context.close()
