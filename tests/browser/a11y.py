@@ -10,8 +10,13 @@ from pathlib import Path
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 # What a person notices: a control nobody can name, text too faint to read, a
-# link that says nothing. axe's "moderate" and "minor" findings are advice.
+# link that says nothing. axe's "moderate" and "minor" findings are advice,
+# except the page's structure, which a screen reader user moves by: one main
+# landmark holding the content, one h1, headings that do not skip levels.
 BLOCKING_IMPACTS = ("serious", "critical")
+STRUCTURE_RULES = frozenset(
+    {"landmark-one-main", "region", "page-has-heading-one", "heading-order", "landmark-unique"}
+)
 # A stored choice value leaking into a page: "closed_won", "mid_market",
 # "Closed_Won", and the bare codes a person never types ("smb").
 RAW_VALUE = re.compile(r"\b(?:[A-Za-z]+_[A-Za-z_]+|smb)\b")
@@ -22,8 +27,8 @@ def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def axe_violations(page, *, impacts=BLOCKING_IMPACTS) -> list[dict]:
-    """Run axe-core on the page as it is now; the violations of the given impacts.
+def axe_violations(page, *, impacts=BLOCKING_IMPACTS, rules=STRUCTURE_RULES) -> list[dict]:
+    """Run axe-core on the page as it is now; the violations of the given impacts or rules.
 
     The script is evaluated through the browser's debugging protocol, so the
     page's Content-Security-Policy stays as strict as it is for users (an
@@ -41,7 +46,7 @@ def axe_violations(page, *, impacts=BLOCKING_IMPACTS) -> list[dict]:
             }));
         }"""
     )
-    return [v for v in results if v["impact"] in impacts]
+    return [v for v in results if v["impact"] in impacts or v["id"] in rules]
 
 
 def describe(violations: list[dict]) -> str:
@@ -56,7 +61,7 @@ def describe(violations: list[dict]) -> str:
 
 
 def assert_accessible(page, *, known: frozenset[str] = frozenset(), where: str = "") -> None:
-    """No serious or critical axe-core violation, apart from the `known` rule ids.
+    """No serious or critical axe-core violation nor broken structure, apart from `known` rules.
 
     A known rule that no longer fails is reported too, so the list of known
     failures stays exact and shrinks as pages are fixed.

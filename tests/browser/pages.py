@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -112,6 +114,20 @@ URL_ARGS = {
     "note_delete": lambda org: [org.note.pk],
     "admin:insights_theme_change": lambda org: [org.theme.pk],
 }
+
+
+def sign_in(page, live_server, user) -> None:
+    """Give the browser a logged-in session without going through the login form.
+
+    The login form has its own tests; here it would only add a page load to
+    each of the walk's many cases.
+    """
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server.url, "httpOnly": True}]
+    )
 
 
 def page_path(org: Org, name: str) -> str:

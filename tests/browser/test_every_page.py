@@ -7,22 +7,29 @@ stored value ("closed_won", "mid_market") shows instead of its label.
 """
 
 import os
+import warnings
 
 import pytest
 
 from tests.browser.a11y import assert_accessible, assert_no_horizontal_scroll, assert_no_raw_values
 from tests.browser.conftest import PHONE, SCREENSHOTS, log_in
-from tests.browser.pages import ROLE_PAGES, page_path, seed_org
+from tests.browser.pages import ROLE_PAGES, page_path, seed_org, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Pages other people are redesigning, with the axe-core rules they still break
-# (rule id: what and where). Each entry must still fail, so this list stays
-# exact: when a page is fixed, its entry goes.
+# Pages other people are redesigning, with the axe-core rules they still break:
+# {URL name, or "403" for the refusal page: {rule id: what and where}}. Each
+# entry must still fail, so the list stays exact: when a page is fixed, its
+# entry goes.
 KNOWN_VIOLATIONS: dict[str, dict[str, str]] = {
     # pm-pages is redesigning the dashboard's filters.
     "dashboard": {
         "select-name": "the filter selects (period, segment, region, team, stage…) have no label"
+    },
+    # pm-pages is giving the refusal page the site's layout (Django's bare "403 Forbidden" today).
+    "403": {
+        "landmark-one-main": "no <main>: Django's default 403 page",
+        "region": "the heading sits outside any landmark",
     },
     # rep-admin owns Django admin.
     "admin:insights_theme_change": {
@@ -50,13 +57,17 @@ def _take_screenshot(page, role: str, name: str) -> None:
 def test_each_main_page_is_accessible_fits_a_phone_and_shows_labels(page, live_server, role, name):
     org = seed_org()
     if role != "anonymous":
-        log_in(page, live_server, org.user(role).username)
+        sign_in(page, live_server, org.user(role))
     response = page.goto(f"{live_server.url}{page_path(org, name)}")
     page.wait_for_load_state("load")
     where = f"{name} as {role} at {page.viewport_name} width"
     assert response.status == (403 if (role, name) in REFUSED else 200), where
 
-    assert_accessible(page, known=frozenset(KNOWN_VIOLATIONS.get(name, {})), where=where)
+    known = KNOWN_VIOLATIONS.get("403" if (role, name) in REFUSED else name, {})
+    for rule, what in known.items():
+        # Shown in every run's summary until the page is fixed.
+        warnings.warn(f"known accessibility failure, {where}: {rule} ({what})", stacklevel=1)
+    assert_accessible(page, known=frozenset(known), where=where)
     if page.viewport_name == "phone":
         assert_no_horizontal_scroll(page, where=where)
     assert_no_raw_values(page, where=where)
