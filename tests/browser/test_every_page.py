@@ -43,13 +43,22 @@ REFUSED = {("none", "dashboard")}
 CASES = [(role, name) for role, names in ROLE_PAGES.items() for name in names]
 
 
+# A picture shows at most three screens of a page: enough to see it, and the
+# repository does not carry a phone-width theme page 16,000 px tall.
+SCREENS_PER_PICTURE = 3
+
+
 def _take_screenshot(page, role: str, name: str) -> None:
     """Only `make screenshots` photographs the pages; an ordinary test run does not."""
     if "SCREENSHOTS_DIR" not in os.environ:
         return
     slug = name.replace("admin:", "").replace("_", "-")
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    tall = page.evaluate("() => document.documentElement.scrollHeight")
     page.screenshot(
-        path=str(SCREENSHOTS / f"{role}-{slug}-{page.viewport_name}.png"), full_page=True
+        path=str(SCREENSHOTS / f"{role}-{slug}-{page.viewport_name}.png"),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": width, "height": min(tall, SCREENS_PER_PICTURE * height)},
     )
 
 
