@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.loop.models import Notification, WinBackTask
-from insights.loop.notify import customers_in_theme
+from insights.loop.models import Notification
+from insights.loop.status_changes import fan_out_status_change
 from insights.themes import triage
 from insights.themes.models import ThemeAssignment
 from insights.themes.pipeline.stats import store_theme_stats
@@ -172,27 +172,8 @@ def seed_org() -> Org:
     CallNoteFactory(author=rep, account=account, body="Wants a dark mode for the dashboard.")
     store_theme_stats()
     triage.theme_set_status(theme=theme, status="shipped", actor=pm)
-    event = theme.events.latest("created_at")
-    notification = Notification.objects.create(
-        recipient=rep,
-        theme=theme,
-        event=event,
-        old_status="new",
-        new_status="shipped",
-        details=customers_in_theme(theme.pk)[rep.pk],
-    )
-    lost_note, lost_deal = notes[1]
-    WinBackTask.objects.create(
-        theme=theme,
-        deal=lost_deal,
-        event=event,
-        owner=rep,
-        note=lost_note,
-        quote=lost_note.quote,
-        lost_amount=lost_deal.amount,
-        lost_at=lost_deal.closed_at,
-        loss_reason=lost_deal.loss_reason,
-    )
+    # What the worker does after a status change: the rep's notification and win-back list.
+    fan_out_status_change(theme.events.latest("created_at").pk)
     return Org(
         rep=rep,
         pm=pm,
@@ -202,6 +183,6 @@ def seed_org() -> Org:
         account=notes[0][1].account,
         deal=notes[0][1],
         competitor=rival,
-        notification=notification,
+        notification=Notification.objects.get(recipient=rep),
         note=notes[0][0],
     )
