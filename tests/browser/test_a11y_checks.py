@@ -33,6 +33,23 @@ def test_axe_reports_an_unlabelled_field_by_rule_and_place(page):
 
 
 @pytest.mark.browser
+def test_axe_reports_text_too_faint_to_read(page):
+    page.set_content(PAGE.format('<p style="color:#c8c8c8">Saved.</p>'))
+    with pytest.raises(AssertionError, match=r"color-contrast \(serious\)"):
+        assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_a_page_with_content_outside_its_landmarks_is_caught(page):
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>t</title></head>'
+        "<body><h1>403 Forbidden</h1></body></html>"
+    )
+    with pytest.raises(AssertionError, match="landmark-one-main"):
+        assert_accessible(page)
+
+
+@pytest.mark.browser
 def test_a_page_wider_than_the_window_is_caught_with_the_culprit(page):
     page.set_content(
         PAGE.format('<table class="wide" style="width:2000px"><tr><td>x</td></tr></table>')
