@@ -38,7 +38,11 @@ def axe_violations(page, *, impacts=BLOCKING_IMPACTS, rules=STRUCTURE_RULES) -> 
         page.evaluate(_axe_source() + "\n;undefined")
     results = page.evaluate(
         """async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
+            const r = await axe.run(document, {
+                resultTypes: ['violations'],
+                // Off in axe by default (WCAG 2.2): controls a thumb can hit, 24 px or spaced.
+                rules: {'target-size': {enabled: true}},
+            });
             return r.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 targets: v.nodes.map(n => n.target.join(' ')),
