@@ -148,7 +148,7 @@ class NoteFilterForm(forms.Form):
     q = forms.CharField(
         required=False,
         label="Search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Words in the note"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Any words"}),
     )
     account = forms.CharField(
         required=False,
