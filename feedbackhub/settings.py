@@ -90,8 +90,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "insights.loop.context_processors.notifications",
             ],
-            # Project-wide template helpers ({% load money %}): money and labels.
-            "libraries": {"money": "feedbackhub.templatetags.money"},
+            # Project-wide template helpers ({% load money %}): money and labels; the menu's
+            # current page ({% load nav %}).
+            "libraries": {
+                "money": "feedbackhub.templatetags.money",
+                "nav": "feedbackhub.templatetags.nav",
+            },
         },
     },
 ]
