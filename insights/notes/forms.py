@@ -7,6 +7,7 @@ same sentence here as from the service, which still decides when it saves.
 import re
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from deals.models import Account, Competitor, Deal
@@ -211,19 +212,36 @@ def _refuse(problem: str | None) -> None:
 
 
 class NoteFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Any words"}),
+    )
     account = forms.CharField(
         required=False,
         widget=forms.TextInput(
-            attrs={"list": "account-options", "placeholder": "Account", "autocomplete": "off"}
+            attrs={
+                "list": "account-options",
+                "placeholder": "Any account",
+                "autocomplete": "off",
+                # Suggestions as the rep types (htmx fills the datalist).
+                "hx-get": reverse_lazy("suggest_accounts"),
+                "hx-trigger": "input changed delay:200ms",
+                "hx-target": "#account-options",
+                "hx-swap": "innerHTML",
+            }
         ),
     )
-    tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Tag"}))
+    tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Any tag"}))
     importance = forms.ChoiceField(
         choices=[("", "Any importance"), *Importance.choices], required=False
     )
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     account_id: int | None = None
 
@@ -235,3 +253,11 @@ class NoteFilterForm(forms.Form):
                 raise forms.ValidationError(problem)
             self.account_id = account.pk
         return text
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            # Said, not silently answered with an empty list.
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
