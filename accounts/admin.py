@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.shortcuts import render
 
+from accounts.admin_forms import UserAddForm, UserRoleChangeForm
 from accounts.models import Team, TeamMembership, User
 from accounts.roles import Role
 from accounts.services import team_add_members, user_set_role
@@ -30,20 +31,98 @@ class ChooseTeamForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.all())
 
 
+class RoleFilter(admin.SimpleListFilter):
+    title = "role"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return [*Role.CHOICES, ("none", "No role")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.exclude(groups__name__in=Role.ALL).filter(is_superuser=False)
+        if self.value() in Role.ALL:
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
+def _role_noun(role: str, count: int) -> str:
+    noun = role.lower() if role != Role.ADMIN else "admin"
+    if count != 1:
+        return f"{noun}s"
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "email", "role_name", "team_names", "is_active"]
-    list_filter = ["groups", "is_active", "is_staff", "teams"]
+    add_form = UserAddForm
+    # Django's add template says "after you've created a user, you'll be able to
+    # edit more"; here everything is on the one screen.
+    add_form_template = None
+    form = UserRoleChangeForm
+    list_display = ["username", "full_name", "email", "role_name", "team_names", "is_active"]
+    list_filter = [RoleFilter, "is_active", "teams"]
     search_fields = ["username", "first_name", "last_name", "email"]
     inlines = [UserMembershipInline]
-    readonly_fields = ["last_login", "date_joined"]
-    fieldsets = BaseUserAdmin.fieldsets + (
-        ("FeedbackHub", {"fields": ("title", "notification_preference")}),
+    readonly_fields = ["is_staff", "last_login", "date_joined"]
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "team",
+                    "role",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email", "title")}),
+        ("Role", {"fields": ("role",)}),
+        (
+            "Access",
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "user_permissions"),
+                "description": "Admin access (staff) comes with the Admin role. Single extra "
+                "permissions are for exceptions; the role gives everyone else theirs.",
+            },
+        ),
+        ("Notifications", {"fields": ("notification_preference",)}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     actions = ["make_sales_rep", "make_product_manager", "make_admin", "add_to_team"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "teams")
+
+    def get_inlines(self, request, obj):
+        # On the add screen the team is a field of the form (one screen, one save).
+        return self.inlines if obj is not None else []
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user, data = form.instance, form.cleaned_data
+        if not change or "role" in form.changed_data:
+            user_set_role(user=user, role=data.get("role") or None)
+        if data.get("team"):
+            team_add_members(team=data["team"], users=[user])
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Django's UserAdmin sends a new user on to a second screen; here the
+        # first one already had everything.
+        return admin.ModelAdmin.response_add(self, request, obj, post_url_continue)
+
+    @admin.display(description="Name", ordering="last_name")
+    def full_name(self, obj: User) -> str:
+        return obj.get_full_name() or "—"
 
     @admin.display(description="Role")
     def role_name(self, obj: User) -> str:
@@ -54,19 +133,24 @@ class UserAdmin(BaseUserAdmin):
         return ", ".join(t.name for t in obj.teams.all()) or "—"
 
     def _set_role(self, request, queryset, role: str) -> None:
-        for user in queryset:
-            user_set_role(user=user, role=role)
-        self.message_user(request, f"{queryset.count()} user(s) are now {role}.", messages.SUCCESS)
+        users = list(queryset)
+        for user in users:
+            user_set_role(user=user, role=role)  # replaces any role they had
+        if len(users) == 1:
+            message = f"{users[0].display_name} is now {_role_noun(role, 1)}."
+        else:
+            message = f"{len(users)} people are now {_role_noun(role, len(users))}."
+        self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Set role: sales rep", permissions=["change"])
+    @admin.action(description="Change role to sales rep", permissions=["change"])
     def make_sales_rep(self, request, queryset):
         self._set_role(request, queryset, Role.SALES_REP)
 
-    @admin.action(description="Set role: product manager", permissions=["change"])
+    @admin.action(description="Change role to product manager", permissions=["change"])
     def make_product_manager(self, request, queryset):
         self._set_role(request, queryset, Role.PRODUCT_MANAGER)
 
-    @admin.action(description="Set role: admin", permissions=["change"])
+    @admin.action(description="Change role to admin", permissions=["change"])
     def make_admin(self, request, queryset):
         self._set_role(request, queryset, Role.ADMIN)
 
@@ -77,7 +161,8 @@ class UserAdmin(BaseUserAdmin):
             if form.is_valid():
                 team = form.cleaned_data["team"]
                 added = team_add_members(team=team, users=queryset)
-                self.message_user(request, f"Added {added} user(s) to {team}.", messages.SUCCESS)
+                people = "1 person" if added == 1 else f"{added} people"
+                self.message_user(request, f"Added {people} to {team}.", messages.SUCCESS)
                 return None
         else:
             form = ChooseTeamForm()

@@ -64,7 +64,13 @@ class Team(models.Model):
         PRODUCT = "product", "Product"
 
     name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.SALES,
+        help_text="Sales teams hold reps (dashboard filters and win/loss group deals by them); "
+        "product teams hold product managers.",
+    )
     region = models.CharField(max_length=10, choices=Region.choices, blank=True)
     members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
     created_at = models.DateTimeField(auto_now_add=True)

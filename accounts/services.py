@@ -10,13 +10,15 @@ from accounts.roles import Role
 
 
 @transaction.atomic
-def user_set_role(*, user: User, role: str) -> User:
-    """Give the user exactly one role; admins also get access to Django admin."""
-    if role not in Role.ALL:
+def user_set_role(*, user: User, role: str | None) -> User:
+    """Give the user exactly one role, replacing any other (None: no role, who then
+    sees nothing); admins also get access to Django admin."""
+    if role is not None and role not in Role.ALL:
         raise ValueError(f"Unknown role {role!r}; choose one of: {', '.join(Role.ALL)}")
     role_groups = Group.objects.filter(name__in=Role.ALL)
     user.groups.remove(*role_groups)
-    user.groups.add(Group.objects.get(name=role))
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
     user.is_staff = role == Role.ADMIN
     user.save(update_fields=["is_staff"])
     return user

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from deals.models import Account, Competitor, Deal, Stage
+from feedbackhub.admin_display import money_column
 
 
 class DealInline(admin.TabularInline):
@@ -22,7 +23,7 @@ class AccountAdmin(admin.ModelAdmin):
         "segment",
         "region",
         "lifecycle",
-        "arr",
+        "arr_money",
         "owner",
         "deal_count",
     ]
@@ -32,6 +33,7 @@ class AccountAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [DealInline]
     actions = ["mark_customer", "mark_churned"]
+    arr_money = money_column("arr", "ARR")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("owner").annotate(_deals=Count("deals"))
@@ -69,7 +71,7 @@ class DealAdmin(admin.ModelAdmin):
         "name",
         "account",
         "owner",
-        "amount",
+        "amount_money",
         "stage",
         "expected_close_date",
         "closed_at",
@@ -81,6 +83,7 @@ class DealAdmin(admin.ModelAdmin):
     readonly_fields = ["call_notes", "closed_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     actions = ["mark_won", "mark_lost"]
+    amount_money = money_column("amount", "Amount")
 
     @admin.display(description="Call notes")
     def call_notes(self, obj: Deal) -> str:

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -91,6 +92,9 @@ class Account(models.Model):
         indexes = [
             models.Index(Lower("name"), name="account_name_lower_idx"),
             models.Index(fields=["segment", "region"], name="account_segment_region_idx"),
+            # The fuzzy account search (deals.selectors): trigram similarity and
+            # "contains" both walk this index ("gran foo" finds Granite Foods).
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="account_name_trgm"),
         ]
 
     def clean(self) -> None:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # pg_trgm lookups for the fuzzy account search
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -90,11 +91,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "insights.loop.context_processors.notifications",
             ],
-            # Project-wide template helpers ({% load money %}): money and labels;
-            # ({% load durations %}): how long something took.
+            # Project-wide template helpers: money and labels ({% load money %}), how
+            # long something took ({% load durations %}), the menu's current page
+            # ({% load nav %}).
             "libraries": {
                 "money": "feedbackhub.templatetags.money",
                 "durations": "feedbackhub.templatetags.durations",
+                "nav": "feedbackhub.templatetags.nav",
             },
         },
     },

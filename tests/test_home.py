@@ -79,3 +79,9 @@ def test_an_admin_lands_on_the_rep_home_with_a_way_into_the_admin(admin_user):
     page = _client(admin_user).get(reverse("home")).content.decode()
     assert admin_user.role == Role.ADMIN
     assert ">Log a call<" in page and reverse("admin:index") in page
+
+
+def test_the_menu_marks_the_page_being_shown(rep_client):
+    page = rep_client.get(reverse("my_notes")).content.decode()
+    assert f'<a href="{reverse("my_notes")}" aria-current="page">My notes</a>' in page
+    assert page.count('aria-current="page"') == 1

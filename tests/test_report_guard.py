@@ -121,7 +121,7 @@ def test_a_real_dashboard_request_sets_the_timeout_and_a_real_save_does_not(
         assert pm_client.get(reverse("dashboard")).status_code == 200
     assert any("statement_timeout" in q["sql"] for q in report.captured_queries)
     account = AccountFactory(owner=rep)
-    form = {"account": account.name, "call_date": "2026-01-05", "body": "Needs SSO."}
+    form = {"account": account.name, "call_date": "2026-01-05", "body": "Needs SSO with Okta."}
     form["importance"] = "important"
     with CaptureQueriesContext(connection) as save:
         assert rep_client.post(reverse("log_call"), form).status_code == 302

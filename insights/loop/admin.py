@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from feedbackhub.admin_display import json_field, money_column, titled
 from feedbackhub.queue import enqueue_now
 from insights.loop import webhooks
 from insights.loop.models import Notification, WebhookDelivery, WebhookEndpoint, WinBackTask
@@ -21,7 +22,11 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["new_status", "email"]
     search_fields = ["recipient__username", "recipient__email", "theme__title"]
     list_select_related = ["recipient", "theme"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    fields = [f.name for f in Notification._meta.fields if f.name != "details"] + [
+        "details_readable"
+    ]
+    readonly_fields = fields
+    details_readable = json_field("details", "Details")
 
     def has_add_permission(self, request):
         return False
@@ -42,7 +47,9 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
-    list_display = ["name", "url", "is_active", "created_at"]
+    list_display = ["name", "address", "active", "created_at"]
+    address = titled("url", "URL")
+    active = titled("is_active", "Active", boolean=True)
     list_filter = ["is_active"]
     search_fields = ["name", "url"]
     inlines = [DeliveryInline]
@@ -52,7 +59,11 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ["endpoint", "event", "state", "attempts", "last_status_code", "created_at"]
     list_filter = ["state", "endpoint"]
-    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    fields = [f.name for f in WebhookDelivery._meta.fields if f.name != "payload"] + [
+        "payload_readable"
+    ]
+    readonly_fields = fields
+    payload_readable = json_field("payload", "Payload")
     actions = ["retry"]
 
     def has_add_permission(self, request):
@@ -69,18 +80,27 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(WinBackTask)
 class WinBackTaskAdmin(admin.ModelAdmin):
-    list_display = ["deal", "theme", "owner", "lost_amount", "lost_at", "state", "reopened_at"]
+    list_display = [
+        "deal",
+        "theme",
+        "owner",
+        "lost_amount_money",
+        "lost_at",
+        "state",
+        "reopened_at",
+    ]
     list_filter = ["state"]
     search_fields = ["deal__name", "deal__account__name", "theme__title"]
     autocomplete_fields = ["owner"]
     list_select_related = ["deal", "theme", "owner"]
+    lost_amount_money = money_column("lost_amount", "Lost amount")
     readonly_fields = [
         "theme",
         "deal",
         "event",
         "note",
         "quote",
-        "lost_amount",
+        "lost_amount_money",
         "lost_at",
         "loss_reason",
         "created_at",

@@ -41,6 +41,13 @@ class CallNoteAdminForm(forms.ModelForm):
     body = note_body_field(widget=AdminTextareaWidget)
     quote = note_quote_field(label="Verbatim customer quote", widget=AdminTextareaWidget)
 
+    confirm_duplicate = forms.BooleanField(
+        required=False,
+        label="Save even if it repeats a note",
+        help_text="A note with the same text for the same account, saved by its author in the "
+        "last few minutes, is refused unless this is ticked (another call, same words).",
+    )
+
     user = None  # who is editing; set per request by CallNoteAdmin.get_form
 
     class Meta:
@@ -62,12 +69,18 @@ class CallNoteAdminForm(forms.ModelForm):
         fields["tags"] = [tag.name for tag in data.get("tags", [])]
         try:
             if self.instance.pk is None:
-                self.instance = services.note_create(author=data["author"], **fields)
+                self.instance = services.note_create(
+                    author=data["author"],
+                    confirm_duplicate=data.get("confirm_duplicate", False),
+                    **fields,
+                )
             else:
                 self.instance = services.note_update(note=self.instance, user=self.user, **fields)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
+        except services.DuplicateNote as exc:
+            self.add_error("body", f"{exc} Tick “Save even if it repeats a note” to save it.")
         except PermissionDenied as exc:
             self.add_error(None, str(exc))
 

@@ -13,7 +13,7 @@ from deals import csv_import as deals_csv
 from deals.models import Competitor, Deal
 from deals.selectors import account_by_domain_or_name
 from feedbackhub.csv_rows import Checked, CsvKind, parse_date
-from insights.notes import rules
+from insights.notes import rules, selectors
 from insights.notes.models import CallNote, Importance
 from insights.notes.services import note_create, parse_tags
 
@@ -28,6 +28,7 @@ def _split(value: str) -> list[str]:
 def check_notes(rows: list[tuple[int, dict]], checked: Checked, user) -> None:
     competitors = {c.name.lower(): c for c in Competitor.objects.all()}
     seen_external = set()
+    seen_notes: dict[tuple[int, str], int] = {}  # (account, text) → first line
     for line, row in rows:
         before = len(checked.problems)
         account = account_by_domain_or_name(row["account"])
@@ -46,7 +47,11 @@ def check_notes(rows: list[tuple[int, dict]], checked: Checked, user) -> None:
         if call_date is not None:
             checked.add(line, "call_date", rules.call_date_problem(call_date))
         body = row["body"]
-        checked.add(line, "body", rules.body_problem(body))
+        checked.add(
+            line,
+            "body",
+            rules.body_problem(body) or _repeated(line, account, body, user, seen_notes),
+        )
         tags = parse_tags(row.get("tags", "").split(";"))
         checked.add(line, "tags", rules.tags_problem(tags))
         importance = row.get("importance") or Importance.IMPORTANT
@@ -80,8 +85,23 @@ def check_notes(rows: list[tuple[int, dict]], checked: Checked, user) -> None:
             )
 
 
+def _repeated(line: int, account, body: str, user, seen: dict) -> str | None:
+    """The duplicate guard of log a call, for a file: a note saved a moment ago, or
+    twice in the file, is refused (see `rules.DUPLICATE_WINDOW`)."""
+    if account is None:
+        return None
+    first = seen.setdefault((account.pk, rules.same_text(body)), line)
+    if first != line:
+        return rules.same_row_message(first)
+    earlier = selectors.recent_same_note(author=user, account=account, body=body)
+    if earlier is None:
+        return None
+    return f"{rules.duplicate_message(earlier.created_at)} Remove this row."
+
+
 def _write_note(*, user, **fields) -> CallNote:
-    return note_create(author=user, source=SOURCE, **fields)
+    # Rows repeating a recent note were refused when the file was checked.
+    return note_create(author=user, source=SOURCE, confirm_duplicate=True, **fields)
 
 
 NOTES = CsvKind(

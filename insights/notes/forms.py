@@ -7,9 +7,11 @@ same sentence here as from the service, which still decides when it saves.
 import re
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from deals.models import Account, Competitor, Deal
+from deals.selectors import account_search, accounts_named_alike
 from insights.notes import rules
 from insights.notes.models import Importance
 from insights.notes.services import parse_tags
@@ -40,9 +42,26 @@ def find_account(text: str) -> tuple[Account | None, str]:
     return None, "No account with this name. Pick one from the list, or tick “new prospect”."
 
 
+class NoteBodyField(forms.CharField):
+    """A note's text, measured as the rep's browser counts it.
+
+    No `maxlength` attribute: a browser would cut a pasted note at the limit
+    without a word. The counter under the field shows the length instead, and
+    a note over the limit is refused with the rule's message. Browsers send
+    line breaks as CRLF but count them as one character; so does this field.
+    """
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 def note_body_field(**kwargs) -> forms.CharField:
-    """The note's text; its `maxlength` attribute lets the browser stop at the limit."""
-    return forms.CharField(
+    return NoteBodyField(
         max_length=rules.BODY_MAX,
         error_messages={"required": rules.BODY_EMPTY, "max_length": rules.BODY_TOO_LONG},
         **kwargs,
@@ -59,6 +78,11 @@ def note_quote_field(**kwargs) -> forms.CharField:
 
 
 class CallNoteForm(forms.Form):
+    # The counter under the note's text (static/js/note-counter.js) reads these.
+    body_max = rules.BODY_MAX
+    body_warn = int(rules.BODY_MAX * rules.BODY_WARN_RATIO)
+    body_min_words = rules.BODY_MIN_WORDS
+
     account = forms.CharField(
         label="Account",
         max_length=260,
@@ -67,6 +91,11 @@ class CallNoteForm(forms.Form):
         ),
     )
     new_prospect = forms.BooleanField(label="New prospect: create this account", required=False)
+    # The answer to "Did you mean …?": an existing account's id, or "new" when
+    # the rep confirms that the new prospect is not one of those.
+    account_choice = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    # Set by "Save anyway" when the rep saved the same note a moment ago.
+    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
     deal = forms.ModelChoiceField(queryset=Deal.objects.none(), required=False, label="Deal")
     call_date = forms.DateField(
         label="Call date",
@@ -98,19 +127,58 @@ class CallNoteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        raw = (self.data.get("account") if self.is_bound else None) or self.initial.get("account")
-        account, _ = find_account(raw) if raw else (None, "")
+        # Accounts the rep may have meant, offered under the account field.
+        self.suggestions: list[Account] = []
+        self.chosen_account = self._chosen_account()
+        account = self.chosen_account
+        if account is None:
+            raw = (self.data.get("account") if self.is_bound else None) or self.initial.get(
+                "account"
+            )
+            account, _ = find_account(raw) if raw else (None, "")
         self.fields["deal"].queryset = (
             Deal.objects.filter(account=account) if account else Deal.objects.none()
         )
 
+    def _chosen_account(self) -> Account | None:
+        """The account the rep chose under "Did you mean …?", if they did."""
+        chosen = self.data.get("account_choice", "") if self.is_bound else ""
+        return Account.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+
     def clean_account(self):
-        text = self.cleaned_data["account"]
+        text = self.cleaned_data["account"].strip()
+        if self.chosen_account is not None:
+            self.account_obj = self.chosen_account
+            return account_label(self.chosen_account)
         account, problem = find_account(text)
         self.account_obj = account
-        if account is None and not self.data.get("new_prospect"):
+        if account is not None:
+            return text
+        if not self.data.get("new_prospect"):
+            self.suggestions = account_search(query=text, limit=3)
             raise forms.ValidationError(problem)
-        return text.strip()
+        if self.data.get("account_choice") != "new":
+            # A new prospect named like an existing account is usually that account.
+            self.suggestions = accounts_named_alike(name=text)
+            if self.suggestions:
+                raise forms.ValidationError(
+                    f"Did you mean {self.suggestions[0].name}? Choose it below, "
+                    f"or confirm that “{text}” is a new account."
+                )
+        return text
+
+    @property
+    def body_length(self) -> int:
+        """The note's length as the counter shows it (line breaks count once)."""
+        return len(str(self["body"].value() or "").replace("\r\n", "\n"))
+
+    @property
+    def body_over(self) -> int:
+        return max(0, self.body_length - rules.BODY_MAX)
+
+    def first_error_field(self) -> str | None:
+        """The field to put the cursor in after a refused save: the first with an error."""
+        return next((name for name in self.fields if name in self.errors), None)
 
     # The checks below only let the rep see every problem at once, before the
     # service (which decides) is asked to save.
@@ -144,19 +212,36 @@ def _refuse(problem: str | None) -> None:
 
 
 class NoteFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Any words"}),
+    )
     account = forms.CharField(
         required=False,
         widget=forms.TextInput(
-            attrs={"list": "account-options", "placeholder": "Account", "autocomplete": "off"}
+            attrs={
+                "list": "account-options",
+                "placeholder": "Any account",
+                "autocomplete": "off",
+                # Suggestions as the rep types (htmx fills the datalist).
+                "hx-get": reverse_lazy("suggest_accounts"),
+                "hx-trigger": "input changed delay:200ms",
+                "hx-target": "#account-options",
+                "hx-swap": "innerHTML",
+            }
         ),
     )
-    tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Tag"}))
+    tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": "Any tag"}))
     importance = forms.ChoiceField(
         choices=[("", "Any importance"), *Importance.choices], required=False
     )
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     account_id: int | None = None
 
@@ -168,3 +253,11 @@ class NoteFilterForm(forms.Form):
                 raise forms.ValidationError(problem)
             self.account_id = account.pk
         return text
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            # Said, not silently answered with an empty list.
+            self.add_error("date_to", "The end date is before the start date.")
+        return data

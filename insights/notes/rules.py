@@ -21,11 +21,25 @@ class Importance(models.TextChoices):
 
 
 BODY_MAX = 10_000
+# Three words is the least that can say who needs what ("needs SAML SSO"); one
+# or two words are a label, and tags exist for labels. The theme engine groups
+# notes by what they mean, and a note of one word gives it nothing to place.
+BODY_MIN_WORDS = 3
+# A rep who saves the same words about the same account again within this
+# window has most likely pressed Save twice, come back with the browser or
+# pasted the note again after a meeting; later, the same words are likely a
+# new call. Within it, a save asks "save anyway?" instead of duplicating.
+DUPLICATE_WINDOW = dt.timedelta(minutes=30)
+# Past this share of the limit the counter under the note turns to a warning.
+BODY_WARN_RATIO = 0.9
 QUOTE_MAX = 1_000
 TAG_MAX = 40
 TAGS_PER_NOTE_MAX = 20
 
 BODY_EMPTY = "Write what the customer said; the note cannot be empty."
+BODY_TOO_SHORT = (
+    f"Write at least {BODY_MIN_WORDS} words: who needs what, and why it matters to them."
+)
 BODY_TOO_LONG = f"A note can have at most {BODY_MAX:,} characters."
 QUOTE_TOO_LONG = f"A quote can have at most {QUOTE_MAX:,} characters."
 TAG_EMPTY = "A tag cannot be empty."
@@ -41,7 +55,30 @@ def body_problem(body: str | None) -> str | None:
         return BODY_EMPTY
     if len(body) > BODY_MAX:
         return BODY_TOO_LONG
+    if len(body.split()) < BODY_MIN_WORDS:
+        return BODY_TOO_SHORT
     return None
+
+
+def same_text(body: str) -> str:
+    """A note's text as the duplicate guard compares it: case and spacing do not count."""
+    return " ".join(body.casefold().split())
+
+
+def saved_ago(then: dt.datetime, now: dt.datetime | None = None) -> str:
+    minutes = int(((now or timezone.now()) - then).total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute ago"
+    return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+
+
+def duplicate_message(then: dt.datetime) -> str:
+    """What every path says of a note saved twice; each adds how to go on."""
+    return f"You saved this same note {saved_ago(then)}."
+
+
+def same_row_message(line: int) -> str:
+    return f"The same note for the same account as line {line}; remove one of them."
 
 
 def quote_problem(quote: str | None) -> str | None:

@@ -4,8 +4,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from deals.models import Account, Deal
+from insights.notes import rules
 from insights.notes.models import CallNote, Tag
 
 
@@ -42,17 +44,6 @@ def note_list(*, author=None, filters: NoteFilters | None = None) -> QuerySet[Ca
     return qs.order_by("-created_at", "-id")
 
 
-def account_search(*, query: str, limit: int = 10) -> list[Account]:
-    query = query.strip()
-    if not query:
-        return []
-    return list(
-        Account.objects.filter(Q(name__istartswith=query) | Q(domain__istartswith=query)).order_by(
-            "name"
-        )[:limit]
-    )
-
-
 def tag_search(*, query: str, limit: int = 10) -> list[str]:
     name = Tag.normalise(query)
     if not name:
@@ -72,3 +63,15 @@ def deals_for_account(*, account: Account) -> list[Deal]:
     """The account's deals, open ones first, newest first."""
     deals = list(account.deals.order_by("-created_at"))
     return sorted(deals, key=lambda d: not d.is_open)
+
+
+def recent_same_note(*, author, account: Account, body: str) -> CallNote | None:
+    """The author's latest note on this account with the same text (see
+    `rules.same_text`), saved within `rules.DUPLICATE_WINDOW`; None if there is none."""
+    since = timezone.now() - rules.DUPLICATE_WINDOW
+    recent = CallNote.objects.filter(
+        author=author, account=account, created_at__gte=since
+    ).order_by("-created_at")
+    text = rules.same_text(body)
+    # A rep saves a handful of notes per account in half an hour: compared here.
+    return next((note for note in recent if rules.same_text(note.body) == text), None)

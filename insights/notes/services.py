@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from accounts.rules import can_change_note, can_delete_note
 from deals.models import Account, Competitor, Deal
-from insights.notes import rules
+from feedbackhub.errors import Conflict
+from feedbackhub.locks import transaction_lock_pair
+from insights.notes import rules, selectors
 from insights.notes.models import CallNote, Importance, Tag
 
 # Sent inside note_create's transaction when the author said which known need
@@ -26,6 +28,15 @@ from insights.notes.models import CallNote, Importance, Tag
 # theme_id, actor. Notes know nothing of themes; the themes area listens and
 # records it as the author's decision, in the same transaction as the note.
 need_named = Signal()
+
+
+class DuplicateNote(Conflict):
+    """The author saved the same text about the same account a moment ago (see
+    `rules.DUPLICATE_WINDOW`); saving again needs their explicit confirmation."""
+
+    def __init__(self, earlier: CallNote):
+        self.earlier = earlier
+        super().__init__(rules.duplicate_message(earlier.created_at))
 
 
 def parse_tags(raw: str | Iterable[str]) -> list[str]:
@@ -77,8 +88,13 @@ def note_create(
     source: str = CallNote.Source.WEB,
     external_id: str = "",
     need_theme_id: int | None = None,
+    confirm_duplicate: bool = False,
 ) -> CallNote:
-    """Log a note; `need_theme_id` is the known need the author says it expresses."""
+    """Log a note; `need_theme_id` is the known need the author says it expresses.
+
+    Raises `DuplicateNote` when the author saved the same text about the same
+    account within the duplicate window, unless `confirm_duplicate`.
+    """
     if not author.has_perm("insights.add_callnote"):
         raise PermissionDenied("Only sales reps and admins can log call notes.")
     call_date = call_date or timezone.localdate()
@@ -92,6 +108,13 @@ def note_create(
         importance=importance,
         tags=names,
     )
+    if not confirm_duplicate:
+        # Two saves of one note arriving together (a double click) take turns
+        # here, so the second one sees the first.
+        transaction_lock_pair(author.pk, account.pk)
+        earlier = selectors.recent_same_note(author=author, account=account, body=body)
+        if earlier is not None:
+            raise DuplicateNote(earlier)
     note = CallNote.objects.create(
         author=author,
         account=account,
@@ -156,7 +179,8 @@ def note_upsert_external(
 
     Safe to retry, also concurrently: the unique (source, external_id)
     constraint decides, and the loser of a race updates what the winner made.
-    Returns (note, created).
+    The other system's id says which note it is, so the duplicate guard (made
+    for people pressing Save twice) does not apply. Returns (note, created).
     """
     if not external_id:
         raise ValidationError({"external_id": "Notes from other systems need an external_id."})
@@ -164,7 +188,13 @@ def note_upsert_external(
     if existing is None:
         try:
             with transaction.atomic():
-                note = note_create(author=author, source=source, external_id=external_id, **fields)
+                note = note_create(
+                    author=author,
+                    source=source,
+                    external_id=external_id,
+                    confirm_duplicate=True,
+                    **fields,
+                )
             return note, True
         except IntegrityError:
             existing = CallNote.objects.get(source=source, external_id=external_id)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
     path("notes/<int:pk>/delete/", views.note_delete, name="note_delete"),
     path("notes/suggest/accounts/", views.suggest_accounts, name="suggest_accounts"),
+    path("notes/suggest/account-matches/", views.account_matches, name="account_matches"),
     path("notes/suggest/tags/", views.suggest_tags, name="suggest_tags"),
     path("notes/suggest/deals/", views.deal_options, name="deal_options"),
     # Customer accounts live under /customers/; /accounts/ is the users' login.

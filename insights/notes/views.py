@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import can_change_note, can_delete_note
+from deals.models import Account
+from deals.selectors import account_search
 from deals.services import account_create_prospect
 from feedbackhub.keyset import keyset_page
 from insights.notes import selectors, services
@@ -37,26 +39,35 @@ def _apply_service_errors(form, exc: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def log_call(request):
     form = CallNoteForm(request.POST or None)
+    duplicate, duplicate_message = None, ""
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 note = services.note_create(
                     author=request.user,
                     need_theme_id=form.cleaned_data["theme"],
+                    confirm_duplicate=form.cleaned_data["confirm_duplicate"],
                     **_note_fields(form, request),
                 )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
+        except services.DuplicateNote as exc:
+            duplicate, duplicate_message = exc.earlier, str(exc)
         else:
-            messages.success(request, f"Call note for {note.account.name} saved.")
+            # One confirmation, the banner above the form (not a message as well).
             return redirect(f"{reverse('log_call')}?saved={note.pk}")
     saved = None
     if request.GET.get("saved", "").isdigit():
         saved = CallNote.objects.filter(pk=request.GET["saved"], author=request.user).first()
     # pick_need: the hint lets the rep say which known need this note is.
-    return render(
-        request, "insights/log_call.html", {"form": form, "saved": saved, "pick_need": True}
-    )
+    context = {
+        "form": form,
+        "saved": saved,
+        "pick_need": True,
+        "duplicate": duplicate,
+        "duplicate_message": duplicate_message,
+    }
+    return render(request, "insights/log_call.html", context)
 
 
 @permission_required("insights.view_callnote", raise_exception=True)
@@ -131,11 +142,29 @@ def note_delete(request, pk: int):
 @permission_required("deals.view_account", raise_exception=True)
 @require_GET
 def suggest_accounts(request):
-    accounts = selectors.account_search(query=request.GET.get("account", ""))
+    accounts = account_search(query=request.GET.get("account", ""))
     return render(
         request,
         "insights/_options.html",
         {"options": [account_label(a) for a in accounts]},
+    )
+
+
+@permission_required("deals.view_account", raise_exception=True)
+@require_GET
+def account_matches(request):
+    """Accounts matching what the rep typed, however they typed it, to choose from.
+
+    The type-ahead list (a datalist) shows only what the browser itself finds
+    in the names, so "gran foo" would show nothing there; this list does. An
+    exact name needs no choosing.
+    """
+    typed = request.GET.get("account", "")
+    account, _ = find_account(typed) if typed.strip() else (None, "")
+    accounts = [] if account else account_search(query=typed, limit=5)
+    context = {"accounts": accounts, "legend": "Matching accounts"}
+    return render(
+        request, "insights/_account_matches.html", {**context, "hint": "Choose one, or type on."}
     )
 
 
@@ -152,7 +181,11 @@ def suggest_tags(request):
 @permission_required("deals.view_deal", raise_exception=True)
 @require_GET
 def deal_options(request):
-    account, _ = find_account(request.GET.get("account", ""))
+    chosen = request.GET.get("account_choice", "")
+    if chosen.isdigit():
+        account = Account.objects.filter(pk=chosen).first()
+    else:
+        account, _ = find_account(request.GET.get("account", ""))
     deals = selectors.deals_for_account(account=account) if account else []
     return render(
         request,

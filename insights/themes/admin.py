@@ -1,10 +1,14 @@
-"""Django admin for themes and engine runs: edits go through triage, figures are read-only."""
+"""Django admin for themes and theme runs: edits go through triage; figures, keywords,
+the merge target and the timeline are read-only (merges are made on the theme page)."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 
 from accounts.rules import can_triage
+from feedbackhub.admin_display import json_field, money_column, titled, word_list
 from insights.themes import triage
 from insights.themes.models import ClusteringRun, Theme, ThemeEvent
 
@@ -13,8 +17,10 @@ class EventInline(admin.TabularInline):
     model = ThemeEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["created_at", "actor", "kind", "data"]
+    fields = ["created_at", "actor", "kind", "data_readable"]
+    readonly_fields = fields
     max_num = 0
+    data_readable = json_field("data", "Details")
 
 
 # Theme fields edited in admin → (triage service, its argument).
@@ -38,17 +44,7 @@ class ThemeAdminForm(forms.ModelForm):
             "owner",
             "external_url",
             "decision",
-            "merged_into",
         ]
-
-    def clean_merged_into(self):
-        target = self.cleaned_data.get("merged_into")
-        before = self.instance.merged_into_id if self.instance.pk else None
-        if before and (target is None or target.pk != before):
-            raise ValidationError("A merge is for good: it cannot be undone or moved here.")
-        if target is not None and self.instance.pk and target.pk == self.instance.pk:
-            raise ValidationError("A theme cannot be merged into itself.")
-        return target
 
     def clean_owner(self):
         owner = self.cleaned_data.get("owner")
@@ -59,11 +55,11 @@ class ThemeAdminForm(forms.ModelForm):
 
 # Kept by the engine and the statistics task; shown, never edited.
 _THEME_FIGURES = (
-    "note_count",
-    "account_count",
-    "open_revenue",
-    "lost_revenue",
-    "won_revenue",
+    "notes",
+    "accounts",
+    "open_revenue_money",
+    "lost_revenue_money",
+    "won_revenue_money",
     "stats_updated_at",
     "created_at",
     "updated_at",
@@ -76,32 +72,50 @@ class ThemeAdmin(admin.ModelAdmin):
         "title",
         "status",
         "owner",
-        "note_count",
-        "account_count",
-        "open_revenue",
-        "lost_revenue",
+        "notes",
+        "accounts",
+        "open_revenue_money",
+        "lost_revenue_money",
         "merged_into",
     ]
     list_filter = ["status", "title_is_manual"]
     search_fields = ["title", "auto_title", "description"]
-    autocomplete_fields = ["owner", "merged_into"]
+    autocomplete_fields = ["owner"]
     list_select_related = ["owner", "merged_into"]
     fields = [
         "title",
         "title_is_manual",
         "auto_title",
-        "keywords",
+        "keywords_text",
         "description",
         "status",
         "owner",
         "external_url",
         "decision",
-        "merged_into",
+        "merged_into_link",
         *_THEME_FIGURES,
     ]
-    readonly_fields = ["auto_title", "keywords", *_THEME_FIGURES]
+    readonly_fields = ["auto_title", "keywords_text", "merged_into_link", *_THEME_FIGURES]
     inlines = [EventInline]
     form = ThemeAdminForm
+    notes = titled("note_count", "Notes")
+    accounts = titled("account_count", "Accounts")
+    open_revenue_money = money_column("open_revenue", "Revenue at stake")
+    lost_revenue_money = money_column("lost_revenue", "Lost revenue")
+    won_revenue_money = money_column("won_revenue", "Won revenue")
+
+    @admin.display(description="Keywords")
+    def keywords_text(self, theme: Theme) -> str:
+        return word_list(theme.keywords)
+
+    @admin.display(description="Merged into")
+    def merged_into_link(self, theme: Theme) -> str:
+        # Merging moves notes and is for good: it is done on the theme page,
+        # with its confirmation, never by editing this field.
+        if theme.merged_into_id is None:
+            return "—"
+        url = reverse("theme_page", args=[theme.merged_into_id])
+        return format_html('<a href="{}">{}</a>', url, theme.merged_into)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -120,8 +134,6 @@ class ThemeAdmin(admin.ModelAdmin):
                 theme = triage.theme_set_owner(theme=theme, owner=data["owner"], actor=actor)
             elif field == "title_is_manual":
                 Theme.objects.filter(pk=theme.pk).update(title_is_manual=data[field])
-        if "merged_into" in form.changed_data and data["merged_into"]:
-            triage.theme_merge(source=theme, target=data["merged_into"], actor=actor)
 
 
 @admin.register(ClusteringRun)
@@ -132,13 +144,19 @@ class ClusteringRunAdmin(admin.ModelAdmin):
         "trigger",
         "phase",
         "progress",
-        "notes_count",
-        "themes_count",
+        "notes",
+        "themes",
         "created_at",
         "finished_at",
     ]
     list_filter = ["state", "trigger"]
-    readonly_fields = [f.name for f in ClusteringRun._meta.fields]
+    fields = [f.name for f in ClusteringRun._meta.fields if f.name != "changes"] + [
+        "changes_readable"
+    ]
+    readonly_fields = fields
+    changes_readable = json_field("changes", "What changed")
+    notes = titled("notes_count", "Notes")
+    themes = titled("themes_count", "Themes")
 
     def has_add_permission(self, request):
         return False

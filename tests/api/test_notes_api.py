@@ -112,7 +112,8 @@ def test_another_user_cannot_overwrite_an_external_note(rep_api, other_rep, acco
 def test_a_rep_updates_their_note_but_not_another_reps(rep_api, rep, other_rep):
     mine = CallNoteFactory(author=rep)
     theirs = CallNoteFactory(author=other_rep, body="theirs")
-    assert rep_api.patch(f"{URL}{mine.pk}/", {"body": "edited"}, format="json").status_code == 200
+    edited = {"body": "edited: wants SSO now"}
+    assert rep_api.patch(f"{URL}{mine.pk}/", edited, format="json").status_code == 200
     assert rep_api.patch(f"{URL}{theirs.pk}/", {"body": "x"}, format="json").status_code == 403
     assert rep_api.delete(f"{URL}{theirs.pk}/").status_code == 403
     theirs.refresh_from_db()

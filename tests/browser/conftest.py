@@ -55,7 +55,8 @@ def _browser():
         browser.close()
 
 
-DESKTOP = {"width": 1280, "height": 900}
+# The widths and heights the issue names: a laptop and a phone.
+DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 

@@ -50,9 +50,10 @@ def test_a_file_with_errors_lists_each_by_line_and_column_and_writes_nothing(rep
 
 def test_a_valid_file_is_previewed_then_imported_in_one_go(rep_client, rep, setup):
     text = HEADER + (
-        "Initech,Initech renewal,2026-01-05,Wants SSO,SSO;security,deal_blocker,Productboard,"
+        "Initech,Initech renewal,2026-01-05,Wants SSO with Okta,SSO;security,deal_blocker,"
+        "Productboard,"
         "No SSO no deal,crm-1\n"
-        "initech.example,,2026-01-06,Wants exports,reporting,,,,\n"
+        "initech.example,,2026-01-06,Wants CSV exports weekly,reporting,,,,\n"
     )
     preview = _check(rep_client, text).content.decode()
     assert "2 rows ready to import" in preview and not CallNote.objects.exists()

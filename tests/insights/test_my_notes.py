@@ -163,3 +163,28 @@ def test_an_older_page_uses_a_fixed_number_of_queries(
     older = _link(rep_client.get(reverse("my_notes")).content.decode(), "next")
     with django_assert_num_queries(8):
         assert rep_client.get(older).status_code == 200
+
+
+def test_my_notes_say_when_the_dates_are_the_wrong_way_round(rep_client, rep):
+    CallNoteFactory(author=rep, body="Okta login")
+    page = rep_client.get(
+        reverse("my_notes"), {"date_from": "2026-03-01", "date_to": "2026-02-01"}
+    ).content.decode()
+    # The message is tied to the "To" field, so a screen reader reads them together.
+    assert 'id="id_date_to_error"' in page and "The end date is before the start date." in page
+    field = re.search(r"<input[^>]*id=\"id_date_to\"[^>]*>", page)[0]
+    assert 'aria-invalid="true"' in field and 'aria-describedby="id_date_to_error"' in field
+
+
+def test_every_my_notes_filter_has_a_label(rep_client):
+    page = rep_client.get(reverse("my_notes")).content.decode()
+    for field in ("q", "account", "tag", "importance", "date_from", "date_to"):
+        assert f'<label for="id_{field}">' in page, field
+
+
+def test_a_theme_in_my_notes_links_to_its_page(rep_client, rep):
+    note = CallNoteFactory(author=rep)
+    theme = ThemeFactory(title="Single sign-on")
+    ThemeAssignment.objects.create(note=note, theme=theme)
+    page = rep_client.get(reverse("my_notes")).content.decode()
+    assert f'href="{reverse("theme_page", args=[theme.pk])}"><strong>Single sign-on' in page

@@ -120,7 +120,7 @@ def test_an_admin_creates_a_note_for_a_rep(admin_client_, rep, queued):
         "author": rep.pk,
         "account": account.pk,
         "call_date": dt.date.today().isoformat(),
-        "body": "Wants SSO.",
+        "body": "Wants SSO with Okta.",
         "importance": "important",
         "quote": "",
         "tags": [sso.pk],
@@ -128,7 +128,7 @@ def test_an_admin_creates_a_note_for_a_rep(admin_client_, rep, queued):
     response = admin_client_.post(reverse("admin:insights_callnote_add"), data)
     assert response.status_code == 302
     note = CallNote.objects.get()
-    assert (note.author, note.account, note.body) == (rep, account, "Wants SSO.")
+    assert (note.author, note.account, note.body) == (rep, account, "Wants SSO with Okta.")
     assert note.source == CallNote.Source.WEB
     assert list(note.tags.all()) == [sso]
     assert (placement.PLACE_TASK, (note.pk,)) in queued

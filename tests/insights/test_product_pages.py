@@ -31,7 +31,8 @@ def test_the_inbox_lists_unthemed_notes_with_suggestions(pm_client, rep, suggest
     ThemeAssignment.objects.create(note=themed, theme=suggestions)
     page = pm_client.get(reverse("inbox")).content.decode()
     assert "Wants Okta login" in page and "Already themed" not in page
-    assert "+ Single sign-on" in page
+    # The button says which note goes where, to a screen reader too.
+    assert f"Put the note on {waiting.account.name} in </span>Single sign-on</button>" in page
     # The waiting note gets the one-click form for the suggested theme; the themed one none.
     assert (
         f'name="note" value="{waiting.pk}"><input type="hidden" name="theme" '

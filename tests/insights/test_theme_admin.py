@@ -1,12 +1,12 @@
 """Theme edits in Django admin are product decisions like any other: they go
-through triage (timeline, notifications, merges) and leave the statistics alone."""
+through triage (timeline, notifications) and leave the statistics alone. Merges
+are made on the theme page; admin shows the merge target read-only
+(tests/accounts/test_admin_reads_like_words.py)."""
 
 import pytest
 from django.urls import reverse
 
 from insights.loop.models import Notification
-from insights.themes.models import ThemeAssignment
-from tests.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,6 @@ def _admin_form(theme, **changes):
         "owner": theme.owner_id or "",
         "external_url": theme.external_url,
         "decision": theme.decision,
-        "merged_into": theme.merged_into_id or "",
         "events-TOTAL_FORMS": "0",
         "events-INITIAL_FORMS": "0",
     }
@@ -90,25 +89,6 @@ def test_an_admin_edit_goes_through_triage_and_leaves_the_statistics_alone(
     )
     assert sso.note_count == 42
     assert set(sso.events.values_list("kind", flat=True)) == {"renamed", "owner", "decision"}
-
-
-def test_a_merge_made_in_admin_moves_the_notes_and_cannot_be_undone_there(
-    sso, admin_user, django_capture_on_commit_callbacks
-):
-    client = _admin_client(admin_user)
-    target = ThemeFactory(title="Identity")
-    url = reverse("admin:insights_theme_change", args=[sso.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, _admin_form(sso, merged_into=target.pk))
-    assert response.status_code == 302
-    assert ThemeAssignment.objects.filter(theme=target).count() == 4
-    assert not ThemeAssignment.objects.filter(theme=sso).exists()
-
-    sso.refresh_from_db()
-    undo = client.post(url, _admin_form(sso, merged_into=""))
-    assert undo.status_code == 200 and "A merge is for good" in undo.content.decode()
-    sso.refresh_from_db()
-    assert sso.merged_into == target
 
 
 def test_an_admin_cannot_make_a_rep_own_a_theme(sso, admin_user, rep):

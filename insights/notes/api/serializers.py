@@ -52,6 +52,8 @@ class NoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     body = serializers.CharField(
         max_length=rules.BODY_MAX,
         trim_whitespace=False,
+        help_text=f"What the customer said: at least {rules.BODY_MIN_WORDS} words, at most "
+        f"{rules.BODY_MAX:,} characters (longer notes are refused, never cut).",
         error_messages={"max_length": rules.BODY_TOO_LONG, "blank": rules.BODY_EMPTY},
     )
     tags = TagNamesField(
@@ -74,6 +76,15 @@ class NoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         error_messages={"max_length": rules.QUOTE_TOO_LONG},
     )
     theme = serializers.SerializerMethodField()
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Creating a note with the same text (case and spacing aside) as a note you "
+        f"saved for the same account in the last {rules.DUPLICATE_WINDOW.seconds // 60} minutes "
+        "is refused with 409, so a retried or double-sent request never duplicates it. Send "
+        "`true` to save it anyway (it was another call). Ignored on updates.",
+    )
 
     class Meta:
         model = CallNote
@@ -88,6 +99,7 @@ class NoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "importance",
             "competitors",
             "quote",
+            "confirm_duplicate",
             "source",
             "external_id",
             "theme",

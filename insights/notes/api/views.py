@@ -1,12 +1,13 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from feedbackhub.api_paging import NewestFirstCursorPagination
 from feedbackhub.api_permissions import ModelPermissionsWithView
+from feedbackhub.api_schema import ErrorSerializer
 from insights.notes import services
 from insights.notes.api.serializers import (
     LIST_COLUMNS,
@@ -64,12 +65,38 @@ class NoteViewSet(viewsets.ModelViewSet):
     def _fields(self, data) -> dict:
         return {k: data[k] for k in _WRITABLE if k in data}
 
+    @extend_schema(
+        responses={
+            201: NoteSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="You saved a note with the same text for this account a few "
+                "minutes ago; send it again with `confirm_duplicate: true` if it was another "
+                "call. `errors.body` names the earlier note.",
+            ),
+        }
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         author = _author_for(request, data.get("author"))
-        note = services.note_create(author=author, source="api", **self._fields(data))
+        try:
+            note = services.note_create(
+                author=author,
+                source="api",
+                confirm_duplicate=data.get("confirm_duplicate", False),
+                **self._fields(data),
+            )
+        except services.DuplicateNote as exc:
+            return Response(
+                {
+                    "detail": f"{exc} If this was another call, send it again with "
+                    '"confirm_duplicate": true.',
+                    "errors": {"body": [f"Same text as note {exc.earlier.pk}."]},
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):

@@ -71,6 +71,10 @@ class ClusteringRun(models.Model):
     )
 
     class Meta:
+        # People know it as a theme run (engine panel, admin); the class keeps
+        # its old name so tables and queued messages stay as they are.
+        verbose_name = "theme run"
+        verbose_name_plural = "theme runs"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

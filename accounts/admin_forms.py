@@ -1,0 +1,58 @@
+"""The user forms of Django admin: a new person on one screen, exactly one role.
+
+Roles are permission groups (accounts.roles), but admin never shows the groups
+as a free multi-select: a role is one choice, and choosing another replaces
+the old one (accounts.services.user_set_role), so nobody holds two roles.
+"""
+
+from django import forms
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+
+from accounts.models import Team, User
+from accounts.roles import Role
+
+ROLE_HELP = (
+    "What they may do: a sales rep logs calls and sees what became of them; a product "
+    "manager triages themes; an admin manages people and data here. One role per person."
+)
+
+
+class UserAddForm(UserCreationForm):
+    """Everything a new person needs, on one screen: name, email, team, role, password."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email", help_text="For password resets and notifications.")
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        help_text="Reps belong to a sales team, product managers to a product team. "
+        "More teams can be added on the person's page.",
+    )
+    role = forms.ChoiceField(choices=Role.CHOICES, widget=forms.RadioSelect, help_text=ROLE_HELP)
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "email")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("A user with this email address already exists.")
+        return email
+
+
+class UserRoleChangeForm(UserChangeForm):
+    """The person's page: the role as one choice instead of the groups."""
+
+    role = forms.ChoiceField(
+        choices=[("", "No role (sees nothing until given one)"), *Role.CHOICES],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=ROLE_HELP,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["role"].initial = self.instance.role or ""
