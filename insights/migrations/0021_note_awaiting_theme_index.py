@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("insights", "0015_stored_statistics_exports_and_waiting_notes"),
+        ("insights", "0020_stored_statistics_exports_and_waiting_notes"),
     ]
 
     operations = [

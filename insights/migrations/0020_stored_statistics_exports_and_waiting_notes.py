@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deals', '0003_money_at_most_a_billion'),
-        ('insights', '0014_note_newest_first_index'),
+        ('insights', '0019_engine_runs_are_theme_runs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
