@@ -50,7 +50,7 @@ def test_no_module_writes_csv_without_the_helper():
 
 def _export(client) -> list[dict]:
     response = client.get("/themes/?format=csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_the_themes_export_has_typed_numbers_labelled_columns_and_human_labels(pm_client, pm):

@@ -32,51 +32,42 @@ def detail_key(competitor_id: int) -> str:
 
 
 def list_json() -> dict:
-    """The competitors page's figures (every competitor, and the matrix) as JSON."""
-    matrix = figures.competitor_theme_matrix()
-    return {
-        "rows": [
-            {
-                "competitor_id": row["competitor"].pk,
-                "mentions": row["mentions"],
-                "deals": row["deals"],
-                "lost_deals": row["lost_deals"],
-                "lost_revenue": str(row["lost_revenue"]),
-            }
-            for row in figures.competitor_list()
-        ],
-        "matrix": {
-            "themes": [{**t, "lost_revenue": str(t["lost_revenue"])} for t in matrix["themes"]],
+    """The competitors page's figures (every competitor, and lost revenue by theme) as JSON."""
+    return _jsonable(
+        {
             "rows": [
                 {
-                    **row,
-                    "lost_revenue": str(row["lost_revenue"]),
-                    "cells": [{**c, "lost_revenue": str(c["lost_revenue"])} for c in row["cells"]],
+                    "competitor_id": row["competitor"].pk,
+                    "mentions": row["mentions"],
+                    "deals": row["deals"],
+                    "lost_deals": row["lost_deals"],
+                    "lost_revenue": row["lost_revenue"],
                 }
-                for row in matrix["rows"]
+                for row in figures.competitor_list()
             ],
-        },
-    }
+            "matrix": figures.competitor_theme_matrix(),
+        }
+    )
 
 
 def detail_json(competitor: Competitor) -> dict:
     """One competitor's page as JSON: its figures, and the ids of the deals and quotes shown."""
     found = figures.competitor_detail(competitor)
-    return {
-        "week_starts": [day.isoformat() for day in found["week_starts"]],
-        "weekly": found["weekly"],
-        "mentions": found["mentions"],
-        "deals": [[deal.pk, deal.mentioned] for deal in found["deals"]],
-        "deal_count": found["deal_count"],
-        "lost_deals": found["lost_deals"],
-        "lost_revenue": str(found["lost_revenue"]),
-        "lost_theme_count": len(found["lost_themes"]),
-        "lost_themes": [
-            {**row, "lost_revenue": str(row["lost_revenue"])}
-            for row in found["lost_themes"][:THEMES_SHOWN]
-        ],
-        "quotes": [note.pk for note in found["quotes"]],
-    }
+    return _jsonable(
+        {
+            "week_starts": [day.isoformat() for day in found["week_starts"]],
+            "weekly": found["weekly"],
+            "mentions": found["mentions"],
+            "mentions_in_weeks": found["mentions_in_weeks"],
+            "deals": [[deal.pk, deal.mentioned] for deal in found["deals"]],
+            "deal_count": found["deal_count"],
+            "lost_deals": found["lost_deals"],
+            "lost_revenue": found["lost_revenue"],
+            "lost_theme_count": len(found["lost_themes"]),
+            "lost_themes": found["lost_themes"][:THEMES_SHOWN],
+            "quotes": [note.pk for note in found["quotes"]],
+        }
+    )
 
 
 def refresh() -> int:
@@ -132,18 +123,7 @@ def stored_list() -> dict:
         {"competitor": c, "mentions": 0, "deals": 0, "lost_deals": 0, "lost_revenue": Decimal(0)}
         for c in new
     ]
-    matrix = data["matrix"]
-    return {
-        "competitors": rows,
-        "matrix": {
-            "themes": [_money(t) for t in matrix["themes"]],
-            "rows": [
-                {**_money(row), "cells": [_money(c) for c in row["cells"]]}
-                for row in matrix["rows"]
-            ],
-        },
-        "as_of": snapshot.computed_at,
-    }
+    return {"competitors": rows, "matrix": _money(data["matrix"]), "as_of": snapshot.computed_at}
 
 
 def stored_detail(competitor: Competitor) -> dict:
@@ -161,11 +141,32 @@ def stored_detail(competitor: Competitor) -> dict:
         "week_starts": [dt.date.fromisoformat(day) for day in data["week_starts"]],
         "deals": [deals[pk] for pk in mentioned if pk in deals],
         "lost_revenue": Decimal(data["lost_revenue"]),
-        "lost_themes": [_money(row) for row in data["lost_themes"]],
+        "lost_themes": _money(data["lost_themes"]),
         "quotes": [quotes[pk] for pk in data["quotes"] if pk in quotes],
         "as_of": snapshot.computed_at,
     }
 
 
-def _money(row: dict) -> dict:
-    return {**row, "lost_revenue": Decimal(row["lost_revenue"])}
+# Amounts are stored as strings (JSON has no decimals) and read back as Decimal.
+MONEY_KEYS = {"lost_revenue", "amount"}
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def _money(value):
+    if isinstance(value, dict):
+        return {
+            key: Decimal(item) if key in MONEY_KEYS and isinstance(item, str) else _money(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_money(item) for item in value]
+    return value
