@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
+from insights.notes.models import CallNote, Tag
 from insights.themes.models import (
     DistinctThemes,
     DuplicateSuggestion,
@@ -123,3 +124,14 @@ def test_suggestions_are_found_from_the_run_matrix_the_same_as_from_stored_vecto
     from_run = duplicates.find_suggestions(note_ids=note_ids[shuffled], matrix=matrix[shuffled])
     assert from_run == duplicates.find_suggestions()
     assert len(from_run) == 1
+
+
+def test_themes_alike_in_words_but_tagged_as_different_needs_are_not_suggested(twins):
+    sso, twin = twins
+    assert any({sso.pk, twin.pk} == {a, b} for a, b, _ in duplicates.find_suggestions())
+    pricing = [Tag.objects.get_or_create(name=name)[0] for name in ("pricing", "discount")]
+    for note in CallNote.objects.filter(assignment__theme=twin):
+        note.tags.set(pricing)
+    for note in CallNote.objects.filter(assignment__theme=sso):
+        note.tags.set([Tag.objects.get_or_create(name="sso")[0]])
+    assert not any({sso.pk, twin.pk} == {a, b} for a, b, _ in duplicates.find_suggestions())

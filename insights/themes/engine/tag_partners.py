@@ -89,10 +89,12 @@ def _cosine(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     )
 
 
-def _indistinguishable(first: np.ndarray, second: np.ndarray, seed: tuple[int, int]) -> bool:
-    """Permutation test: could these two sets of notes' tags be one set split at random?"""
+def _p_value(first: np.ndarray, second: np.ndarray, seed: tuple[int, int]) -> float | None:
+    """Permutation test: how often a random split of the two sets' notes (same sizes)
+    looks as different as the real one (cosine of the two tag profiles). None when
+    the notes are too few for any split to look unusual: no evidence either way."""
     if comb(len(first) + len(second), len(first)) < 1 / SIGNIFICANCE:
-        return False  # too few notes: no split could look unusual, so no evidence either way
+        return None
     pooled = np.vstack([first, second])
     pooled = pooled[:, pooled.sum(axis=0) > 0]
     size, total = len(first), pooled.sum(axis=0)
@@ -103,8 +105,36 @@ def _indistinguishable(first: np.ndarray, second: np.ndarray, seed: tuple[int, i
     cut = np.partition(keys, size - 1, axis=1)[:, size - 1 : size]
     one_side = (keys <= cut).astype(np.float64) @ pooled
     reshuffled = _cosine(one_side, total - one_side)
-    p_value = (1 + int((reshuffled <= observed).sum())) / (RESHUFFLES + 1)
-    return p_value > SIGNIFICANCE
+    return (1 + int((reshuffled <= observed).sum())) / (RESHUFFLES + 1)
+
+
+def _indistinguishable(first: np.ndarray, second: np.ndarray, seed: tuple[int, int]) -> bool:
+    p_value = _p_value(first, second, seed)
+    return p_value is not None and p_value > SIGNIFICANCE
+
+
+def told_apart(
+    first: Sequence[Sequence[str]], second: Sequence[Sequence[str]], *, seed: tuple[int, int]
+) -> bool:
+    """Whether two themes' notes are clearly different needs by their tags alone.
+
+    The same test as joining, the other way round: used to keep a text-only
+    "probably the same need" suggestion from pairing themes that reps tag
+    differently. Untagged notes are left out; too few tagged notes is no
+    evidence, so the answer is then False.
+    """
+    first = [row for row in first if any(t.strip() for t in row)]
+    second = [row for row in second if any(t.strip() for t in row)]
+    if not first or not second:
+        return False
+    rows, owner = _tag_rows(np.repeat([0, 1], [len(first), len(second)]), first + second)
+    samples = []
+    for side in (0, 1):
+        notes = np.flatnonzero(owner == side)
+        step = -(-len(notes) // MAX_NOTES_TESTED)
+        samples.append(rows[notes[::step]].toarray())
+    p_value = _p_value(samples[0], samples[1], seed)
+    return p_value is not None and p_value <= SIGNIFICANCE
 
 
 def join(labels: np.ndarray, tags: Sequence[Sequence[str]]) -> np.ndarray:

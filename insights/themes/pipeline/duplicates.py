@@ -1,7 +1,8 @@
 """Themes that are probably one need, found after each full run and stored for the pages.
 
 The rule is the numeric core's (insights.themes.engine.duplicates): centres at
-least as similar as each theme's notes usually are to their own centre. It is
+least as similar as each theme's notes usually are to their own centre, unless
+the reps' tags clearly tell the two apart (insights.themes.engine.tag_partners). It is
 computed once per run, in the worker, from the run's matrix and the centres
 the run just wrote; the dashboard and the theme page only read the stored
 pairs, so they stay as fast as before. Centres change only in runs, so
@@ -14,7 +15,9 @@ from collections import defaultdict
 import numpy as np
 from django.db import transaction
 
+from insights.notes.models import CallNote
 from insights.themes.engine import duplicates as rule
+from insights.themes.engine import tag_partners
 from insights.themes.models import DistinctThemes, DuplicateSuggestion, Theme, ThemeAssignment
 from insights.themes.pipeline import vectors
 
@@ -67,11 +70,37 @@ def find_suggestions(
     centre_matrix = np.vstack([vectors.from_bytes(centres[t]) for t in theme_ids])
     typical = np.asarray([rule.typical_similarity(matrix[members[t]]) for t in theme_ids])
     decided = kept_apart()
-    return [
+    pairs = [
         (theme_ids[i], theme_ids[j], similarity)
         for i, j, similarity in rule.probable_duplicates(centre_matrix, typical)
         if frozenset((theme_ids[i], theme_ids[j])) not in decided
     ]
+    # Text alone pairs themes whose notes share boilerplate; reps' tags that
+    # clearly tell two themes apart (the test the run uses to join phrasings
+    # of one need) veto the suggestion.
+    tags = _tags_of_sample({t: note_ids[members[t]] for pair in pairs for t in pair[:2]})
+    return [
+        (a, b, similarity)
+        for a, b, similarity in pairs
+        if not tag_partners.told_apart(tags[a], tags[b], seed=(a, b))
+    ]
+
+
+def _tags_of_sample(notes_of: dict[int, np.ndarray]) -> dict[int, list[list[str]]]:
+    """theme id → the tags of (at most MAX_NOTES_TESTED of) its notes, one list per note."""
+    sample = {}
+    for theme_id, ids in notes_of.items():
+        ids = np.sort(ids)
+        step = -(-len(ids) // tag_partners.MAX_NOTES_TESTED)
+        sample[theme_id] = ids[::step].tolist()
+    wanted = {note for ids in sample.values() for note in ids}
+    names: dict[int, list[str]] = defaultdict(list)
+    rows = CallNote.tags.through.objects.filter(callnote_id__in=wanted).values_list(
+        "callnote_id", "tag__name"
+    )
+    for note_id, name in rows.iterator(chunk_size=20_000):
+        names[note_id].append(name)
+    return {theme_id: [names[n] for n in ids] for theme_id, ids in sample.items()}
 
 
 @transaction.atomic
