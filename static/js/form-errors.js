@@ -25,6 +25,13 @@
   }
 
   function focusFirstError(root) {
+    // The page already chose where the cursor goes (say "Save anyway", which
+    // names the duplicate warning it answers): keep that choice.
+    var chosen = root.querySelector("form [autofocus]");
+    if (chosen) {
+      chosen.focus();
+      return;
+    }
     var field = root.querySelector("form [aria-invalid=true]");
     if (field) {
       field.focus();
