@@ -25,16 +25,16 @@
   }
 
   function focusFirstError(root) {
-    // The page already chose where the cursor goes (say "Save anyway", which
-    // names the duplicate warning it answers): keep that choice.
-    var chosen = root.querySelector("form [autofocus]");
-    if (chosen) {
-      chosen.focus();
-      return;
-    }
     var field = root.querySelector("form [aria-invalid=true]");
     if (field) {
       field.focus();
+      return;
+    }
+    // No field to fix, and the page chose where the cursor goes (say "Save
+    // anyway", which names the duplicate warning it answers): keep that choice.
+    var chosen = root.querySelector("form [autofocus]");
+    if (chosen) {
+      chosen.focus();
       return;
     }
     // An error about the whole form (say, a wrong password): read it out first.
