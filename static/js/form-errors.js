@@ -30,6 +30,13 @@
       field.focus();
       return;
     }
+    // No field to fix, and the page chose where the cursor goes (say "Save
+    // anyway", which names the duplicate warning it answers): keep that choice.
+    var chosen = root.querySelector("form [autofocus]");
+    if (chosen) {
+      chosen.focus();
+      return;
+    }
     // An error about the whole form (say, a wrong password): read it out first.
     var alert = root.querySelector("form [role=alert], [role=alert].error");
     if (alert) {

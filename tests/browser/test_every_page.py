@@ -17,31 +17,11 @@ from tests.browser.pages import ROLE_PAGES, page_path, seed_org, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Pages other people are redesigning, with the axe-core rules they still break:
+# Pages someone is still redesigning, with the axe-core rules they still break:
 # {URL name, or "403" for the refusal page: {rule id: what and where}}. Each
 # entry must still fail, so the list stays exact: when a page is fixed, its
-# entry goes.
-KNOWN_VIOLATIONS: dict[str, dict[str, str]] = {
-    # pm-pages is redesigning the dashboard's filters.
-    "dashboard": {
-        "select-name": "the filter selects (period, segment, region, team, stage…) have no label"
-    },
-    # pm-pages is giving the refusal page the site's layout (Django's bare "403 Forbidden" today).
-    "403": {
-        "landmark-one-main": "no <main>: Django's default 403 page",
-        "region": "the heading sits outside any landmark",
-    },
-    # rep-admin owns Django admin.
-    "admin:insights_theme_change": {
-        "aria-input-field-name": "Owner and Merged into pickers (select2) have no name"
-    },
-    "admin:accounts_user_changelist": {
-        "target-size": "the filter sidebar's group links sit too close to tap"
-    },
-    "admin:deals_deal_changelist": {
-        "target-size": "the filter sidebar's stage links sit too close to tap"
-    },
-}
+# entry goes. Empty: every page passes.
+KNOWN_VIOLATIONS: dict[str, dict[str, str]] = {}
 
 # A page a person may not open answers 403 (and must still be accessible).
 REFUSED = {("none", "dashboard")}

@@ -1,9 +1,10 @@
-"""A keyboard user always sees where they are, and can log a call without a mouse."""
+"""A keyboard user always sees where they are.
+
+Logging a call with the keyboard alone is in test_log_a_call_safety_nets.py.
+"""
 
 import pytest
 
-from insights.notes.models import CallNote
-from tests.browser.conftest import wait_for_htmx
 from tests.browser.pages import seed_org, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,40 +62,3 @@ def test_every_control_a_rep_tabs_through_shows_a_clear_focus_ring(page, live_se
         assert contrast(tuple(ring["ring"]), tuple(ring["around"])) >= MIN_CONTRAST, ring
         seen.append(ring["name"])
     assert len(seen) >= 8, seen  # skip link, menu, log a call, notes, news…
-
-
-def _tab_to(page, selector: str, text: str = "", limit: int = 30) -> None:
-    """Press Tab until the element matching `selector` (and saying `text`) has the focus."""
-    for _ in range(limit):
-        if page.evaluate(
-            "([s, t]) => document.activeElement.matches(s)"
-            " && document.activeElement.innerText.trim().startsWith(t)",
-            [selector, text],
-        ):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{selector} cannot be reached with Tab")
-
-
-def test_a_rep_logs_a_call_with_the_keyboard_alone(page, live_server):
-    org = seed_org()
-    sign_in(page, live_server, org.rep)
-    page.goto(f"{live_server.url}/notes/new/")
-    wait_for_htmx(page)
-    _tab_to(page, "#id_account")
-    page.keyboard.type("Umbrella")
-    _tab_to(page, "#id_deal")
-    page.wait_for_selector("#id_deal option:has-text('Umbrella deal')", state="attached")
-    page.keyboard.press("ArrowDown")  # from "— No deal —" to the account's first deal
-    _tab_to(page, "#id_body")
-    page.keyboard.type("They want every admin action exported to their SIEM, nightly.")
-    _tab_to(page, "input[name=importance]")
-    page.keyboard.press("ArrowDown")  # arrows move through a radio group, and pick
-    importance = page.evaluate("() => document.activeElement.value")
-    _tab_to(page, "main button[type=submit]", text="Save")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("text=Saved.")
-    note = CallNote.objects.filter(author=org.rep).latest("pk")
-    assert note.account.name == "Umbrella" and note.deal.name == "Umbrella deal"
-    assert note.body.startswith("They want every admin action")
-    assert note.importance == importance

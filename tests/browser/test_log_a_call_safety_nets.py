@@ -186,12 +186,19 @@ def test_a_rep_logs_a_call_with_the_keyboard_alone(laptop, live_server, rep, gra
     assert page.evaluate("() => document.activeElement.id") == "id_tags"
     keyboard.type("okta")
     keyboard.press("Escape")  # close the tag suggestions, if any
-    keyboard.press("Enter")  # submits the form from a text field
+    keyboard.press("Tab")  # into "How much does it matter?"
+    assert page.evaluate("() => document.activeElement.name") == "importance"
+    keyboard.press("ArrowDown")  # arrows move through a radio group, and pick
+    importance = page.evaluate("() => document.activeElement.value")
+    while page.evaluate("() => document.activeElement.textContent") != "Save note":
+        keyboard.press("Tab")
+    keyboard.press("Enter")
     page.wait_for_selector("text=Saved.")
 
     note = CallNote.objects.get()
     assert (note.account, note.body, note.deal.name) == (granite, BODY, "Granite renewal")
     assert list(note.tags.values_list("name", flat=True)) == ["okta"]
+    assert note.importance == importance
 
 
 def test_log_a_call_works_without_script(browser, live_server, rep, granite):

@@ -125,7 +125,8 @@ def test_triage_sits_near_the_top_and_a_merge_is_confirmed_then_undone(
     log_in(page, live_server, pm.username)
     _open(page, live_server, f"/themes/{source.pk}/")
     panel = page.locator("#triage")
-    assert panel.bounding_box()["y"] < 900, "the triage panel is not near the top"
+    top, screen = panel.bounding_box()["y"], page.viewport_size["height"]
+    assert top < screen, f"the triage panel starts at {top} px, below the first screen"
     _check_page(page, "theme-pm")
     beyond = page.eval_on_selector_all(
         "td.note-text",

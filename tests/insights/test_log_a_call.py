@@ -8,6 +8,7 @@ from django.urls import reverse
 from deals.models import Account
 from insights.notes.models import CallNote, Tag
 from tests.factories import AccountFactory, CompetitorFactory, DealFactory, TagFactory
+from tests.insights.log_call_form import post_log_call
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +19,7 @@ def account(rep):
 
 
 def _post(client, **fields):
-    data = {
-        "account": "Northwind Analytics",
-        "call_date": dt.date.today().isoformat(),
-        "body": "They need SAML SSO with Okta before rolling out.",
-        "tags": "",
-        "importance": "important",
-        "quote": "",
-        **fields,
-    }
-    return client.post(reverse("log_call"), data)
+    return post_log_call(client, **{"account": "Northwind Analytics", **fields})
 
 
 def test_a_rep_logs_a_call_with_an_existing_and_a_new_tag(rep_client, rep, account):

@@ -14,10 +14,9 @@ from insights.notes import rules, services
 from insights.notes.models import CallNote
 from tests.api.conftest import token_client
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory
+from tests.insights.log_call_form import BODY, post_log_call
 
 pytestmark = pytest.mark.django_db
-
-BODY = "They need SAML SSO with Okta before rolling out."
 
 
 @pytest.fixture
@@ -26,14 +25,7 @@ def account(rep):
 
 
 def _post(client, **fields):
-    data = {
-        "account": "Granite Foods",
-        "call_date": dt.date.today().isoformat(),
-        "body": BODY,
-        "importance": "important",
-        **fields,
-    }
-    return client.post(reverse("log_call"), data)
+    return post_log_call(client, **{"account": "Granite Foods", **fields})
 
 
 def _import(client, text: str) -> str:
