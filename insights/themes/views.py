@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.models import Region, Team
@@ -163,7 +164,12 @@ def render_theme_page(
         "errors": errors or {},
         "merge_text": merge_text,
         "merge_error": merge_error,
+        # A refused triage post is answered at its own address: links back
+        # (pager, "not the same need") go to the theme page itself.
+        "theme_url": reverse("theme_page", args=[theme.pk]),
     }
+    on_page = getattr(request.resolver_match, "view_name", "") == "theme_page"
+    context["here"] = request.get_full_path() if on_page else context["theme_url"]
     if context["can_triage"]:
         context["undo"] = merge_undo.undoable_merges_into(theme=theme)
         context["undo_sources"] = {event.source_id for event in context["undo"]}

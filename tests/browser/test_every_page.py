@@ -22,15 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # entry must still fail, so the list stays exact: when a page is fixed, its
 # entry goes.
 KNOWN_VIOLATIONS: dict[str, dict[str, str]] = {
-    # pm-pages is redesigning the dashboard's filters.
-    "dashboard": {
-        "select-name": "the filter selects (period, segment, region, team, stage…) have no label"
-    },
-    # pm-pages is giving the refusal page the site's layout (Django's bare "403 Forbidden" today).
-    "403": {
-        "landmark-one-main": "no <main>: Django's default 403 page",
-        "region": "the heading sits outside any landmark",
-    },
     # rep-admin owns Django admin.
     "admin:insights_theme_change": {
         "aria-input-field-name": "Owner and Merged into pickers (select2) have no name"

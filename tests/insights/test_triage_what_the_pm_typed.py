@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from insights.themes.models import Theme
-from tests.factories import ThemeFactory
+from insights.themes.models import Theme, ThemeAssignment
+from tests.factories import CallNoteFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +96,14 @@ def test_a_merge_says_it_merged_once(pm_client, themes):
     ).content.decode()
     assert Theme.objects.get(pk=source.pk).merged_into_id == target.pk
     assert page.count("Merged “API throttling” into this theme") == 1
+
+
+def test_the_refused_panel_page_links_back_to_the_theme_page(pm_client, rep, themes):
+    source, _ = themes
+    for _ in range(11):  # two pages of notes
+        ThemeAssignment.objects.create(note=CallNoteFactory(author=rep), theme=source)
+    page = pm_client.post(
+        reverse("theme_action", args=[source.pk]),
+        {"action": "save", "version": source.version, "title": source.title, "status": "declined"},
+    ).content.decode()
+    assert f'href="{reverse("theme_page", args=[source.pk])}?page=2"' in page
