@@ -30,12 +30,20 @@
       field.focus();
       return;
     }
-    // An error about the whole form (say, a wrong password): read it out first.
     var alert = root.querySelector("form [role=alert], [role=alert].error");
-    if (alert) {
-      if (!alert.hasAttribute("tabindex")) alert.setAttribute("tabindex", "-1");
-      alert.focus();
+    if (!alert) return;
+    // A refusal about the whole form for which the page chose the next step
+    // (say, "Save anyway" under "you saved this same note a minute ago",
+    // which names the warning in aria-describedby): go there, also on phones,
+    // whose browsers skip autofocus.
+    var chosen = root.querySelector("form [autofocus]");
+    if (chosen) {
+      chosen.focus();
+      return;
     }
+    // An error about the whole form (say, a wrong password): read it out first.
+    if (!alert.hasAttribute("tabindex")) alert.setAttribute("tabindex", "-1");
+    alert.focus();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
