@@ -1,7 +1,7 @@
 """How money and counts read, everywhere: pages, emails, admin and exports.
 
 Every amount in FeedbackHub is in one currency, `settings.CURRENCY`. Tables
-show a compact figure ("$1.2M") with the exact one on hover; facts, emails
+show a compact figure ("$32K", "$1.2M") with the exact one on hover; facts, emails
 and admin show the exact figure ("$14,929"). Both round to whole units:
 cents never decide anything here.
 """
@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
-# Below this an amount is short enough to show exactly, even in a table.
-_COMPACT_FROM = Decimal(100_000)
+# Below this an amount has no thousands to compact: "$950" is already short.
+_COMPACT_FROM = Decimal(1_000)
 _UNITS = ((Decimal(10**3), "K"), (Decimal(10**6), "M"), (Decimal(10**9), "B"))
 
 
@@ -42,7 +42,13 @@ def money(value) -> str:
 
 
 def money_short(value) -> str:
-    """A compact amount for tables: "$1.2M", "$350K"; exact below 100,000."""
+    """A compact amount for tables: "$950", "$32K", "$378K", "$1.2M".
+
+    Every amount from 1,000 up is compacted, so a column reads in one format
+    (never "$32,428" above "$378K"); figures under 10 units keep one decimal
+    ("$1.2M"), larger ones none ("$32K"). The exact amount goes on hover
+    (`money_cell`) and in exports.
+    """
     amount = _decimal(value)
     if amount is None:
         return "—"
@@ -51,8 +57,11 @@ def money_short(value) -> str:
     # The smallest unit that keeps the figure under 1,000 once rounded, so
     # 999,960 reads "$1M", not "$1,000K".
     for size, unit in _UNITS:
-        scaled = (abs(amount) / size).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        if scaled < 1000 or unit == _UNITS[-1][1]:
+        scaled = abs(amount) / size
+        rounded = scaled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if rounded >= 10:
+            rounded = scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        if rounded < 1000 or unit == _UNITS[-1][1]:
             break
-    digits = f"{scaled:,.0f}" if scaled >= 100 else f"{scaled.normalize():f}"
+    digits = f"{rounded:,.0f}" if rounded >= 10 else f"{rounded.normalize():f}"
     return _with_symbol(f"{digits}{unit}", amount < 0)

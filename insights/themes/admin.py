@@ -8,19 +8,29 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.rules import can_triage
-from feedbackhub.admin_display import json_field, money_column, titled, word_list
+from feedbackhub.admin_display import money_column, titled, word_list
 from insights.themes import triage
+from insights.themes.admin_text import event_summary, run_changes, run_started_how
 from insights.themes.models import ClusteringRun, Theme, ThemeEvent
 
 
 class EventInline(admin.TabularInline):
+    """The timeline, one readable line per event (the stored JSON holds note ids)."""
+
     model = ThemeEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "kind", "data_readable"]
+    fields = ["summary"]
     readonly_fields = fields
     max_num = 0
-    data_readable = json_field("data", "Details")
+    verbose_name_plural = "Timeline"
+
+    @admin.display(description="What happened, by whom, when")
+    def summary(self, event: ThemeEvent) -> str:
+        return event_summary(event)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
 
 # Theme fields edited in admin → (triage service, its argument).
@@ -141,8 +151,7 @@ class ClusteringRunAdmin(admin.ModelAdmin):
     list_display = [
         "id",
         "state",
-        "trigger",
-        "phase",
+        "started_how",
         "progress",
         "notes",
         "themes",
@@ -150,11 +159,53 @@ class ClusteringRunAdmin(admin.ModelAdmin):
         "finished_at",
     ]
     list_filter = ["state", "trigger"]
-    fields = [f.name for f in ClusteringRun._meta.fields if f.name != "changes"] + [
-        "changes_readable"
+    list_select_related = ["requested_by"]
+    # What a person asks of a run first; the worker's bookkeeping (lease,
+    # holder, redrives, phase) is folded away for whoever debugs the engine.
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "state",
+                    "started_how",
+                    "created_at",
+                    "started_at",
+                    "finished_at",
+                    "notes",
+                    "themes",
+                    "what_changed",
+                    "error",
+                ]
+            },
+        ),
+        (
+            "Internals",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "kind",
+                    "phase",
+                    "progress",
+                    "task_id",
+                    "heartbeat_at",
+                    "lease",
+                    "held_by",
+                    "redrives",
+                ],
+            },
+        ),
     ]
-    readonly_fields = fields
-    changes_readable = json_field("changes", "What changed")
+    readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
+
+    @admin.display(description="How it started", ordering="trigger")
+    def started_how(self, run: ClusteringRun) -> str:
+        return run_started_how(run)
+
+    @admin.display(description="What changed")
+    def what_changed(self, run: ClusteringRun) -> str:
+        return run_changes(run.changes)
+
     notes = titled("notes_count", "Notes")
     themes = titled("themes_count", "Themes")
 

@@ -1,8 +1,10 @@
 """Reads for the product pages: themes ranked by what they are worth, and one theme's evidence."""
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 
 from insights.notes.models import CallNote
@@ -194,3 +196,35 @@ def reps_to_notify(*, theme_id: int, actor) -> int:
         .distinct()
         .count()
     )
+
+
+def merge_target(*, text: str, source_id: int) -> Theme:
+    """The active theme a PM means by what they typed in "Merge this theme into".
+
+    Accepts a picked suggestion ("Single sign-on (#42)"), "#42", "42", the exact
+    title or a part of one title (any case). Raises ValidationError saying what
+    to type when nothing or more than one theme fits.
+    """
+    text = " ".join((text or "").split())
+    others = Theme.objects.filter(merged_into__isnull=True).exclude(pk=source_id)
+    if not text:
+        raise ValidationError("Type part of the title of the theme to merge into, or its #number.")
+    picked = re.search(r"\(#(\d+)\)$", text) or re.fullmatch(r"#?(\d+)", text)
+    if picked:
+        found = others.filter(pk=int(picked.group(1))).first()
+        if found is None:
+            raise ValidationError(f"No other active theme is #{picked.group(1)}.")
+        return found
+    exact = list(others.filter(title__iexact=text)[:2])
+    if len(exact) == 1:
+        return exact[0]
+    matches = exact or list(others.filter(title__icontains=text).order_by("title", "id")[:6])
+    if not matches:
+        raise ValidationError(f"No other active theme has “{text}” in its title.")
+    if len(matches) > 1:
+        listed = "; ".join(f"{t.title} (#{t.pk})" for t in matches[:5])
+        more = " and more" if len(matches) > 5 else ""
+        raise ValidationError(
+            f"“{text}” fits several themes: {listed}{more}. Type more of the title or its #number."
+        )
+    return matches[0]

@@ -5,6 +5,7 @@ part of the page it came from: the panel (#triage) or the notes (#notes).
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from accounts.rules import can_triage
 from insights.themes import merge_undo, note_moves, triage
 from insights.themes import selectors as theme_selectors
 from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeStatus
+from insights.themes.views import render_theme_page
 
 # Edits of one field of a theme: action → (service, form field, service argument).
 _FIELD_EDITS = {
@@ -75,9 +77,14 @@ def theme_action(request, pk: int):
     part = "notes" if action in _NOTE_ACTIONS else "triage"
     try:
         if action == "save":
-            changed = triage.theme_triage(
-                theme=theme, actor=actor, changes=_panel_changes(post), expected_version=version
-            )
+            try:
+                changed = triage.theme_triage(
+                    theme=theme, actor=actor, changes=_panel_changes(post), expected_version=version
+                )
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):
+                    raise  # a stale edit or the like: the page reloads with the latest values
+                return _refused_panel(request, pk, post, exc)
             if "status" in changed and post["status"] in NOTIFYING_STATUSES:
                 _told(request, theme, post["status"])
             elif changed:
@@ -109,16 +116,24 @@ def theme_action(request, pk: int):
             owner = get_user_model().objects.filter(pk=post.get("owner") or 0).first()
             triage.theme_set_owner(theme=theme, owner=owner, actor=actor, expected_version=version)
         elif action == "merge":
+            if post.get("confirm") != "yes":
+                # A merge moves every note: the person sees what will happen first.
+                typed = post.get("target") or post.get("target_text", "")
+                asked = urlencode({"target_text": typed})
+                return redirect(f"{reverse('theme_merge_confirm', args=[pk])}?{asked}")
             target = Theme.objects.filter(pk=target_id or 0).first()
             if target is None:
                 raise ValidationError("Pick the theme to merge into.")
-            if post.get("confirm") != "yes":
-                # A merge moves every note: the person sees what will happen first.
-                return redirect(f"{reverse('theme_merge_confirm', args=[pk])}?target={target.pk}")
             survivor = triage.theme_merge(
                 source=theme, target=target, actor=actor, expected_version=version
             )
-            messages.success(request, f"Merged “{theme.title}” into this theme.", extra_tags=part)
+            # The undo notice on the survivor's page already says what was merged;
+            # only when it is not offered does a message say so.
+            undoable = merge_undo.undoable_merges_into(theme=survivor)
+            if not any(event.source_id == theme.pk for event in undoable):
+                messages.success(
+                    request, f"Merged “{theme.title}” into this theme.", extra_tags=part
+                )
             return _back(survivor.pk)
         elif action == "undo_merge":
             source = Theme.objects.filter(pk=post.get("source") or 0, merged_into=theme).first()
@@ -158,6 +173,12 @@ def theme_action(request, pk: int):
     return _back(pk, part)
 
 
+def _refused_panel(request, pk: int, post, exc: ValidationError):
+    """The page again with the panel as submitted: each error beside its field."""
+    theme = theme_selectors.theme_detail(theme_id=pk)
+    return render_theme_page(request, theme, panel=post, errors=exc.message_dict)
+
+
 @permission_required("insights.view_theme", raise_exception=True)
 @require_GET
 def theme_merge_confirm(request, pk: int):
@@ -165,17 +186,19 @@ def theme_merge_confirm(request, pk: int):
     if not can_triage(request.user):
         raise PermissionDenied("Only product managers and admins merge themes.")
     source = Theme.objects.filter(pk=pk, merged_into__isnull=True).first()
-    target_id = request.GET.get("target") or _id_in(request.GET.get("target_text", ""))
-    target = Theme.objects.filter(pk=target_id or 0, merged_into__isnull=True).first()
     if source is None:
         raise Http404
-    if target is None or target.pk == source.pk:
-        messages.error(
-            request,
-            "Pick another theme to merge into (type part of its title).",
-            extra_tags="triage",
+    typed = request.GET.get("target_text", "")
+    try:
+        target = theme_selectors.merge_target(
+            text=typed or request.GET.get("target", ""), source_id=source.pk
         )
-        return _back(pk)
+    except ValidationError as exc:
+        # Back to the page with what was typed still in the box and why it did not fit.
+        theme = theme_selectors.theme_detail(theme_id=source.pk)
+        return render_theme_page(
+            request, theme, merge_text=typed, merge_error=" ".join(exc.messages)
+        )
     minutes = int(merge_undo.UNDO_WINDOW.total_seconds() // 60)
     return render(
         request,

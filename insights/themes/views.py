@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.models import Region, Team
@@ -124,9 +125,30 @@ def theme_page(request, pk: int):
     if theme.merged_into_id:
         messages.info(request, f"“{theme.title}” was merged into this theme.")
         return redirect("theme_page", pk=theme.merged_into_id)
+    return render_theme_page(request, theme)
+
+
+_PANEL_FIELDS = ("title", "status", "owner", "reason", "external_url", "description", "decision")
+
+
+def render_theme_page(
+    request, theme: Theme, *, panel=None, errors=None, merge_text="", merge_error=""
+):
+    """The theme page; after a refused triage post, with what the PM submitted and why it failed.
+
+    `panel` holds the submitted triage fields (so a refused decline keeps
+    "Declined" and the other edits), `errors` maps a field to its messages,
+    `merge_text`/`merge_error` keep what was typed in "Merge this theme into".
+    """
     # Ten notes a page keeps the page readable on a phone, where each is a card;
     # the pager (and the notes' own pages) lead to the rest.
     notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 10)
+    values = {f: getattr(theme, f, "") for f in _PANEL_FIELDS}
+    values["owner"], values["reason"] = theme.owner_id, ""
+    if panel is not None:
+        values.update({f: panel[f] for f in _PANEL_FIELDS if f in panel})
+        owner = str(values["owner"] or "")
+        values["owner"] = int(owner) if owner.isdigit() else None
     # The figures, top accounts and evidence the worker stored (computed here
     # while a change has not reached them). Its win/loss and win-back panels
     # are served by their own areas (analytics, loop).
@@ -138,7 +160,16 @@ def theme_page(request, pk: int):
         "can_triage": can_triage(request.user),
         "statuses": ThemeStatus.choices,
         "same_need": theme_selectors.possible_duplicates(theme_ids=[theme.pk]).get(theme.pk, []),
+        "panel": values,
+        "errors": errors or {},
+        "merge_text": merge_text,
+        "merge_error": merge_error,
+        # A refused triage post is answered at its own address: links back
+        # (pager, "not the same need") go to the theme page itself.
+        "theme_url": reverse("theme_page", args=[theme.pk]),
     }
+    on_page = getattr(request.resolver_match, "view_name", "") == "theme_page"
+    context["here"] = request.get_full_path() if on_page else context["theme_url"]
     if context["can_triage"]:
         context["undo"] = merge_undo.undoable_merges_into(theme=theme)
         context["undo_sources"] = {event.source_id for event in context["undo"]}

@@ -20,6 +20,18 @@
     });
   }
 
+  // Log a call: choosing one of the "Matching accounts" (or "Did you mean?")
+  // puts that account's name in the account box, so the box says where the
+  // note goes. The choice itself is what the server saves, with or without
+  // this script. Setting the value fires no "input", so the list stays.
+  function fillChosenAccount(event) {
+    var choice = event.target;
+    if (choice.name !== "account_choice" || !choice.dataset.accountName) return;
+    var box = choice.form && choice.form.querySelector("#id_account");
+    if (box) box.value = choice.dataset.accountName;
+  }
+
+  document.addEventListener("change", fillChosenAccount);
   document.addEventListener("DOMContentLoaded", function () {
     labelCells(document);
   });

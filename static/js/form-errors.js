@@ -31,7 +31,8 @@
       return;
     }
     // No field to fix, and the page chose where the cursor goes (say "Save
-    // anyway", which names the duplicate warning it answers): keep that choice.
+    // anyway", which names the duplicate warning it answers): go there, also
+    // on phones, whose browsers skip autofocus.
     var chosen = root.querySelector("form [autofocus]");
     if (chosen) {
       chosen.focus();

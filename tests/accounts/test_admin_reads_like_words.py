@@ -199,10 +199,11 @@ def test_keywords_and_the_timeline_are_shown_readably_not_as_json_to_edit(
     page = admin_client_.get(reverse("admin:insights_theme_change", args=[theme.pk]))
     html = page.content.decode()
     assert "sso, okta, saml" in html and 'name="keywords"' not in html
-    assert '<pre class="readable-json">' in html and "<textarea" not in html.split("events")[-1]
+    assert "“Identity” merged in" in html and "<textarea" not in html.split("events")[-1]
+    assert "&quot;source_title&quot;" not in html
     run = ClusteringRun.objects.get()
     html = admin_client_.get(reverse("admin:insights_clusteringrun_change", args=[run.pk]))
-    assert "&quot;moved&quot;: 5" in html.content.decode()
+    assert "5 notes moved" in html.content.decode()
 
 
 def test_engine_runs_are_called_theme_runs(admin_client_, organisation):

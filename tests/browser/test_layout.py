@@ -57,3 +57,36 @@ def test_the_phone_menu_is_closed_until_opened(page, live_server, rep_with_news)
         assert not my_notes.is_visible()
         page.click("summary:has-text('Menu')")
     assert my_notes.is_visible()
+
+
+_LOOK = """el => {
+  const s = getComputedStyle(el);
+  return [s.color, s.fontWeight, s.backgroundColor, s.textDecorationThickness].join(" | ");
+}"""
+
+
+def test_log_a_call_looks_current_only_on_the_log_a_call_page(page, live_server, rep_with_news):
+    log_in(page, live_server, rep_with_news.username)
+    page.goto(f"{live_server.url}/notes/mine/")
+    if page.viewport_name == "phone":
+        page.click("summary:has-text('Menu')")
+    menu = page.locator("nav.mainnav")
+    my_notes = menu.get_by_role("link", name="My notes", exact=True)
+    log_a_call = menu.get_by_role("link", name="Log a call", exact=True)
+    assert my_notes.get_attribute("aria-current") == "page"
+    assert log_a_call.get_attribute("aria-current") is None
+    # The current page's look is the current page's alone: "Log a call" keeps its own.
+    current_look = my_notes.evaluate(_LOOK)
+    assert log_a_call.evaluate(_LOOK) != current_look
+    assert log_a_call.evaluate("el => getComputedStyle(el).fontWeight") != my_notes.evaluate(
+        "el => getComputedStyle(el).fontWeight"
+    )
+
+    page.goto(f"{live_server.url}/notes/mine/")  # the menu closed again
+    go_to(page, "Log a call")
+    page.wait_for_url("**/notes/new/**")
+    if page.viewport_name == "phone":
+        page.click("summary:has-text('Menu')")
+    log_a_call = page.locator("nav.mainnav").get_by_role("link", name="Log a call", exact=True)
+    assert log_a_call.get_attribute("aria-current") == "page"
+    assert log_a_call.evaluate("el => getComputedStyle(el).fontWeight") == "600"

@@ -133,6 +133,7 @@ def test_a_prospect_named_like_an_account_asks_did_you_mean(any_screen, live_ser
         page.screenshot(path=str(SCREENSHOTS / "log-a-call-did-you-mean.png"), full_page=True)
 
     page.get_by_label("Granite Foods").check()
+    assert page.input_value("#id_account") == "Granite Foods"
     page.get_by_role("button", name="Save note").click()
     page.wait_for_selector("text=Saved.")
     assert CallNote.objects.get().account == granite
@@ -148,6 +149,8 @@ def test_gran_foo_finds_granite_foods_and_its_deals(any_screen, live_server, rep
     assert "Matching accounts" in page.inner_text("#account-matches")
     assert _fits_the_width(page)
     choice.check()
+    # The box now says where the note goes.
+    assert page.input_value("#id_account") == "Granite Foods"
     page.wait_for_selector("#id_deal option:has-text('Granite renewal')", state="attached")
     page.select_option("#id_deal", label=page.inner_text("#id_deal option:nth-child(2)"))
     page.fill("#id_body", BODY)

@@ -99,3 +99,41 @@ def test_a_rep_reads_the_theme_page_without_triage_controls(desktop, live_server
     # The win/loss panel comes from analytics, loaded into the page once it is shown.
     page.wait_for_selector("#winloss-title:has-text('Win/loss of deals citing this theme')")
     assert page.locator("text=Loading win/loss").count() == 0
+
+
+def test_a_refused_decline_keeps_what_was_chosen_and_takes_the_cursor_to_the_reason(
+    desktop, live_server, pm, themes
+):
+    page = desktop
+    log_in(page, live_server, pm.username)
+    page.goto(f"{live_server.url}/themes/{themes['Mobile app'].pk}/")
+    page.select_option("#triage select[name=status]", "declined")
+    page.fill("#triage textarea[name=decision]", "Not for phones yet")
+    page.click("#triage button:has-text('Save changes')")
+    page.wait_for_selector("#reason-error")
+    assert "Say why it is declined" in page.inner_text("#reason-error")
+    assert page.input_value("#triage select[name=status]") == "declined"
+    assert page.input_value("#triage textarea[name=decision]") == "Not for phones yet"
+    assert page.evaluate("() => document.activeElement.name") == "reason"
+    assert Theme.objects.get(pk=themes["Mobile app"].pk).status == "new"
+
+
+def test_the_merge_box_takes_part_of_a_title_and_keeps_what_did_not_fit(
+    desktop, live_server, pm, themes
+):
+    page = desktop
+    log_in(page, live_server, pm.username)
+    page.goto(f"{live_server.url}/themes/{themes['SAML login'].pk}/")
+    page.fill("#triage input[name=target_text]", "zzz")
+    page.click("#triage button:has-text('Merge…')")
+    page.wait_for_selector("#merge-error")
+    assert page.input_value("#triage input[name=target_text]") == "zzz"
+    assert page.evaluate("() => document.activeElement.name") == "target_text"
+
+    page.fill("#triage input[name=target_text]", "okta")
+    page.click("#triage button:has-text('Merge…')")
+    page.click("button:has-text('Merge into')")  # the confirmation names Okta SSO
+    okta = themes["Okta SSO"]
+    page.wait_for_url(f"**/themes/{okta.pk}/#triage")
+    assert Theme.objects.get(pk=themes["SAML login"].pk).merged_into_id == okta.pk
+    assert page.locator("text=Merged “SAML login” into this theme").count() == 1
