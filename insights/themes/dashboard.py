@@ -107,34 +107,28 @@ _KEY = {
 }
 
 
-def _cached_row(theme: Theme) -> Row:
+def _row(theme: Theme, figures: Theme | ThemePeriodFigures) -> Row:
+    """A row from stored figures: the theme's own (all time) or one period's, same fields."""
     return Row(
         theme=theme,
-        notes=theme.note_count,
-        accounts=theme.account_count,
-        open_revenue=theme.open_revenue,
-        weighted=theme.weighted_revenue,
-        lost_revenue=theme.lost_revenue,
-        weekly=list(theme.weekly_mentions)[-SPARK_WEEKS:],
-        last=theme.last_mentioned_on,
-        tags=list(theme.top_tags),
-        competitors=list(theme.top_competitors),
+        notes=figures.note_count,
+        accounts=figures.account_count,
+        open_revenue=figures.open_revenue,
+        weighted=figures.weighted_revenue,
+        lost_revenue=figures.lost_revenue,
+        weekly=list(figures.weekly_mentions)[-SPARK_WEEKS:],
+        last=figures.last_mentioned_on,
+        tags=list(figures.top_tags),
+        competitors=list(figures.top_competitors),
     )
+
+
+def _cached_row(theme: Theme) -> Row:
+    return _row(theme, theme)
 
 
 def _stored_row(stored: ThemePeriodFigures) -> Row:
-    return Row(
-        theme=stored.theme,
-        notes=stored.note_count,
-        accounts=stored.account_count,
-        open_revenue=stored.open_revenue,
-        weighted=stored.weighted_revenue,
-        lost_revenue=stored.lost_revenue,
-        weekly=list(stored.weekly_mentions)[-SPARK_WEEKS:],
-        last=stored.last_mentioned_on,
-        tags=list(stored.top_tags),
-        competitors=list(stored.top_competitors),
-    )
+    return _row(stored.theme, stored)
 
 
 # What no dashboard row reads of a theme.
