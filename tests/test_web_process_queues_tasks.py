@@ -8,6 +8,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _in_a_fresh_process(code: str) -> subprocess.CompletedProcess:
+    """Run `code` in a new interpreter, as gunicorn starts one."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "feedbackhub.settings_test"},
+    )
+
+
 def test_a_fresh_process_finds_every_queued_task_without_importing_task_modules():
     # In a new interpreter (as gunicorn starts), set up Django and look the
     # engine's tasks up by name, as a saved note's receiver does.
@@ -17,14 +29,7 @@ def test_a_fresh_process_finds_every_queued_task_without_importing_task_modules(
         "from insights.themes.pipeline import placement, stats;"
         "print(queue._task(placement.PLACE_TASK).name, queue._task(stats.REFRESH_TASK).name)"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "feedbackhub.settings_test"},
-    )
+    done = _in_a_fresh_process(code)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == [
         "insights.tasks.place_note",
@@ -45,13 +50,6 @@ def test_threads_of_a_fresh_process_that_queue_at_once_all_find_the_task():
         "[t.start() for t in threads]; [t.join() for t in threads];"
         "print(len(found))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "feedbackhub.settings_test"},
-    )
+    done = _in_a_fresh_process(code)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["8"], done.stderr[-2000:]
