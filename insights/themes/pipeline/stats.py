@@ -26,7 +26,7 @@ from django.utils import timezone
 from feedbackhub import periods
 from feedbackhub.queue import enqueue_on_commit
 from insights.themes import selectors
-from insights.themes.figures import Figures, NoteFilter, theme_figures
+from insights.themes.figures import Figures, theme_figures_by_period
 from insights.themes.models import ALL_TIME_DAYS, Theme, ThemePageStats, ThemePeriodFigures
 
 REFRESH_TASK = "insights.tasks.refresh_theme_stats"
@@ -54,6 +54,14 @@ _FIELDS = [
     "stats_updated_at",
     "stats_as_of",
 ]
+
+
+def period_starts(today: dt.date) -> dict[int, dt.date | None]:
+    """The stored periods (period_days, ALL_TIME_DAYS for all time) and their first call dates."""
+    starts: dict[int, dt.date | None] = {ALL_TIME_DAYS: None}
+    for period in periods.PERIODS:
+        starts[period.days] = periods.since(period.key, today=today)
+    return starts
 
 
 def generation() -> int:
@@ -89,11 +97,9 @@ def store_theme_stats(*, theme_ids: Iterable[int] | None = None) -> int:
 
 def _store_chunk(chunk: list[int], *, today: dt.date, every_page: bool) -> None:
     started = timezone.now()
-    by_period = {ALL_TIME_DAYS: theme_figures(themes=chunk, today=today, top_names=True)}
-    for period in periods.PERIODS:
-        by_period[period.days] = theme_figures(
-            themes=chunk, notes=NoteFilter(period=period.key), today=today, top_names=True
-        )
+    by_period = theme_figures_by_period(
+        themes=chunk, starts=period_starts(today), today=today, top_names=True
+    )
     all_time = by_period[ALL_TIME_DAYS]
     themes = [
         Theme(
