@@ -27,6 +27,7 @@ from insights.themes.models import (
 )
 from insights.themes.note_moves import notes_move
 from insights.themes.pipeline import stats
+from insights.themes.pipeline.copy_rows import copy_rows
 from insights.themes.pipeline.stats import store_theme_stats
 from tests.factories import (
     AccountFactory,
@@ -247,3 +248,32 @@ def test_a_deal_now_against_another_competitor_moves_its_figures_soon(
         assert _stored(FacetKind.COMPETITOR, competitor.pk, "30") == _live(
             competitor=competitor.pk, period="30"
         )
+
+
+def test_stored_rows_keep_names_with_quotes_tabs_backslashes_and_line_breaks(db):
+    theme = ThemeFactory()
+    names = ["=1+1", 'say "hi"', "back\\slash", "tab\there", "line\nbreak", "été"]
+    copy_rows(
+        ThemeFacetFigures,
+        [
+            {
+                "theme_id": theme.pk,
+                "kind": FacetKind.TAG.value,
+                "facet_id": 1,
+                "period_days": ALL_TIME_DAYS,
+                "note_count": 2,
+                "account_count": 1,
+                "last_mentioned_on": dt.date(2026, 1, 2),
+                "open_revenue": Decimal("12.50"),
+                "lost_revenue": Decimal("0"),
+                "won_revenue": Decimal("0"),
+                "weighted_revenue": Decimal("1.25"),
+                "weekly_mentions": [0, 2],
+                "top_tags": names,
+                "top_competitors": [],
+            }
+        ],
+    )
+    row = ThemeFacetFigures.objects.get(theme=theme)
+    assert row.top_tags == names
+    assert (row.open_revenue, row.last_mentioned_on) == (Decimal("12.50"), dt.date(2026, 1, 2))

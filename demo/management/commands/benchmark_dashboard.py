@@ -214,5 +214,11 @@ class Command(BaseCommand):
             f"themes refreshed in {time.perf_counter() - started:.1f} s"
         )
         with connection.cursor() as cursor:
-            for table in ("insights_themeassignment", "insights_theme"):
+            # The stored figures too: a freshly filled table has no planner statistics.
+            for table in (
+                "insights_themeassignment",
+                "insights_theme",
+                "insights_themeperiodfigures",
+                "insights_themefacetfigures",
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
