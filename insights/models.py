@@ -24,6 +24,7 @@ from insights.themes.models import (
     ThemeAssignment,
     ThemeEvent,
     ThemeExport,
+    ThemeFacetFigures,
     ThemePageStats,
     ThemePeriodFigures,
     ThemeStatus,
@@ -52,5 +53,6 @@ __all__ = [
     "ThemeExport",
     "ThemePageStats",
     "ThemePeriodFigures",
+    "ThemeFacetFigures",
     "new_webhook_secret",
 ]

@@ -4,13 +4,14 @@ Where the figures come from, cheapest first:
 
 - no note-level filter: the all-time statistics cached on each theme,
   ranked and paged in SQL;
-- a period alone (`?period=90`): the period figures the statistics task
-  stored (ThemePeriodFigures), ranked and paged in SQL, as long as they were
-  computed today for every theme shown; otherwise, as below, and a refresh
-  is asked for;
-- any other note-level filter (segment, region, team, tag, deal stage,
-  competitor, or a period with them): insights.themes.figures computed in
-  SQL per theme for the matching notes, kept in the cache for
+- a period alone (`?period=90`), or one tag or one competitor alone or with
+  a period: the figures the statistics task stored (ThemePeriodFigures,
+  ThemeFacetFigures), ranked and paged in SQL, as long as they were computed
+  today for every theme shown; otherwise, as below, and a refresh is asked
+  for;
+- any other note-level filter (segment, region, team, deal stage, a tag with
+  a competitor, or any of these with the others): insights.themes.figures
+  computed in SQL per theme for the matching notes, kept in the cache for
   DASHBOARD_FILTER_CACHE_SECONDS per filter set (and dropped as soon as the
   statistics task stores anything), ranked here; only the rows shown get
   their top tags and competitors.
@@ -28,9 +29,17 @@ from django.utils import timezone
 
 from feedbackhub import periods
 from feedbackhub.queue import enqueue_now
+from insights.notes.models import Tag
 from insights.themes import figures as theme_figures
 from insights.themes.figures import Figures, NoteFilter
-from insights.themes.models import Theme, ThemePeriodFigures
+from insights.themes.models import (
+    ALL_TIME_DAYS,
+    FacetKind,
+    Theme,
+    ThemeFacetFigures,
+    ThemePeriodFigures,
+)
+from insights.themes.models.stats import StoredFigures
 from insights.themes.pipeline import stats
 
 SORTS = {
@@ -107,8 +116,9 @@ _KEY = {
 }
 
 
-def _row(theme: Theme, figures: Theme | ThemePeriodFigures) -> Row:
-    """A row from stored figures: the theme's own (all time) or one period's, same fields."""
+def _row(theme: Theme, figures: Theme | StoredFigures) -> Row:
+    """A row from stored figures: the theme's own (all time), a period's, a tag's or a
+    competitor's, same fields."""
     return Row(
         theme=theme,
         notes=figures.note_count,
@@ -127,7 +137,7 @@ def _cached_row(theme: Theme) -> Row:
     return _row(theme, theme)
 
 
-def _stored_row(stored: ThemePeriodFigures) -> Row:
+def _stored_row(stored: StoredFigures) -> Row:
     return _row(stored.theme, stored)
 
 
@@ -139,21 +149,39 @@ def _candidates(filters: Filters):
     return _themes(filters).filter(note_count__gt=0).defer(*_HEAVY)
 
 
-def stored_period_days(filters: NoteFilter) -> int | None:
-    """The stored period whose figures answer these filters: a period and no other note filter."""
-    other = [filters.segment, filters.region, filters.team, filters.tag, filters.stage]
-    if filters.period in periods.BY_KEY and not any([*other, filters.competitor]):
-        return periods.BY_KEY[filters.period].days
-    return None
+def stored_figures(filters: NoteFilter):
+    """The stored rows (one per theme) that answer these note filters, or None when they must
+    be computed live: a period alone (ThemePeriodFigures), or one tag or one competitor, alone
+    or with a period (ThemeFacetFigures). Not for no note filter at all (the theme's cache)."""
+    if any([filters.segment, filters.region, filters.team, filters.stage]):
+        return None
+    period = periods.BY_KEY.get(filters.period)
+    days = period.days if period else ALL_TIME_DAYS
+    if filters.tag and filters.competitor:
+        return None
+    if filters.tag:
+        tag = Tag.objects.filter(name=filters.tag).values("pk")
+        return ThemeFacetFigures.objects.filter(
+            kind=FacetKind.TAG, facet_id__in=tag, period_days=days
+        )
+    if filters.competitor:
+        return ThemeFacetFigures.objects.filter(
+            kind=FacetKind.COMPETITOR, facet_id=filters.competitor, period_days=days
+        )
+    return ThemePeriodFigures.objects.filter(period_days=days) if period else None
 
 
-def _stored_are_current(themes) -> bool:
-    """Whether every theme's period figures end today; if not, a refresh is asked for (once)."""
+def _stored_are_current(themes, *, facets: bool) -> bool:
+    """Whether every theme's stored figures end today (for `facets`, its figures per tag and
+    competitor too, stored with its page statistics); if not, a refresh is asked for (once)."""
     today = timezone.localdate()
-    behind = themes.filter(Q(stats_as_of__isnull=True) | Q(stats_as_of__lt=today)).exists()
-    if behind and cache.add("theme-period-stats-refresh-requested", True, timeout=300):
+    behind = Q(stats_as_of__isnull=True) | Q(stats_as_of__lt=today)
+    if facets:
+        behind |= ~Q(page_stats__computed_at__gte=stats.day_start(today))
+    late = themes.filter(behind).exists()
+    if late and cache.add("theme-period-stats-refresh-requested", True, timeout=300):
         enqueue_now(stats.REFRESH_ALL_TASK)
-    return not behind
+    return not late
 
 
 def _ordered_page(rows_or_qs, sort: str, offset: int, limit: int | None, make_row, tie: str):
@@ -170,18 +198,18 @@ def _ordered_page(rows_or_qs, sort: str, offset: int, limit: int | None, make_ro
 
 
 def _uses_stored_rows(filters: Filters, themes) -> bool:
-    return not filters.on_notes or (
-        stored_period_days(filters) is not None and _stored_are_current(themes)
-    )
+    if not filters.on_notes:
+        return True
+    facets = bool(filters.tag or filters.competitor)
+    return stored_figures(filters) is not None and _stored_are_current(themes, facets=facets)
 
 
 def _stored_rows(filters: Filters, themes, sort, offset, limit) -> list[Row]:
     if not filters.on_notes:
         return _ordered_page(themes, sort, offset, limit, _cached_row, tie="-id")
     stored = (
-        ThemePeriodFigures.objects.filter(
-            period_days=stored_period_days(filters), theme__in=themes.values("pk")
-        )
+        stored_figures(filters)
+        .filter(theme__in=themes.values("pk"))
         .select_related("theme", "theme__owner")
         .defer(*(f"theme__{name}" for name in _HEAVY))
     )

@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import TeamMembership
-from deals.models import OPEN_STAGES, STAGE_WEIGHTS, Competitor, Stage
+from deals.models import Competitor
 from feedbackhub import periods
 from insights.notes.models import CallNote, Tag
+from insights.themes import figures_sql
 from insights.themes.models import ThemeAssignment
 
 WEEKS = 26  # the weekly series kept on each theme
@@ -151,15 +151,57 @@ def theme_figures(
     Themes without a matching note are left out (Figures() is their value).
     One query, two with `top_names`, whatever the number of notes.
     """
+    return theme_figures_by_period(
+        themes=themes, notes=notes, starts={"": None}, weeks=weeks, today=today, top_names=top_names
+    )[""]
+
+
+def theme_figures_by_period(
+    *,
+    themes: Iterable[int] | QuerySet,
+    starts: figures_sql.Starts,
+    notes: NoteFilter | None = None,
+    weeks: int = WEEKS,
+    today: dt.date | None = None,
+    top_names: bool = False,
+) -> dict[object, dict[int, Figures]]:
+    """theme_figures for several periods at once: {period key: {theme id: Figures}}.
+
+    `starts` maps each period key to its first call date (None: all time). The
+    matching notes are read once for all periods (figures_sql); a theme is
+    left out of a period it has no matching note in.
+    """
     today = today or timezone.localdate()
     if not isinstance(themes, QuerySet):
         themes = sorted(set(themes))  # read twice with top_names
-    found = dict(_figures_in_one_pass(_assignments(themes, notes, today), today, weeks))
+    found: dict[object, dict[int, Figures]] = {key: {} for key in starts}
+    rows = _assignments(themes, notes, today).annotate(
+        m_theme=F("theme_id"),
+        m_account=F("note__account_id"),
+        m_day=F("note__call_date"),
+        m_amount=F("note__deal__amount"),
+        m_stage=F("note__deal__stage"),
+        m_first=Window(
+            RowNumber(),
+            partition_by=[F("theme_id"), F("note__deal_id")],
+            order_by=F("note__call_date").desc(),
+        ),
+    )
+    rows = rows.values("m_theme", "m_account", "m_day", "m_amount", "m_stage", "m_first")
+    try:
+        rows_sql, rows_params = rows.query.sql_with_params()
+    except EmptyResultSet:  # no theme asked for
+        return found
+    for (theme_id,), key, fields in figures_sql.figures_by_period(
+        rows_sql, rows_params, keys=("m_theme",), starts=starts, today=today, weeks=weeks
+    ):
+        found[key][theme_id] = Figures(**fields)
     if top_names:
-        tags, rivals = theme_top_names(themes=themes, notes=notes, today=today)
-        for theme_id, figures in found.items():
-            figures.top_tags = tags.get(theme_id, [])
-            figures.top_competitors = rivals.get(theme_id, [])
+        names = _top_names(themes, notes, today, starts, TOP_NAMES)
+        for key, figures_of in found.items():
+            for theme_id, figures in figures_of.items():
+                figures.top_tags = names["tag"][key].get((theme_id,), [])
+                figures.top_competitors = names["competitor"][key].get((theme_id,), [])
     return found
 
 
@@ -175,36 +217,35 @@ def theme_top_names(
     One query: the matching notes are found once for both. Ties go to the name
     first in alphabetical order.
     """
-    matching = _assignments(themes, notes, today or timezone.localdate())
-    try:
-        matching_sql, params = matching.values("theme_id", "note_id").query.sql_with_params()
-    except EmptyResultSet:  # no theme asked for
-        return {}, {}
-    branches = [
-        (kind, through._meta.db_table, column, model._meta.db_table)
-        for kind, through, column, model in [
-            ("tag", CallNote.tags.through, "tag_id", Tag),
-            ("competitor", CallNote.competitors.through, "competitor_id", Competitor),
-        ]
-    ]
-    union = " UNION ALL ".join(
-        f"""SELECT '{kind}', m.theme_id, x.name, COUNT(*)
-            FROM m JOIN {through} t ON t.callnote_id = m.note_id
-            JOIN {named} x ON x.id = t.{column}
-            GROUP BY m.theme_id, x.name"""
-        for kind, through, column, named in branches
+    names = _top_names(themes, notes, today or timezone.localdate(), {"": None}, limit)
+    tags, rivals = names["tag"][""], names["competitor"][""]
+    return (
+        {key[0]: value for key, value in tags.items()},
+        {key[0]: value for key, value in rivals.items()},
     )
-    sql = f"WITH m (theme_id, note_id) AS ({matching_sql}) {union} ORDER BY 1, 2, 4 DESC, 3"
-    top: dict[str, dict[int, list[str]]] = {
-        "tag": defaultdict(list),
-        "competitor": defaultdict(list),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for kind, theme_id, name, _n in cursor:
-            if len(top[kind][theme_id]) < limit:
-                top[kind][theme_id].append(name)
-    return top["tag"], top["competitor"]
+
+
+# (kind, table linking notes to names, its column, the names' table)
+NAME_BRANCHES = [
+    (kind, through._meta.db_table, column, model._meta.db_table)
+    for kind, through, column, model in [
+        ("tag", CallNote.tags.through, "tag_id", Tag),
+        ("competitor", CallNote.competitors.through, "competitor_id", Competitor),
+    ]
+]
+
+
+def _top_names(themes, notes: NoteFilter | None, today: dt.date, starts, limit: int):
+    matching = _assignments(themes, notes, today).values("theme_id", "note_id", "note__call_date")
+    empty = {"tag": defaultdict(dict), "competitor": defaultdict(dict)}
+    try:
+        matching_sql, params = matching.query.sql_with_params()
+    except EmptyResultSet:  # no theme asked for
+        return empty
+    found = figures_sql.top_names_by_period(
+        matching_sql, params, keys=("m_theme",), branches=NAME_BRANCHES, starts=starts, limit=limit
+    )
+    return {kind: found.get(kind, empty[kind]) for kind in empty}
 
 
 def _assignments(themes, notes: NoteFilter | None, today: dt.date) -> QuerySet:
@@ -214,70 +255,3 @@ def _assignments(themes, notes: NoteFilter | None, today: dt.date) -> QuerySet:
     if notes is not None:
         scope &= notes.assignments_q(today=today)
     return ThemeAssignment.objects.filter(scope)
-
-
-def _figures_in_one_pass(assignments: QuerySet, today: dt.date, weeks: int):
-    """(theme id, Figures) for every theme with a matching note, in one statement.
-
-    The matching assignments are read once, each with its note's account, day
-    and deal; a row number over (theme, deal) marks one row per deal, so a
-    deal's amount is summed once per theme however many of its notes match.
-    """
-    rows = assignments.annotate(
-        m_theme=F("theme_id"),
-        m_account=F("note__account_id"),
-        m_day=F("note__call_date"),
-        m_amount=F("note__deal__amount"),
-        m_stage=F("note__deal__stage"),
-        m_first=Window(RowNumber(), partition_by=[F("theme_id"), F("note__deal_id")]),
-    ).values("m_theme", "m_account", "m_day", "m_amount", "m_stage", "m_first")
-    try:
-        rows_sql, rows_params = rows.query.sql_with_params()
-    except EmptyResultSet:  # no theme asked for
-        return
-    starts = periods.week_starts(today, weeks)
-    bounds = [(start, start + dt.timedelta(weeks=1)) for start in starts]
-    once = "m.m_first = 1 AND"
-    open_marks = ", ".join(["%s"] * len(OPEN_STAGES))
-    # Our own constants, not input: written into the statement as numbers.
-    weights = " ".join(f"WHEN '{stage}' THEN {weight}" for stage, weight in STAGE_WEIGHTS.items())
-    weekly = ", ".join(["SUM(CASE WHEN m.m_day >= %s AND m.m_day < %s THEN 1 ELSE 0 END)"] * weeks)
-    sql = f"""
-        SELECT m.m_theme, COUNT(*), COUNT(DISTINCT m.m_account), MAX(m.m_day),
-               SUM(CASE WHEN {once} m.m_stage IN ({open_marks}) THEN m.m_amount ELSE 0 END),
-               SUM(CASE WHEN {once} m.m_stage = %s THEN m.m_amount ELSE 0 END),
-               SUM(CASE WHEN {once} m.m_stage = %s THEN m.m_amount ELSE 0 END),
-               SUM(CASE WHEN m.m_first = 1 THEN m.m_amount * CASE m.m_stage {weights}
-                   ELSE 0 END ELSE 0 END),
-               {weekly}
-        FROM ({rows_sql}) m
-        GROUP BY m.m_theme
-    """
-    # Placeholders in statement order: the SELECT list's, then the rows'.
-    params = [*OPEN_STAGES, Stage.CLOSED_LOST, Stage.CLOSED_WON]
-    params += [day for bound in bounds for day in bound]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *rows_params])
-        for theme_id, n, accounts, last, open_, lost, won, weighted, *series in cursor:
-            yield (
-                theme_id,
-                Figures(
-                    note_count=n,
-                    account_count=accounts,
-                    last_mentioned_on=_as_date(last),
-                    open_revenue=_as_decimal(open_),
-                    lost_revenue=_as_decimal(lost),
-                    won_revenue=_as_decimal(won),
-                    weighted_revenue=_as_decimal(weighted),
-                    weekly_mentions=[int(v or 0) for v in series],
-                ),
-            )
-
-
-def _as_decimal(value) -> Decimal:
-    # PostgreSQL returns Decimals; SQLite (the local fallback) may return floats.
-    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
-
-
-def _as_date(value) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value

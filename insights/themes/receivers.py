@@ -24,8 +24,9 @@ from insights.themes import note_moves
 from insights.themes.models import ThemeAssignment
 from insights.themes.pipeline import placement, stats
 
-# What a theme's figures read from a deal; other edits (a name, a loss reason) change none.
-_DEAL_FIELDS_IN_FIGURES = ("amount", "stage", "account_id")
+# What a theme's figures read from a deal (its competitor: the figures per competitor);
+# other edits (a name, a loss reason) change none.
+_DEAL_FIELDS_IN_FIGURES = ("amount", "stage", "account_id", "competitor_id")
 
 
 @receiver(post_save, sender=CallNote, dispatch_uid="place-saved-note")
@@ -60,7 +61,7 @@ def remember_deal_figures(sender, instance: Deal, raw=False, **kwargs):
 
 @receiver(post_save, sender=Deal, dispatch_uid="refresh-after-deal-change")
 def refresh_after_deal_change(sender, instance: Deal, created=False, raw=False, **kwargs):
-    """A deal's amount, stage or account changed: the themes citing it recount."""
+    """A deal's amount, stage, account or competitor changed: the themes citing it recount."""
     if created or raw or not getattr(instance, "_figures_changed", True):
         return  # a new deal has no notes yet; an edit elsewhere changes no figure
     theme_ids = list(

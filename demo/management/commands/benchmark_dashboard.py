@@ -4,6 +4,11 @@ Needs a seeded database (`seed_demo --notes 1000000 --accounts 5000 --deals 5000
 With `--themes N` it first makes sure N themes exist, giving the unthemed
 notes to synthetic themes round-robin (a full engine run over a million
 notes is benchmarked separately), and refreshes their statistics.
+
+With `--filters` it measures only the dashboard under each note filter alone
+and a few combinations, every request a cache miss (the filtered figures'
+cache is emptied before each), which is what a product manager trying a new
+filter waits for.
 """
 
 import time
@@ -17,16 +22,24 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from deals.models import Competitor
+from accounts.models import Team
+from deals.models import Account, Competitor
 from feedbackhub import periods
 from insights.analytics import competitor_snapshots, overview
 from insights.notes.models import CallNote, Tag
 from insights.themes.models import Theme, ThemeAssignment
-from insights.themes.pipeline.stats import store_theme_stats
+from insights.themes.pipeline.stats import forget_cached_figures, store_theme_stats
 
 
 def _p(values, pct):
     return quantiles(values, n=100)[pct - 1] if len(values) > 1 else values[0]
+
+
+def _busiest() -> tuple[Competitor, str]:
+    """The competitor named in most notes and the name of the tag on most notes."""
+    rival = Competitor.objects.annotate(n=Count("call_notes")).order_by("-n").first()
+    tag = Tag.objects.annotate(n=Count("notes")).order_by("-n").values_list("name", flat=True)
+    return rival, tag.first()
 
 
 class Command(BaseCommand):
@@ -35,8 +48,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--themes", type=int, default=0)
         parser.add_argument("--iterations", type=int, default=100)
+        parser.add_argument(
+            "--filters",
+            action="store_true",
+            help="Only the dashboard under each filter and some combinations, on cache misses.",
+        )
 
-    def handle(self, *args, themes: int, iterations: int, **options):
+    def handle(self, *args, themes: int, iterations: int, filters: bool, **options):
         if themes:
             self._ensure_themes(themes)
         pm = get_user_model().objects.filter(groups__name="Product manager").first()
@@ -44,6 +62,9 @@ class Command(BaseCommand):
             raise CommandError("No product manager: run seed_demo first.")
         client = Client(HTTP_HOST="localhost")
         client.force_login(pm)
+        if filters:
+            self._measure_filters(client, iterations)
+            return
         biggest = Theme.objects.filter(merged_into__isnull=True).order_by("-note_count").first()
         self.stdout.write(
             f"{CallNote.objects.count():,} notes, {Theme.objects.count():,} themes; "
@@ -64,10 +85,7 @@ class Command(BaseCommand):
             f"competitor snapshots ({stored}): computed by the worker in "
             f"{(time.perf_counter() - start) * 1000:7.1f} ms"
         )
-        busiest = Competitor.objects.annotate(n=Count("call_notes")).order_by("-n").first()
-        busiest_tag = (
-            Tag.objects.annotate(n=Count("notes")).order_by("-n").values_list("name", flat=True)
-        ).first()
+        busiest, busiest_tag = _busiest()
         cases = {
             "dashboard": (reverse("dashboard"), {}),
             "dashboard, filtered": (
@@ -84,22 +102,59 @@ class Command(BaseCommand):
             "win/loss (pmf)": (reverse("pmf"), {}),
         }
         for name, (url, params) in cases.items():
-            timings, counts = [], set()
-            for _ in range(iterations):
-                reset_queries()
-                with CaptureQueriesContext(connection) as captured:
-                    start = time.perf_counter()
-                    response = client.get(url, params)
-                    timings.append((time.perf_counter() - start) * 1000)
-                if response.status_code != 200:
-                    raise CommandError(f"{name}: HTTP {response.status_code}")
-                counts.add(len(captured))
-            self.stdout.write(
-                f"{name:<22} p50 {_p(timings, 50):7.1f} ms   p95 {_p(timings, 95):7.1f} ms   "
-                f"queries {sorted(counts)}"
-            )
+            self._measure(client, name, url, params, iterations)
 
         self._measure_exports(client, iterations)
+
+    def _measure(self, client, name, url, params, iterations, before_each=None) -> None:
+        timings, counts = [], set()
+        for _ in range(iterations):
+            if before_each:
+                before_each()
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(url, params)
+                timings.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                raise CommandError(f"{name}: HTTP {response.status_code}")
+            counts.add(len(captured))
+        self.stdout.write(
+            f"{name:<30} p50 {_p(timings, 50):7.1f} ms   p95 {_p(timings, 95):7.1f} ms   "
+            f"queries {sorted(counts)}"
+        )
+
+    def _measure_filters(self, client, iterations: int) -> None:
+        """The dashboard under every note filter alone and some combinations, each request
+        on a cache miss."""
+        rival = Competitor.objects.annotate(n=Count("call_notes")).order_by("-n").first().pk
+        tag = (
+            Tag.objects.annotate(n=Count("notes")).order_by("-n").values_list("name", flat=True)[0]
+        )
+        cases = {f"period {p.key}": {"period": p.key} for p in periods.PERIODS}
+        cases |= {
+            "segment": {"segment": "enterprise"},
+            "region": {"region": Account.objects.values_list("region", flat=True).first()},
+            "team": {"team": Team.objects.values_list("pk", flat=True).first()},
+            "tag (busiest)": {"tag": tag},
+            "stage": {"stage": "negotiation"},
+            "competitor (busiest)": {"competitor": rival},
+            "tag + 90 days": {"tag": tag, "period": "90"},
+            "competitor + 365 days": {"competitor": rival, "period": "365"},
+            "segment + 90 days + stage": {
+                "segment": "enterprise",
+                "period": "90",
+                "stage": "negotiation",
+            },
+            "tag + segment": {"tag": tag, "segment": "enterprise"},
+            "competitor + stage": {"competitor": rival, "stage": "negotiation"},
+            "tag + competitor": {"tag": tag, "competitor": rival},
+        }
+        self.stdout.write(f"dashboard on a cache miss, {iterations} requests each:")
+        for name, params in cases.items():
+            self._measure(
+                client, name, reverse("dashboard"), params, iterations, forget_cached_figures
+            )
 
     def _measure_exports(self, client, iterations: int) -> None:
         """A streamed CSV export: until its first chunk (the header) and until its last."""
@@ -159,5 +214,11 @@ class Command(BaseCommand):
             f"themes refreshed in {time.perf_counter() - started:.1f} s"
         )
         with connection.cursor() as cursor:
-            for table in ("insights_themeassignment", "insights_theme"):
+            # The stored figures too: a freshly filled table has no planner statistics.
+            for table in (
+                "insights_themeassignment",
+                "insights_theme",
+                "insights_themeperiodfigures",
+                "insights_themefacetfigures",
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")

@@ -4,7 +4,13 @@ stored statistics and exports."""
 from insights.themes.models.exports import ThemeExport
 from insights.themes.models.pairs import DistinctThemes, DuplicateSuggestion
 from insights.themes.models.runs import ClusteringRun, NoteEmbedding
-from insights.themes.models.stats import ALL_TIME_DAYS, ThemePageStats, ThemePeriodFigures
+from insights.themes.models.stats import (
+    ALL_TIME_DAYS,
+    FacetKind,
+    ThemeFacetFigures,
+    ThemePageStats,
+    ThemePeriodFigures,
+)
 from insights.themes.models.themes import (
     NOTIFYING_STATUSES,
     Theme,
@@ -18,6 +24,8 @@ __all__ = [
     "ThemeExport",
     "ThemePageStats",
     "ThemePeriodFigures",
+    "FacetKind",
+    "ThemeFacetFigures",
     "NOTIFYING_STATUSES",
     "ClusteringRun",
     "DistinctThemes",

@@ -7,17 +7,9 @@ from insights.themes.models.themes import Theme
 ALL_TIME_DAYS = 0  # period_days of the all-time figures
 
 
-class ThemePeriodFigures(models.Model):
-    """One theme's figures over one reporting period, as the statistics task last stored them.
+class StoredFigures(models.Model):
+    """A theme's figures as the statistics task stored them (insights.themes.figures.Figures)."""
 
-    `period_days` is a period of feedbackhub.periods (30, 90, 180, 365) or 0
-    for all time; the period ends on the day in `Theme.stats_as_of`. Only
-    themes with a note in the period have a row. The definitions are those of
-    insights.themes.figures (docs/definitions.md).
-    """
-
-    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="period_figures")
-    period_days = models.PositiveIntegerField()
     note_count = models.PositiveIntegerField(default=0)
     account_count = models.PositiveIntegerField(default=0)
     open_revenue = models.DecimalField(max_digits=16, decimal_places=2, default=0)
@@ -30,6 +22,22 @@ class ThemePeriodFigures(models.Model):
     last_mentioned_on = models.DateField(null=True)
 
     class Meta:
+        abstract = True
+
+
+class ThemePeriodFigures(StoredFigures):
+    """One theme's figures over one reporting period, as the statistics task last stored them.
+
+    `period_days` is a period of feedbackhub.periods (30, 90, 180, 365) or 0
+    for all time; the period ends on the day in `Theme.stats_as_of`. Only
+    themes with a note in the period have a row. The definitions are those of
+    insights.themes.figures (docs/definitions.md).
+    """
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="period_figures")
+    period_days = models.PositiveIntegerField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["theme", "period_days"], name="theme_period_unique")
         ]
@@ -39,6 +47,39 @@ class ThemePeriodFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.theme_id}, {self.period_days or 'all'} days"
+
+
+class FacetKind(models.TextChoices):
+    TAG = "tag", "Tag"
+    COMPETITOR = "competitor", "Competitor"
+
+
+class ThemeFacetFigures(StoredFigures):
+    """One theme's figures over the notes with one tag, or naming one competitor, over one period.
+
+    What the dashboard filtered by a tag or a competitor (alone, or with a
+    period) reads instead of aggregating the matching notes. `facet_id` is a
+    Tag id or a Competitor id; a note counts for a competitor when it names it
+    or its deal is against it, as the live filter (NoteFilter) says. Stored by
+    the statistics task with ThemePeriodFigures, for the same themes and
+    periods; only (theme, tag or competitor, period) with a matching note have
+    a row.
+    """
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="facet_figures")
+    period_days = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=FacetKind.choices)
+    facet_id = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "facet_id", "period_days", "theme"], name="theme_facet_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id}, {self.kind} {self.facet_id}, {self.period_days or 'all'} days"
 
 
 class ThemePageStats(models.Model):

@@ -5,7 +5,10 @@ For every theme it stores, in one pass per chunk of themes:
 - the all-time figures, cached on Theme (the unfiltered dashboard ranks them);
 - the figures of each reporting period (ThemePeriodFigures, the dashboard
   with `?period=N` and no other filter reads them), ending on the day stored
-  in `Theme.stats_as_of`;
+  in `Theme.stats_as_of`, all periods computed in one pass over the notes;
+- the same per tag and per competitor (ThemeFacetFigures, pipeline.facet_stats:
+  the dashboard filtered by one tag or one competitor, with or without a
+  period), with the page statistics (see _pages_due);
 - what its page shows besides (ThemePageStats: top accounts, the evidence
   panel by stage, segment and competitor).
 
@@ -26,8 +29,16 @@ from django.utils import timezone
 from feedbackhub import periods
 from feedbackhub.queue import enqueue_on_commit
 from insights.themes import selectors
-from insights.themes.figures import Figures, NoteFilter, theme_figures
-from insights.themes.models import ALL_TIME_DAYS, Theme, ThemePageStats, ThemePeriodFigures
+from insights.themes.figures import Figures, theme_figures_by_period
+from insights.themes.models import (
+    ALL_TIME_DAYS,
+    Theme,
+    ThemeFacetFigures,
+    ThemePageStats,
+    ThemePeriodFigures,
+)
+from insights.themes.pipeline import facet_stats
+from insights.themes.pipeline.copy_rows import copy_rows
 
 REFRESH_TASK = "insights.tasks.refresh_theme_stats"
 REFRESH_ALL_TASK = "insights.tasks.refresh_all_theme_stats"
@@ -35,9 +46,10 @@ REFRESH_ALL_TASK = "insights.tasks.refresh_all_theme_stats"
 # generation (the filtered dashboard's) are no longer read.
 _GENERATION = "theme-stats-generation"
 
-# A full refresh (beat) recomputes a theme's page statistics only when they
-# are missing, marked stale, or older than this: changes mark them stale.
-PAGE_STATS_MAX_AGE = dt.timedelta(hours=24)
+# A full refresh (beat) recomputes a theme's page statistics and its figures per
+# tag and competitor (the costly part: every tag of every note, for each period)
+# only when they are missing, marked stale (changes mark them), or were computed
+# before today; so once a day, and for the themes a change touched.
 
 _CHUNK = 500
 _FIELDS = [
@@ -54,6 +66,14 @@ _FIELDS = [
     "stats_updated_at",
     "stats_as_of",
 ]
+
+
+def period_starts(today: dt.date) -> dict[int, dt.date | None]:
+    """The stored periods (period_days, ALL_TIME_DAYS for all time) and their first call dates."""
+    starts: dict[int, dt.date | None] = {ALL_TIME_DAYS: None}
+    for period in periods.PERIODS:
+        starts[period.days] = periods.since(period.key, today=today)
+    return starts
 
 
 def generation() -> int:
@@ -89,11 +109,8 @@ def store_theme_stats(*, theme_ids: Iterable[int] | None = None) -> int:
 
 def _store_chunk(chunk: list[int], *, today: dt.date, every_page: bool) -> None:
     started = timezone.now()
-    by_period = {ALL_TIME_DAYS: theme_figures(themes=chunk, today=today, top_names=True)}
-    for period in periods.PERIODS:
-        by_period[period.days] = theme_figures(
-            themes=chunk, notes=NoteFilter(period=period.key), today=today, top_names=True
-        )
+    starts = period_starts(today)
+    by_period = theme_figures_by_period(themes=chunk, starts=starts, today=today, top_names=True)
     all_time = by_period[ALL_TIME_DAYS]
     themes = [
         Theme(
@@ -109,7 +126,8 @@ def _store_chunk(chunk: list[int], *, today: dt.date, every_page: bool) -> None:
         for days, found in by_period.items()
         for theme_id, figures in found.items()
     ]
-    due = chunk if every_page else _pages_due(chunk, started)
+    due = chunk if every_page else _pages_due(chunk, today)
+    facets = facet_stats.facet_figures(due, starts=starts, today=today) if due else []
     page_json = selectors.page_statistics_json(
         note_counts={theme_id: all_time.get(theme_id, Figures()).note_count for theme_id in due}
     )
@@ -121,6 +139,8 @@ def _store_chunk(chunk: list[int], *, today: dt.date, every_page: bool) -> None:
         Theme.objects.bulk_update(themes, _FIELDS)
         ThemePeriodFigures.objects.filter(theme_id__in=chunk).delete()
         ThemePeriodFigures.objects.bulk_create(rows, batch_size=1000)
+        ThemeFacetFigures.objects.filter(theme_id__in=due).delete()
+        copy_rows(ThemeFacetFigures, facets)
         ThemePageStats.objects.bulk_create(
             pages,
             update_conflicts=True,
@@ -131,14 +151,25 @@ def _store_chunk(chunk: list[int], *, today: dt.date, every_page: bool) -> None:
         ThemePageStats.objects.filter(
             theme_id__in=[p.theme_id for p in pages], stale_since__lte=started
         ).update(stale_since=None)
+    forget_cached_figures()
+
+
+def forget_cached_figures() -> None:
+    """Bump the generation: no figures cached before (the filtered dashboard's) are read again."""
     cache.add(_GENERATION, 0, timeout=None)
     cache.incr(_GENERATION)
 
 
-def _pages_due(chunk: list[int], now: dt.datetime) -> list[int]:
+def day_start(today: dt.date) -> dt.datetime:
+    """The first moment of `today` (local time): page and facet statistics computed since then
+    count as today's."""
+    return timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+
+
+def _pages_due(chunk: list[int], today: dt.date) -> list[int]:
     fresh = set(
         ThemePageStats.objects.filter(
-            theme_id__in=chunk, stale_since__isnull=True, computed_at__gte=now - PAGE_STATS_MAX_AGE
+            theme_id__in=chunk, stale_since__isnull=True, computed_at__gte=day_start(today)
         ).values_list("theme_id", flat=True)
     )
     return [theme_id for theme_id in chunk if theme_id not in fresh]

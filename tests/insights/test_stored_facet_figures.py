@@ -1,0 +1,279 @@
+"""The figures the worker stores per theme and tag, and per theme and competitor, equal the live
+computation, answer the dashboard filtered by a tag or a competitor (alone or with a period),
+and follow a change soon; combinations that are not stored are still computed live."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from deals.models import Stage
+from feedbackhub import periods
+from insights.notes.models import Tag
+from insights.themes.dashboard import Filters, theme_rows
+from insights.themes.figures import NoteFilter, theme_figures
+from insights.themes.models import (
+    ALL_TIME_DAYS,
+    FacetKind,
+    Theme,
+    ThemeAssignment,
+    ThemeFacetFigures,
+    ThemePageStats,
+)
+from insights.themes.note_moves import notes_move
+from insights.themes.pipeline import stats
+from insights.themes.pipeline.copy_rows import copy_rows
+from insights.themes.pipeline.stats import store_theme_stats
+from tests.factories import (
+    AccountFactory,
+    CallNoteFactory,
+    CompetitorFactory,
+    DealFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+_FIGURES = [
+    "note_count",
+    "account_count",
+    "last_mentioned_on",
+    "open_revenue",
+    "lost_revenue",
+    "won_revenue",
+    "weighted_revenue",
+    "weekly_mentions",
+    "top_tags",
+    "top_competitors",
+]
+_PERIODS = [*(p.key for p in periods.PERIODS), ""]
+
+
+@pytest.fixture
+def world(rep):
+    """Deals against a competitor whose notes sometimes name it too (counted once), notes
+    naming a competitor without a deal, notes on both sides of every period's start."""
+    rng = random.Random(5)
+    today = dt.date.today()
+    rivals = [CompetitorFactory(name=n) for n in ("Rival", "Other")]
+    tags = [Tag.objects.create(name=n) for n in ("sso", "pricing", "export")]
+    themes = [ThemeFactory() for _ in range(4)]
+    accounts = [
+        AccountFactory(owner=rep, segment=rng.choice(["smb", "enterprise"])) for _ in range(6)
+    ]
+    deals = [
+        DealFactory(
+            account=rng.choice(accounts),
+            stage=rng.choice(list(Stage)),
+            amount=Decimal(rng.randrange(1000, 50000)),
+            competitor=rng.choice([*rivals, None]),
+        )
+        for _ in range(10)
+    ]
+    for _ in range(100):
+        deal = rng.choice([*deals, None])
+        note = CallNoteFactory(
+            author=rep,
+            account=deal.account if deal else rng.choice(accounts),
+            deal=deal,
+            call_date=today - dt.timedelta(days=rng.randrange(0, rng.choice([40, 500]))),
+        )
+        note.tags.set(rng.sample(tags, rng.randrange(0, 3)))
+        if deal and deal.competitor and rng.random() < 0.5:
+            note.competitors.add(deal.competitor)  # named and its deal's: one note, counted once
+        elif rng.random() < 0.3:
+            note.competitors.add(rng.choice(rivals))
+        theme = rng.choice([*themes, None])
+        if theme:
+            ThemeAssignment.objects.create(note=note, theme=theme)
+    store_theme_stats()
+    return {"themes": themes, "rivals": rivals, "tags": tags}
+
+
+def _stored(kind: str, facet_id: int, period: str) -> dict[int, dict]:
+    days = periods.BY_KEY[period].days if period else ALL_TIME_DAYS
+    rows = ThemeFacetFigures.objects.filter(kind=kind, facet_id=facet_id, period_days=days)
+    return {row.theme_id: {name: getattr(row, name) for name in _FIGURES} for row in rows}
+
+
+def _live(**filters) -> dict[int, dict]:
+    found = theme_figures(themes=Theme.objects.all(), notes=NoteFilter(**filters), top_names=True)
+    return {theme_id: vars(figures) for theme_id, figures in found.items()}
+
+
+@pytest.mark.parametrize("period", _PERIODS)
+def test_stored_tag_figures_equal_the_live_computation(world, period):
+    for tag in world["tags"]:
+        assert _stored(FacetKind.TAG, tag.pk, period) == _live(tag=tag.name, period=period)
+    assert ThemeFacetFigures.objects.filter(kind=FacetKind.TAG).exists()
+
+
+@pytest.mark.parametrize("period", _PERIODS)
+def test_stored_competitor_figures_equal_the_live_computation(world, period):
+    for rival in world["rivals"]:
+        stored = _stored(FacetKind.COMPETITOR, rival.pk, period)
+        assert stored == _live(competitor=rival.pk, period=period)
+    assert ThemeFacetFigures.objects.filter(kind=FacetKind.COMPETITOR).exists()
+
+
+def _dashboard(filters: Filters) -> tuple[dict[int, tuple], bool]:
+    """The rows' figures, and whether the notes were read (not stored rows)."""
+    with CaptureQueriesContext(connection) as captured:
+        rows = theme_rows(filters=filters, sort="lost")
+    read_notes = any("insights_themeassignment" in q["sql"] for q in captured)
+    return {
+        r.theme.pk: (r.notes, r.accounts, r.open_revenue, r.lost_revenue, r.tags, r.competitors)
+        for r in rows
+    }, read_notes
+
+
+def _expected(**filters) -> dict[int, tuple]:
+    return {
+        pk: (
+            f["note_count"],
+            f["account_count"],
+            f["open_revenue"],
+            f["lost_revenue"],
+            f["top_tags"],
+            f["top_competitors"],
+        )
+        for pk, f in _live(**filters).items()
+    }
+
+
+@pytest.mark.parametrize("period", _PERIODS)
+def test_the_dashboard_by_tag_or_competitor_reads_the_stored_rows(world, period):
+    tag, rival = world["tags"][0], world["rivals"][0]
+    for filters in [{"tag": tag.name}, {"competitor": rival.pk}]:
+        rows, read_notes = _dashboard(Filters(period=period, **filters))
+        assert not read_notes
+        assert rows == _expected(period=period, **filters)
+        assert rows
+
+
+@pytest.mark.parametrize(
+    "combination",
+    [
+        {"tag": "sso", "segment": "enterprise"},
+        {"competitor": "Rival", "stage": Stage.NEGOTIATION, "period": "365"},
+        {"tag": "pricing", "competitor": "Other"},
+    ],
+)
+def test_combinations_not_stored_are_computed_live_and_correct(world, combination):
+    names = {r.name: r.pk for r in world["rivals"]}
+    filters = {k: names.get(v, v) if k == "competitor" else v for k, v in combination.items()}
+    rows, read_notes = _dashboard(Filters(**filters))
+    assert read_notes
+    assert rows == _expected(**filters)
+
+
+def test_an_unknown_tag_shows_no_themes(world):
+    assert theme_rows(filters=Filters(tag="no-such-tag")) == []
+
+
+def test_moving_a_note_changes_the_stored_tag_and_competitor_figures_soon(
+    world, pm, eager_tasks, django_capture_on_commit_callbacks
+):
+    rival = world["rivals"][0]
+    note = CallNoteFactory(author=pm, tags=["sso"], call_date=dt.date.today())
+    note.competitors.add(rival)
+    source, target = world["themes"][:2]
+    ThemeAssignment.objects.create(note=note, theme=source)
+    sso = Tag.objects.get(name="sso")
+    with django_capture_on_commit_callbacks(execute=True):
+        stats.refresh_soon(theme_ids=[source.pk])  # what placing a new note calls
+    before = _stored(FacetKind.TAG, sso.pk, "30").get(target.pk, {}).get("note_count", 0)
+    assert _stored(FacetKind.TAG, sso.pk, "30") == _live(tag="sso", period="30")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notes_move(note_ids=[note.pk], target=target, actor=pm)
+    for period in _PERIODS:
+        assert _stored(FacetKind.TAG, sso.pk, period) == _live(tag="sso", period=period)
+        assert _stored(FacetKind.COMPETITOR, rival.pk, period) == _live(
+            competitor=rival.pk, period=period
+        )
+    assert _stored(FacetKind.TAG, sso.pk, "30")[target.pk]["note_count"] == before + 1
+
+
+def test_the_dashboard_page_filtered_by_a_tag_and_a_period(world, pm_client):
+    page = pm_client.get(reverse("dashboard"), {"tag": "sso", "period": "90", "sort": "growth"})
+    assert page.status_code == 200
+    page = pm_client.get(reverse("dashboard"), {"competitor": world["rivals"][1].pk})
+    assert page.status_code == 200
+
+
+def test_figures_per_tag_computed_before_today_are_not_read(world):
+    ThemePageStats.objects.update(computed_at=timezone.now() - dt.timedelta(days=1))
+    ThemeFacetFigures.objects.update(note_count=999_999)  # what yesterday's row would say
+    rows, read_notes = _dashboard(Filters(tag="sso"))
+    assert read_notes
+    assert rows == _expected(tag="sso")
+
+
+def test_a_full_refresh_recomputes_the_figures_per_tag_only_of_themes_due(world, pm):
+    """Nothing changed: yesterday's beat work is kept; a theme marked stale is recomputed."""
+    untouched, marked = world["themes"][:2]
+    before = {
+        t.pk: set(ThemeFacetFigures.objects.filter(theme=t).values_list("pk", flat=True))
+        for t in (untouched, marked)
+    }
+    ThemePageStats.objects.filter(theme=marked).update(stale_since=timezone.now())
+    store_theme_stats()
+    after = {
+        t.pk: set(ThemeFacetFigures.objects.filter(theme=t).values_list("pk", flat=True))
+        for t in (untouched, marked)
+    }
+    assert after[untouched.pk] == before[untouched.pk]
+    assert after[marked.pk] and not after[marked.pk] & before[marked.pk]
+
+
+def test_a_deal_now_against_another_competitor_moves_its_figures_soon(
+    world, eager_tasks, django_capture_on_commit_callbacks
+):
+    rival, other = world["rivals"]
+    deal = DealFactory(competitor=rival, stage=Stage.NEGOTIATION, amount=Decimal("777"))
+    note = CallNoteFactory(account=deal.account, deal=deal, call_date=dt.date.today())
+    theme = world["themes"][0]
+    ThemeAssignment.objects.create(note=note, theme=theme)
+    store_theme_stats(theme_ids=[theme.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        deal.competitor = other
+        deal.save()
+    for competitor in (rival, other):
+        assert _stored(FacetKind.COMPETITOR, competitor.pk, "30") == _live(
+            competitor=competitor.pk, period="30"
+        )
+
+
+def test_stored_rows_keep_names_with_quotes_tabs_backslashes_and_line_breaks(db):
+    theme = ThemeFactory()
+    names = ["=1+1", 'say "hi"', "back\\slash", "tab\there", "line\nbreak", "été"]
+    copy_rows(
+        ThemeFacetFigures,
+        [
+            {
+                "theme_id": theme.pk,
+                "kind": FacetKind.TAG.value,
+                "facet_id": 1,
+                "period_days": ALL_TIME_DAYS,
+                "note_count": 2,
+                "account_count": 1,
+                "last_mentioned_on": dt.date(2026, 1, 2),
+                "open_revenue": Decimal("12.50"),
+                "lost_revenue": Decimal("0"),
+                "won_revenue": Decimal("0"),
+                "weighted_revenue": Decimal("1.25"),
+                "weekly_mentions": [0, 2],
+                "top_tags": names,
+                "top_competitors": [],
+            }
+        ],
+    )
+    row = ThemeFacetFigures.objects.get(theme=theme)
+    assert row.top_tags == names
+    assert (row.open_revenue, row.last_mentioned_on) == (Decimal("12.50"), dt.date(2026, 1, 2))
