@@ -37,8 +37,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--iterations", type=int, default=200)
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help='Measure only this request (by its name, e.g. "My requests"); repeatable.',
+        )
 
-    def handle(self, *args, iterations: int, **options):
+    def handle(self, *args, iterations: int, only: list[str], **options):
         busiest = CallNote.objects.values("author").annotate(n=Count("id")).order_by("-n").first()
         if busiest is None:
             raise CommandError("No notes: run seed_demo first.")
@@ -93,8 +100,15 @@ class Command(BaseCommand):
             "API, by account": lambda: api.get("/api/v1/notes/", {"account": account.pk}),
             "account page": lambda: client.get(reverse("account_detail", args=[account.pk])),
         }
+        unknown = set(only) - set(cases)
+        if unknown:
+            raise CommandError(
+                f"No such request: {', '.join(sorted(unknown))}; one of {list(cases)}"
+            )
         try:
             for name, call in cases.items():
+                if only and name not in only:
+                    continue
                 timings, queries = [], set()
                 for _ in range(iterations):
                     reset_queries()
