@@ -137,3 +137,8 @@ def build_theme_export(export_id: int) -> str | None:
     """Build a big themes export the person asked for (see insights.themes.exports)."""
     return exports.build_export(export_id=export_id)
 
+
+@shared_task(name=exports.EXPIRE_TASK, ignore_result=True)
+def expire_theme_exports() -> int:
+    """Beat, hourly: delete the files of built exports past their keeping time."""
+    return exports.expire_exports()
