@@ -215,6 +215,10 @@ DASHBOARD_FILTER_CACHE_SECONDS = env_int("DASHBOARD_FILTER_CACHE_SECONDS", 120)
 # A themes export with more rows than this is built by a worker and offered
 # as a download when ready; smaller ones stream in the request.
 THEME_EXPORT_STREAM_MAX_ROWS = env_int("THEME_EXPORT_STREAM_MAX_ROWS", 5000)
+# A built export's file is deleted this long after it was ready (beat checks
+# hourly); its page then says it expired. A day covers "download it tomorrow
+# morning" without keeping every big CSV in the database for good.
+THEME_EXPORT_KEEP_HOURS = env_int("THEME_EXPORT_KEEP_HOURS", 24)
 # Webhooks are posted only to public internet addresses, checked on the
 # resolved address at send time; set this only where the receivers are on your
 # own network (and the test suite, whose receivers listen on localhost).
@@ -407,6 +411,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-competitor-figures": {
         "task": "insights.tasks.refresh_competitors",
         "schedule": crontab(minute="*/5"),
+    },
+    "delete-expired-theme-exports": {
+        "task": "insights.tasks.expire_theme_exports",
+        "schedule": crontab(minute=20),
     },
     "refresh-theme-statistics": {
         "task": "insights.tasks.refresh_all_theme_stats",

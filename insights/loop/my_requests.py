@@ -6,7 +6,8 @@ from collections import defaultdict
 from django.db.models import Count, Max, Q
 
 from feedbackhub.paging import Page
-from insights.themes.models import Theme, ThemeAssignment, ThemeEvent, ThemeStatus
+from insights.themes import rep_figures
+from insights.themes.models import Theme, ThemeEvent, ThemeStatus
 
 # Timeline lines a rep cares about; note moves and engine updates are noise here.
 NEWSWORTHY = (
@@ -25,24 +26,14 @@ def themes_of_my_customers(
 ) -> Page:
     """One page of the themes with the user's notes: status, their notes and accounts, news.
 
-    Four queries whatever the number of themes: the rep's figures per theme
-    and the time of each theme's latest news decide the order of the whole
-    list (a few numbers per theme); only the page's themes and news are then
-    loaded. `since` (the last visit) marks which news is new; every page of
-    one visit must get the same `since`, or the order would shift between pages.
+    Five queries whatever the number of themes: the rep's figures per theme
+    (stored by the statistics task, see insights.themes.rep_figures) and the
+    time of each theme's latest news decide the order of the whole list (a
+    few numbers per theme); only the page's themes and news are then loaded.
+    `since` (the last visit) marks which news is new; every page of one visit
+    must get the same `since`, or the order would shift between pages.
     """
-    mine = {
-        row["theme_id"]: row
-        for row in ThemeAssignment.objects.filter(
-            note__author=user, theme__isnull=False, theme__merged_into__isnull=True
-        )
-        .values("theme_id")
-        .annotate(
-            my_notes=Count("id"),
-            my_accounts=Count("note__account_id", distinct=True),
-            my_latest=Max("note__call_date"),
-        )
-    }
+    mine = rep_figures.figures_for_rep(author=user)
     figures = {"latest": Max("created_at")}
     if since:
         figures["fresh"] = Count("id", filter=Q(created_at__gt=since))
@@ -59,7 +50,7 @@ def themes_of_my_customers(
         key=lambda pk: (
             not latest_news.get(pk, {}).get("fresh"),
             -latest_news[pk]["latest"].timestamp() if pk in latest_news else 0.0,
-            -mine[pk]["my_latest"].toordinal(),
+            -mine[pk]["last_call_on"].toordinal(),
             -pk,
         ),
     )
@@ -81,8 +72,8 @@ def themes_of_my_customers(
     rows = []
     for pk in shown:
         theme = themes[pk]
-        theme.my_notes = mine[pk]["my_notes"]
-        theme.my_accounts = mine[pk]["my_accounts"]
+        theme.my_notes = mine[pk]["note_count"]
+        theme.my_accounts = mine[pk]["account_count"]
         new_count = min(latest_news.get(pk, {}).get("fresh", 0), NEWS_PER_THEME)
         rows.append({"theme": theme, "news": news.get(pk, []), "new_count": new_count})
     return Page(rows, number, has_next=len(order) > start + per_page)

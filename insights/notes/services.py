@@ -28,6 +28,13 @@ from insights.notes.models import CallNote, Importance, Tag
 # theme_id, actor. Notes know nothing of themes; the themes area listens and
 # records it as the author's decision, in the same transaction as the note.
 need_named = Signal()
+# Sent inside note_update's transaction when an edit changed what a theme's
+# figures read from the note (its account, deal, call date, tags or
+# competitors): note. The themes area listens and refreshes its theme's
+# figures soon, instead of at the next full refresh.
+note_figures_changed = Signal()
+# The note's fields a theme's figures read; a new body is placement's business.
+_IN_FIGURES = ("account_id", "deal_id", "call_date")
 
 
 class DuplicateNote(Conflict):
@@ -145,6 +152,7 @@ def note_update(*, note: CallNote, user, **changes) -> CallNote:
     unknown = set(changes) - _EDITABLE - {"tags", "competitors"}
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in sorted(unknown)})
+    before = _figure_inputs(note, changes)
     for field in _EDITABLE & set(changes):
         setattr(note, field, changes[field])
     names = parse_tags(changes["tags"]) if "tags" in changes else None
@@ -162,7 +170,18 @@ def note_update(*, note: CallNote, user, **changes) -> CallNote:
         note.tags.set(resolve_tags(names))
     if "competitors" in changes:
         note.competitors.set(list(changes["competitors"]))
+    if _figure_inputs(note, changes) != before:
+        note_figures_changed.send(sender=CallNote, note=note)
     return note
+
+
+def _figure_inputs(note: CallNote, changes: dict) -> tuple:
+    """What a theme's figures read from the note, as far as this edit may change it."""
+    related = [
+        frozenset(getattr(note, name).values_list("pk", flat=True)) if name in changes else None
+        for name in ("tags", "competitors")
+    ]
+    return (*(getattr(note, name) for name in _IN_FIGURES), *related)
 
 
 @transaction.atomic

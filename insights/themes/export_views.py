@@ -28,12 +28,14 @@ def theme_export(request, pk: int):
     """An export's progress; htmx polls the progress part until it is ready or failed."""
     export = exports.export_for(export_id=pk, user=request.user)
     template = "insights/_export_progress.html" if request.htmx else "insights/export.html"
-    return render(request, template, {"export": export})
+    keep_hours = exports.keep_for().total_seconds() / 3600
+    return render(request, template, {"export": export, "keep_hours": f"{keep_hours:g}"})
 
 
 @login_required
 @require_GET
 def theme_export_download(request, pk: int):
+    # Not ready, failed or expired: the export's page says which.
     export = exports.export_for(export_id=pk, user=request.user)
     if export.status != export.Status.DONE:
         return redirect("theme_export", pk=export.pk)

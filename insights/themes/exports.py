@@ -4,7 +4,8 @@ An export of up to THEME_EXPORT_STREAM_MAX_ROWS themes streams in the
 request, a chunk of rows at a time (insights.themes.dashboard.theme_row_chunks),
 so its first bytes leave before the last rows are read. A bigger one is a
 ThemeExport the worker builds (`build_export`), counting its rows as it goes;
-the person watches its progress and downloads it when ready. Exporting needs
+the person watches its progress and downloads it when ready; the file is
+deleted THEME_EXPORT_KEEP_HOURS later (`expire_exports`). Exporting needs
 `insights.export_themes` (product managers and admins); a built export is
 downloaded only by the person who asked for it, while they may still export.
 
@@ -31,6 +32,7 @@ from insights.themes.models import ThemeExport
 log = logging.getLogger(__name__)
 
 EXPORT_TASK = "insights.tasks.build_theme_export"
+EXPIRE_TASK = "insights.tasks.expire_theme_exports"
 FILENAME = "feedbackhub-themes.csv"
 REFUSED = "Exporting themes is for product managers and admins."
 
@@ -118,6 +120,19 @@ def build_export(*, export_id: int) -> str | None:
     return _finish(
         export_id, status=ThemeExport.Status.DONE, content=out.getvalue(), rows_total=done
     )
+
+
+def expire_exports(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of exports ready longer than THEME_EXPORT_KEEP_HOURS ago; returns how
+    many. The rows stay, marked expired, so their pages explain instead of failing."""
+    cutoff = (now or timezone.now()) - keep_for()
+    return ThemeExport.objects.filter(
+        status=ThemeExport.Status.DONE, finished_at__lt=cutoff
+    ).update(status=ThemeExport.Status.EXPIRED, content="")
+
+
+def keep_for() -> dt.timedelta:
+    return dt.timedelta(hours=settings.THEME_EXPORT_KEEP_HOURS)
 
 
 def _finish(export_id: int, *, status: str, **fields) -> str:

@@ -3,7 +3,8 @@
 Notes and deals know nothing about themes; these receivers are how the theme
 area hears about their changes. A note saved anywhere (form, API, import,
 admin) is handed to incremental placement after its transaction commits; a
-removed assignment, or a deal whose amount or stage changed, refreshes the
+removed assignment, an edit to a note's account, deal, call date, tags or
+competitors, or a deal whose amount or stage changed, refreshes the
 statistics of the themes it touches. Bulk inserts (the demo seeder) send no
 signals: a full run picks those up.
 
@@ -19,7 +20,7 @@ from django.dispatch import receiver
 from deals.models import Deal
 from feedbackhub.queue import enqueue_on_commit
 from insights.notes.models import CallNote
-from insights.notes.services import need_named
+from insights.notes.services import need_named, note_figures_changed
 from insights.themes import note_moves
 from insights.themes.models import ThemeAssignment
 from insights.themes.pipeline import placement, stats
@@ -45,6 +46,13 @@ def join_the_named_need(sender, note: CallNote, theme_id: int, actor, **kwargs):
 def refresh_after_unassign(sender, instance: ThemeAssignment, **kwargs):
     if instance.theme_id is not None:
         stats.refresh_soon(theme_ids=[instance.theme_id])
+
+
+@receiver(note_figures_changed, sender=CallNote, dispatch_uid="refresh-after-note-edit")
+def refresh_after_note_edit(sender, note: CallNote, **kwargs):
+    """A note's account, deal, call date, tags or competitors changed: its theme recounts."""
+    theme_id = ThemeAssignment.objects.filter(note=note).values_list("theme_id", flat=True).first()
+    stats.refresh_soon(theme_ids=[theme_id])
 
 
 @receiver(pre_save, sender=Deal, dispatch_uid="remember-deal-figures")

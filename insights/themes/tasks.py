@@ -16,7 +16,7 @@ from celery.signals import worker_process_init, worker_shutting_down
 from django.conf import settings
 
 from feedbackhub.queue import RETRY_ON_DATABASE_ERRORS
-from insights.themes import exports, reconcile
+from insights.themes import exports, reconcile, rep_figures
 from insights.themes.models import ClusteringRun
 from insights.themes.pipeline import core, placement, regroup, runs, similar, stats, vectors
 
@@ -66,13 +66,17 @@ def scheduled_full_run() -> None:
 @shared_task(name=stats.REFRESH_TASK, ignore_result=True, **RETRY_ON_DATABASE_ERRORS)
 def refresh_theme_stats(theme_ids: list[int]) -> int:
     """Store fresh statistics for these themes (those gone meanwhile are skipped)."""
-    return stats.store_theme_stats(theme_ids=theme_ids)
+    refreshed = stats.store_theme_stats(theme_ids=theme_ids)
+    rep_figures.store_rep_figures(theme_ids=theme_ids)  # after: see RepFiguresStored
+    return refreshed
 
 
 @shared_task(name=stats.REFRESH_ALL_TASK, ignore_result=True)
 def refresh_all_theme_stats() -> int:
     """Beat's safety net: every theme's statistics, in case an event was missed."""
-    return stats.store_theme_stats()
+    refreshed = stats.store_theme_stats()
+    rep_figures.store_rep_figures()
+    return refreshed
 
 
 @shared_task(name="insights.tasks.similar_to_text")
@@ -132,3 +136,9 @@ def reconcile_theme_work() -> dict:
 def build_theme_export(export_id: int) -> str | None:
     """Build a big themes export the person asked for (see insights.themes.exports)."""
     return exports.build_export(export_id=export_id)
+
+
+@shared_task(name=exports.EXPIRE_TASK, ignore_result=True)
+def expire_theme_exports() -> int:
+    """Beat, hourly: delete the files of built exports past their keeping time."""
+    return exports.expire_exports()

@@ -27,6 +27,7 @@ from deals.models import Account, Competitor
 from feedbackhub import periods
 from insights.analytics import competitor_snapshots, overview
 from insights.notes.models import CallNote, Tag
+from insights.themes import rep_figures
 from insights.themes.models import Theme, ThemeAssignment
 from insights.themes.pipeline.stats import forget_cached_figures, store_theme_stats
 
@@ -212,6 +213,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(unthemed):,} notes given to {len(ids):,} themes; statistics of {refreshed:,} "
             f"themes refreshed in {time.perf_counter() - started:.1f} s"
+        )
+        started = time.perf_counter()
+        rep_figures.store_rep_figures()
+        self.stdout.write(
+            f"reps' figures per theme stored in {time.perf_counter() - started:.1f} s"
         )
         with connection.cursor() as cursor:
             # The stored figures too: a freshly filled table has no planner statistics.

@@ -23,6 +23,7 @@ from rest_framework.authtoken.models import Token
 from deals.models import Account
 from feedbackhub.keyset import Position
 from insights.notes.models import CallNote
+from insights.themes.models import RepThemeFigures, ThemePageStats
 
 
 def _p(values: list[float], pct: int) -> float:
@@ -37,8 +38,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--iterations", type=int, default=200)
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help='Measure only this request (by its name, e.g. "My requests"); repeatable.',
+        )
 
-    def handle(self, *args, iterations: int, **options):
+    def handle(self, *args, iterations: int, only: list[str], **options):
         busiest = CallNote.objects.values("author").annotate(n=Count("id")).order_by("-n").first()
         if busiest is None:
             raise CommandError("No notes: run seed_demo first.")
@@ -87,15 +95,28 @@ class Command(BaseCommand):
                 reverse("my_notes"), {"older": Position.of(deep_mine).token}
             ),
             "My requests": lambda: client.get(reverse("my_requests")),
+            # Right after a change to two of the rep's biggest themes, before
+            # the refresh has run: those two are counted live.
+            "My requests, 2 changed": lambda: client.get(reverse("my_requests")),
             "inbox": lambda: client.get(reverse("inbox")),
             "API notes p.1": lambda: api.get("/api/v1/notes/"),
             "API notes, deep": lambda: api.get("/api/v1/notes/", {"cursor": cursor}),
             "API, by account": lambda: api.get("/api/v1/notes/", {"account": account.pk}),
             "account page": lambda: client.get(reverse("account_detail", args=[account.pk])),
         }
+        unknown = set(only) - set(cases)
+        if unknown:
+            raise CommandError(
+                f"No such request: {', '.join(sorted(unknown))}; one of {list(cases)}"
+            )
+        changed: list[int] = []
         try:
             for name, call in cases.items():
+                if only and name not in only:
+                    continue
                 timings, queries = [], set()
+                if name == "My requests, 2 changed":
+                    changed = self._mark_two_themes_changed(rep)
                 for _ in range(iterations):
                     reset_queries()
                     with CaptureQueriesContext(connection) as captured:
@@ -106,8 +127,21 @@ class Command(BaseCommand):
                         raise CommandError(f"{name}: HTTP {response.status_code}")
                     queries.add(len(captured))
                 self.stdout.write(
-                    f"{name:<16} p50 {_p(timings, 50):6.1f} ms   p95 {_p(timings, 95):6.1f} ms   "
+                    f"{name:<22} p50 {_p(timings, 50):6.1f} ms   p95 {_p(timings, 95):6.1f} ms   "
                     f"queries {sorted(queries)}"
                 )
         finally:
             CallNote.objects.filter(author=rep, created_at__gte=started_at).delete()
+            if changed:
+                ThemePageStats.objects.filter(theme_id__in=changed).update(stale_since=None)
+
+    @staticmethod
+    def _mark_two_themes_changed(rep) -> list[int]:
+        """Mark two of the rep's biggest fresh themes stale, as a change does (undone after)."""
+        changed = list(
+            RepThemeFigures.objects.filter(author=rep, theme__page_stats__stale_since__isnull=True)
+            .order_by("-note_count")
+            .values_list("theme_id", flat=True)[:2]
+        )
+        ThemePageStats.objects.filter(theme_id__in=changed).update(stale_since=timezone.now())
+        return changed

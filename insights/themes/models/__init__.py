@@ -3,6 +3,7 @@ stored statistics and exports."""
 
 from insights.themes.models.exports import ThemeExport
 from insights.themes.models.pairs import DistinctThemes, DuplicateSuggestion
+from insights.themes.models.rep_figures import RepFiguresStored, RepThemeFigures
 from insights.themes.models.runs import ClusteringRun, NoteEmbedding
 from insights.themes.models.stats import (
     ALL_TIME_DAYS,
@@ -23,6 +24,8 @@ __all__ = [
     "ALL_TIME_DAYS",
     "ThemeExport",
     "ThemePageStats",
+    "RepFiguresStored",
+    "RepThemeFigures",
     "ThemePeriodFigures",
     "FacetKind",
     "ThemeFacetFigures",

@@ -9,7 +9,10 @@ class ThemeExport(models.Model):
 
     The worker fills `content` in chunks and counts `rows_done` of
     `rows_total` as it goes, which the progress page shows. Only the person
-    who asked downloads it, and only while they may still export.
+    who asked downloads it, and only while they may still export. A built
+    file is kept THEME_EXPORT_KEEP_HOURS after it was ready, then deleted
+    (`content` emptied, status `expired`); the row stays, so its page can say
+    what happened.
     """
 
     class Status(models.TextChoices):
@@ -17,6 +20,7 @@ class ThemeExport(models.Model):
         RUNNING = "running", "Being prepared"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="theme_exports"
@@ -34,7 +38,7 @@ class ThemeExport(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["queued", "running", "done", "failed"]),
+                condition=models.Q(status__in=["queued", "running", "done", "failed", "expired"]),
                 name="theme_export_status_valid",
             )
         ]

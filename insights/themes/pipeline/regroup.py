@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from feedbackhub.queue import enqueue_group
 from insights.notes.models import CallNote
+from insights.themes import rep_figures
 from insights.themes.models import Theme, ThemeAssignment, ThemeEvent
 from insights.themes.pipeline import core, duplicates, runs, vectors
 from insights.themes.pipeline.stats import store_theme_stats
@@ -95,6 +96,7 @@ def execute_full_run(*, run_id: int, holder: str = "") -> str:
 
         progress("statistics", 92, force=True)
         store_theme_stats(theme_ids=touched)
+        rep_figures.store_rep_figures(theme_ids=touched)
         duplicates.store_suggestions(note_ids=note_ids, matrix=matrix)
         summary["seconds"] = round(time.monotonic() - started, 2)
         runs.finish_run(
