@@ -12,9 +12,9 @@ Title, chosen by meaning rather than by frequency alone:
    how close it is to the theme's centre minus half how close it is to the nearest
    other theme's centre: the phrase that says this theme, and not its
    neighbour, wins;
-3. hysteresis: a theme's current title stays while it is still a candidate
-   scoring within TITLE_MARGIN of the best, so a run over the same notes (or a
-   few more) does not rename anything.
+3. hysteresis: a theme's current title stays while its notes still say it
+   (by the same phrase rules) and it scores within TITLE_MARGIN of the best,
+   so a run over the same notes (or a few more) does not rename anything.
 Without an embedding function (or centres) the most distinctive phrase wins.
 """
 
@@ -126,9 +126,12 @@ def name_groups(
     """
     labels = np.asarray(labels)
     keywords = keyword_groups(texts, labels)
-    candidates = candidate_titles(texts, labels, tags=tags, phrasings=phrasings)
-    # A title from before titles were phrases (a comma list) is not worth keeping.
+    # A title from before titles were phrases (a comma list) is not worth keeping,
+    # nor one the notes no longer say by the phrase rules ("Roll out without SAML
+    # SSO", "Bulk import three years of historical"): it is kept only as a candidate.
     current = {g: t for g, t in (current or {}).items() if is_phrase(t)}
+    candidates = candidate_titles(texts, labels, tags=tags, phrasings=phrasings, current=current)
+    current = {g: t for g, t in current.items() if t in candidates.get(g, [])}
     by_meaning = embed is not None and centres is not None and all(g in centres for g in keywords)
     if by_meaning and keywords:
         order = sorted(keywords)

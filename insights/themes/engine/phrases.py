@@ -196,13 +196,17 @@ def candidate_titles(
     *,
     tags: Sequence[Sequence[str]] | None = None,
     phrasings: np.ndarray | None = None,
+    current: dict[int, str] | None = None,
     limit: int = CANDIDATES,
 ) -> dict[int, list[str]]:
     """{label: phrases its notes say}, said across the theme and rare elsewhere first.
 
     tags: each note's tags (rule 3); phrasings: each note's community before
-    phrasings of one need were joined, so each phrasing counts as one voice.
+    phrasings of one need were joined, so each phrasing counts as one voice;
+    current: a theme's title now, which stays a candidate (as written) while
+    the theme's notes still say it by these rules, and only then.
     """
+    current = current or {}
     labels = np.asarray(labels)
     parts = labels if phrasings is None else np.asarray(phrasings)
     groups = sorted(int(g) for g in np.unique(labels) if g >= 0)
@@ -241,5 +245,13 @@ def candidate_titles(
         scored.sort()
         members = [texts[i] for i in rows]
         theme_tags = [t for i in rows for t in tags[i]] if tags is not None else []
-        result[g] = [surface(members, phrase, theme_tags) for _, _, phrase in scored[:limit]]
+        chosen = [phrase for _, _, phrase in scored[:limit]]
+        titles = [surface(members, phrase, theme_tags) for phrase in chosen]
+        now = tuple(w.lower() for w in _WORD.findall(current.get(g) or ""))
+        if now in count:  # still said: kept as written, so hysteresis can keep it
+            if now in chosen:
+                titles[chosen.index(now)] = current[g]
+            else:
+                titles.append(current[g])
+        result[g] = titles
     return result
