@@ -41,9 +41,11 @@ def cluster_texts(
     started = time.perf_counter()
     vectors = embed(texts)
     embedded = time.perf_counter()
-    labels = grouping.group(vectors, tags)
+    labels, phrasings = grouping.group_with_phrasings(vectors, tags)
     centres = {int(g): placement.centroid(vectors[labels == g]) for g in set(labels) if g >= 0}
-    names = naming.name_groups(texts, labels, centres=centres, embed=embed)
+    names = naming.name_groups(
+        texts, labels, centres=centres, embed=embed, tags=tags, phrasings=phrasings
+    )
     return ClusterResult(labels, names, embedded - started, time.perf_counter() - embedded)
 
 

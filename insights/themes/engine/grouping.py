@@ -141,9 +141,17 @@ def _tidy(labels: np.ndarray) -> np.ndarray:
 
 def group(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], *, seed: int = 0) -> np.ndarray:
     """Group labels (0..k-1, or -1 for unthemed) for notes given their vectors and tags."""
+    return group_with_phrasings(text_vectors, tags, seed=seed)[0]
+
+
+def group_with_phrasings(
+    text_vectors: np.ndarray, tags: Sequence[Sequence[str]], *, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """(group labels, phrasings): each note's community before phrasings of one need
+    were joined by their tags. Naming counts each phrasing of a theme as one voice."""
     n = len(text_vectors)
     if n < MIN_THEME_SIZE:
-        return np.full(n, -1, dtype=np.int64)
+        return np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
     vectors = _features(text_vectors, tags, seed)
     if n > GRAPH_SAMPLE:
         rng = np.random.default_rng(seed)
@@ -151,4 +159,4 @@ def group(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], *, seed: int 
         labels = _assign_to_nearest(vectors, _communities(vectors[sample], seed), sample)
     else:
         labels = _communities(vectors, seed)
-    return _tidy(tag_partners.join(labels, tags))
+    return _tidy(tag_partners.join(labels, tags)), labels

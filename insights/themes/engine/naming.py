@@ -5,67 +5,28 @@ term scores high when it is frequent in that theme and rare across themes.
 
 Title, chosen by meaning rather than by frequency alone:
 1. candidates are phrases of 2-6 words that the theme's notes actually
-   contain (runs of words between punctuation, not starting or ending with a
-   stop word), the most frequent and distinctive ones first;
+   contain, complete and never negated, and the reps' own multi-word tags,
+   those said across the theme (each joined phrasing one voice) and rare
+   elsewhere first (`engine/phrases.py`);
 2. each candidate is embedded with the same model as the notes and scored by
    how close it is to the theme's centre minus half how close it is to the nearest
    other theme's centre: the phrase that says this theme, and not its
    neighbour, wins;
-3. hysteresis: a theme's current title stays while it is still a candidate
-   scoring within TITLE_MARGIN of the best, so a run over the same notes (or a
-   few more) does not rename anything.
+3. hysteresis: a theme's current title stays while its notes still say it
+   (by the same phrase rules) and it scores within TITLE_MARGIN of the best,
+   so a run over the same notes (or a few more) does not rename anything.
 Without an embedding function (or centres) the most distinctive phrase wins.
 """
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-# Words of meeting-speak that say nothing about the need itself.
-CALL_WORDS = {
-    "customer",
-    "customers",
-    "client",
-    "clients",
-    "prospect",
-    "call",
-    "calls",
-    "asked",
-    "ask",
-    "said",
-    "says",
-    "mentioned",
-    "want",
-    "wants",
-    "wanted",
-    "need",
-    "needs",
-    "needed",
-    "like",
-    "would",
-    "really",
-    "team",
-    "today",
-    "week",
-    "currently",
-    "just",
-    "know",
-    "think",
-    "make",
-    "let",
-    "able",
-    "going",
-    "also",
-    "still",
-    "please",
-    "help",
-}
+from insights.themes.engine.phrases import TITLE_WORDS, candidate_titles, stop_words
+
 KEYWORDS = 8
-CANDIDATES = 12  # phrases per theme scored by meaning; the rest are rarely better
-TITLE_WORDS = (2, 6)
 # A cosine difference this small is what rewording the same phrase changes
 # ("card arrival" / "card arrived"); a retitle needs more than that.
 TITLE_MARGIN = 0.05
@@ -76,10 +37,10 @@ UNTITLED = "Untitled theme"
 
 
 def _vectoriser(n_docs: int):
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer
 
     return CountVectorizer(
-        stop_words=sorted(ENGLISH_STOP_WORDS | CALL_WORDS),
+        stop_words=sorted(stop_words()),
         ngram_range=(1, 2),
         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b",
         min_df=2 if n_docs >= 20 else 1,
@@ -132,94 +93,6 @@ def representatives(vectors: np.ndarray, count: int = 3) -> list[int]:
     return np.argsort(-(vectors @ centre))[:count].tolist()
 
 
-_STOP = None
-_CHUNKS = re.compile(r"[.,;:!?()\[\]{}\"“”|/—–]+|\s-\s|\s\+\s")
-_CLITIC_OR_NOT = re.compile(r"['’]")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-&]*")
-
-
-def _stop_words() -> frozenset[str]:
-    global _STOP
-    if _STOP is None:
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        _STOP = frozenset(ENGLISH_STOP_WORDS | CALL_WORDS)
-    return _STOP
-
-
-def phrases(text: str) -> set[tuple[str, ...]]:
-    """The 2-6 word runs of a text that could title it, as lower-case word tuples.
-
-    A phrase never crosses punctuation and neither starts nor ends with a stop
-    word, so it reads as a piece of what was written ("single sign-on with
-    Okta", "card arrival"), not a splice of two sentences.
-    """
-    stop = _stop_words()
-    low, high = TITLE_WORDS
-    found = set()
-    for chunk in _CHUNKS.split(text):
-        words = [w.strip("'’-") for w in _WORD.findall(chunk)]
-        lowered = [w.lower() for w in words if w]
-
-        def edge(word: str) -> bool:  # may start or end a phrase ("isn't" may not)
-            return word not in stop and not word.isdigit() and not _CLITIC_OR_NOT.search(word)
-
-        for i, first in enumerate(lowered):
-            if not edge(first):
-                continue
-            for j in range(i + low, min(i + high, len(lowered)) + 1):
-                if not edge(lowered[j - 1]):
-                    continue
-                found.add(tuple(lowered[i:j]))
-    return found
-
-
-def _surface(texts: Sequence[str], phrase: tuple[str, ...]) -> str:
-    """The phrase as the notes most often write it (keeps "SAML", "Okta")."""
-    pattern = re.compile(r"\b" + r"\W+".join(re.escape(w) for w in phrase) + r"\b", re.IGNORECASE)
-    forms: Counter = Counter()
-    for text in texts:
-        for match in pattern.finditer(text):
-            forms[" ".join(_WORD.findall(match.group(0)))] += 1
-    form = forms.most_common(1)[0][0] if forms else " ".join(phrase)
-    return form[0].upper() + form[1:]
-
-
-def candidate_titles(
-    texts: Sequence[str], labels: np.ndarray, *, limit: int = CANDIDATES
-) -> dict[int, list[str]]:
-    """{label: phrases from its notes}, frequent in the theme and rare elsewhere first."""
-    labels = np.asarray(labels)
-    groups = sorted(int(g) for g in np.unique(labels) if g >= 0)
-    in_group: dict[int, Counter] = {g: Counter() for g in groups}
-    overall: Counter = Counter()
-    per_text = [phrases(t) for t in texts]
-    for found, label in zip(per_text, labels, strict=True):
-        overall.update(found)
-        if label >= 0:
-            in_group[int(label)].update(found)
-    total = max(len(texts), 1)
-    result = {}
-    for g in groups:
-        size = int((labels == g).sum())
-        # A phrase said by one note only is a weak title; it serves when no
-        # phrase is shared (a small theme whose notes all word it differently).
-        least = 2 if any(count >= 2 for count in in_group[g].values()) else 1
-        scored = []
-        for phrase, count in in_group[g].items():
-            if count < least:
-                continue
-            # Share of the theme's notes saying it × how specific it is to the theme;
-            # a longer phrase is preferred when it is said as often as its parts.
-            share = count / size
-            specificity = np.log(1 + total * count / (size * overall[phrase]))
-            scored.append((-(share * specificity) * (1 + 0.1 * len(phrase)), phrase))
-        scored.sort()
-        members = [t for t, label in zip(texts, labels, strict=True) if label == g]
-        result[g] = [_surface(members, phrase) for _, phrase in scored[:limit]]
-    return result
-
-
 def _scores(
     candidates: list[str], vectors: np.ndarray, own: int, centres: np.ndarray, nearest: int
 ) -> np.ndarray:
@@ -240,18 +113,25 @@ def name_groups(
     centres: dict[int, np.ndarray] | None = None,
     embed: Callable[[list[str]], np.ndarray] | None = None,
     current: dict[int, str] | None = None,
+    tags: Sequence[Sequence[str]] | None = None,
+    phrasings: np.ndarray | None = None,
     nearest: int = 5,
 ) -> dict[int, tuple[str, list[str]]]:
     """{label: (title, keywords)} for every label >= 0.
 
     centres: label → unit text-embedding centre of the theme; embed: the model
-    that made them; current: label → the title the theme has now (hysteresis).
+    that made them; current: label → the title the theme has now (hysteresis);
+    tags: each note's tags; phrasings: each note's community before phrasings
+    of one need were joined (see `phrases.candidate_titles`).
     """
     labels = np.asarray(labels)
     keywords = keyword_groups(texts, labels)
-    candidates = candidate_titles(texts, labels)
-    # A title from before titles were phrases (a comma list) is not worth keeping.
+    # A title from before titles were phrases (a comma list) is not worth keeping,
+    # nor one the notes no longer say by the phrase rules ("Roll out without SAML
+    # SSO", "Bulk import three years of historical"): it is kept only as a candidate.
     current = {g: t for g, t in (current or {}).items() if is_phrase(t)}
+    candidates = candidate_titles(texts, labels, tags=tags, phrasings=phrasings, current=current)
+    current = {g: t for g, t in current.items() if t in candidates.get(g, [])}
     by_meaning = embed is not None and centres is not None and all(g in centres for g in keywords)
     if by_meaning and keywords:
         order = sorted(keywords)

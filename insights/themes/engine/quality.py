@@ -71,7 +71,15 @@ def stability(vectors: np.ndarray, tags: list[list[str]], *, seed: int = 1) -> f
     return kept / max(len(previous), 1)
 
 
-def title_figures(texts: list[str], vectors: np.ndarray, labels: np.ndarray, truth: list[str]):
+def title_figures(
+    texts: list[str],
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    truth: list[str],
+    *,
+    tags: list[list[str]] | None = None,
+    phrasings: np.ndarray | None = None,
+):
     """How the titles read: share of comma lists and of 2-6 word phrases, and the
     size-weighted cosine between a theme's title and the name of its majority label
     (`card_arrival` → "card arrival"), both embedded with the notes' model."""
@@ -80,7 +88,9 @@ def title_figures(texts: list[str], vectors: np.ndarray, labels: np.ndarray, tru
         return {"title_comma_share": 0.0, "title_phrase_share": 0.0, "title_label_cosine": 0.0}
     centres = {g: placement.centroid(vectors[labels == g]) for g in groups}
     started = time.perf_counter()
-    names = naming.name_groups(texts, labels, centres=centres, embed=embeddings.embed)
+    names = naming.name_groups(
+        texts, labels, centres=centres, embed=embeddings.embed, tags=tags, phrasings=phrasings
+    )
     seconds = time.perf_counter() - started
     truth_array = np.asarray(truth)
     titles = [names[g][0] for g in groups]
@@ -114,7 +124,7 @@ def score_rows(
 
     vectors = _embeddings(texts, cache_dir)
     started = time.perf_counter()
-    labels = grouping.group(vectors, tags)
+    labels, phrasings = grouping.group_with_phrasings(vectors, tags)
     group_seconds = time.perf_counter() - started
     scorable = _scorable(labels)
     themes = int(len(set(labels[labels >= 0].tolist())))
@@ -128,7 +138,7 @@ def score_rows(
         "unthemed": int((labels < 0).sum()),
         "group_seconds": group_seconds,
     }
-    figures.update(title_figures(texts, vectors, labels, truth))
+    figures.update(title_figures(texts, vectors, labels, truth, tags=tags, phrasings=phrasings))
     if with_stability:
         figures["stability"] = stability(vectors, tags)
     figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -30,8 +30,9 @@ def warm_up() -> None:
     embeddings.embed(["warming up"])
 
 
-def group(vectors: np.ndarray, tags: list[list[str]]) -> np.ndarray:
-    return grouping.group(vectors, tags)
+def group(vectors: np.ndarray, tags: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """(group labels, each note's phrasing: its community before phrasings were joined)."""
+    return grouping.group_with_phrasings(vectors, tags)
 
 
 def name_groups(
@@ -40,9 +41,13 @@ def name_groups(
     *,
     centres: dict[int, np.ndarray] | None = None,
     current: dict[int, str] | None = None,
+    tags: list[list[str]] | None = None,
+    phrasings: np.ndarray | None = None,
 ) -> dict[int, tuple[str, list[str]]]:
     """Titles chosen by meaning with the notes' own model; current titles kept unless beaten."""
-    return naming.name_groups(texts, labels, centres=centres, embed=embed, current=current)
+    return naming.name_groups(
+        texts, labels, centres=centres, embed=embed, current=current, tags=tags, phrasings=phrasings
+    )
 
 
 def centroid(vectors: np.ndarray) -> np.ndarray:

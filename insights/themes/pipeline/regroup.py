@@ -89,10 +89,11 @@ def execute_full_run(*, run_id: int, holder: str = "") -> str:
         progress("grouping", 40, force=True)
         note_ids, matrix = vectors.load_matrix()
         tags = _note_tags(note_ids)
-        labels = core.group(matrix, tags) if len(note_ids) else np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        labels, phrasings = core.group(matrix, tags) if len(note_ids) else (empty, empty)
 
         progress("writing", 75, force=True)
-        summary, touched = _write(lease, note_ids, labels, matrix)
+        summary, touched = _write(lease, note_ids, labels, matrix, phrasings=phrasings, tags=tags)
 
         progress("statistics", 92, force=True)
         store_theme_stats(theme_ids=touched)
@@ -144,7 +145,15 @@ def _batches(items: list, size: int = WRITE_BATCH):
 
 
 @transaction.atomic
-def _write(lease: runs.Lease, note_ids: np.ndarray, labels: np.ndarray, matrix: np.ndarray):
+def _write(
+    lease: runs.Lease,
+    note_ids: np.ndarray,
+    labels: np.ndarray,
+    matrix: np.ndarray,
+    *,
+    phrasings: np.ndarray,
+    tags: list[list[str]],
+):
     # Re-read every decision inside the transaction, once it is our turn to
     # write: a person's edit made while the run was computing still wins.
     hold_assignment_writes()
@@ -191,18 +200,21 @@ def _write(lease: runs.Lease, note_ids: np.ndarray, labels: np.ndarray, matrix: 
     # title unless a clearly better one appears (see engine/naming.py).
     keys = list(members)
     centroids = {key: core.centroid(matrix[rows]) for key, rows in members.items()}
-    sample_ids: list[int] = []
+    sample_rows: list[int] = []
     sample_group: list[int] = []
     for index, key in enumerate(keys):
         rows = members[key][:NAMING_SAMPLE]
-        sample_ids.extend(int(note_ids[r]) for r in rows)
+        sample_rows.extend(rows)
         sample_group.extend([index] * len(rows))
+    sample_ids = [int(note_ids[r]) for r in sample_rows]
     bodies = _bodies(sample_ids)
     names = core.name_groups(
         [bodies[i] for i in sample_ids],
         np.asarray(sample_group, dtype=np.int64),
         centres={index: centroids[key] for index, key in enumerate(keys)},
         current={index: themes[key].auto_title for index, key in enumerate(keys) if key in themes},
+        tags=[tags[r] for r in sample_rows],
+        phrasings=phrasings[sample_rows] if len(sample_rows) else None,
     )
 
     created, grown, shrunk, retitled = [], [], [], []
