@@ -4,6 +4,7 @@ Their limits and messages come from insights.notes.rules, so a rep reads the
 same sentence here as from the service, which still decides when it saves.
 """
 
+import hashlib
 import re
 
 from django import forms
@@ -16,7 +17,21 @@ from insights.notes import rules
 from insights.notes.models import Importance
 from insights.notes.services import parse_tags
 
+STALE_PICK = (
+    "You changed the note after picking a known need. Check the suggestions below "
+    "again: keep your pick or choose “None of these”, then save."
+)
 _WITH_DOMAIN = re.compile(r"^(?P<name>.*?)\s*\((?P<domain>[^()]+)\)\s*$")
+
+
+def draft_fingerprint(text: str) -> str:
+    """A short digest of a draft note, whitespace aside.
+
+    Log a call's hint sends it with the known needs it offers, and the pick
+    travels with it: a pick made for other words than the ones saved is stale.
+    """
+    words = " ".join(str(text or "").split())
+    return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
 def account_label(account: Account) -> str:
@@ -124,6 +139,9 @@ class CallNoteForm(forms.Form):
     # The known need (a theme id) the rep picked from the hint, if any. A plain
     # id: notes know nothing of themes; the themes area checks and applies it.
     theme = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The fingerprint of the text the hint offered that need for: a pick only
+    # counts for the words it was made about (see draft_fingerprint).
+    theme_for = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,6 +221,9 @@ class CallNoteForm(forms.Form):
         problem = rules.deal_problem(deal=data.get("deal"), account_id=account and account.pk)
         if problem:
             self.add_error("deal", problem)
+        picked_for = data.get("theme_for", "")
+        if data.get("theme") and picked_for != draft_fingerprint(self.data.get("body", "")):
+            self.add_error("theme", STALE_PICK)
         return data
 
 
