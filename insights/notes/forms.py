@@ -8,15 +8,18 @@ import hashlib
 import re
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse_lazy
 from django.utils import timezone
 
 from deals.models import Account, Competitor, Deal
 from deals.selectors import account_search, accounts_named_alike
+from feedbackhub.errors import NUL, NUL_IN_FIELD
 from insights.notes import rules
 from insights.notes.models import Importance
 from insights.notes.services import parse_tags
 
+_NUL_REFUSED = ProhibitNullCharactersValidator(message=NUL_IN_FIELD)
 STALE_PICK = (
     "You changed the note after picking a known need. Check the suggestions below "
     "again: keep your pick or choose “None of these”, then save."
@@ -145,6 +148,13 @@ class CallNoteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The page lets a NUL through to here (feedbackhub.errors.nul_is_a_field_error):
+        # it is refused next to its field, with the rest of the typing kept.
+        for field in self.fields.values():
+            field.validators = [
+                _NUL_REFUSED if isinstance(v, ProhibitNullCharactersValidator) else v
+                for v in field.validators
+            ]
         # Accounts the rep may have meant, offered under the account field.
         self.suggestions: list[Account] = []
         self.chosen_account = self._chosen_account()
@@ -153,7 +163,7 @@ class CallNoteForm(forms.Form):
             raw = (self.data.get("account") if self.is_bound else None) or self.initial.get(
                 "account"
             )
-            account, _ = find_account(raw) if raw else (None, "")
+            account, _ = find_account(raw) if raw and NUL not in raw else (None, "")
         self.fields["deal"].queryset = (
             Deal.objects.filter(account=account) if account else Deal.objects.none()
         )

@@ -12,6 +12,7 @@ from accounts.rules import can_change_note, can_delete_note
 from deals.models import Account
 from deals.selectors import account_search
 from deals.services import account_create_prospect
+from feedbackhub.errors import nul_is_a_field_error
 from feedbackhub.keyset import keyset_page
 from insights.notes import selectors, services
 from insights.notes.forms import CallNoteForm, NoteFilterForm, account_label, find_account
@@ -35,6 +36,7 @@ def _apply_service_errors(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+@nul_is_a_field_error
 @permission_required("insights.add_callnote", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def log_call(request):
@@ -99,6 +101,7 @@ def my_notes(request):
     )
 
 
+@nul_is_a_field_error
 @require_http_methods(["GET", "POST"])
 def note_edit(request, pk: int):
     note = get_object_or_404(CallNote.objects.select_related("account", "deal"), pk=pk)
