@@ -274,15 +274,24 @@ class NoteFilterForm(forms.Form):
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    account_id: int | None = None
+    # The accounts the account filter stands for: the one named exactly, or,
+    # like log a call's suggestions, every account alike (a typo, part of the name).
+    account_ids: tuple[int, ...] = ()
+    accounts_alike: list[Account] = []
 
     def clean_account(self):
         text = self.cleaned_data["account"].strip()
         if text:
-            account, problem = find_account(text)
-            if account is None:
-                raise forms.ValidationError(problem)
-            self.account_id = account.pk
+            account, _ = find_account(text)
+            if account is not None:
+                self.account_ids = (account.pk,)
+                return text
+            self.accounts_alike = account_search(query=text, limit=10)
+            if not self.accounts_alike:
+                raise forms.ValidationError(
+                    f"No account matches “{text}”. Check the spelling, or pick one from the list."
+                )
+            self.account_ids = tuple(a.pk for a in self.accounts_alike)
         return text
 
     def clean(self):

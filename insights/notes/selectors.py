@@ -14,7 +14,7 @@ from insights.notes.models import CallNote, Tag
 @dataclass
 class NoteFilters:
     q: str = ""
-    account: int | None = None
+    accounts: tuple[int, ...] = ()  # any of these accounts
     tag: str = ""
     importance: str = ""
     date_from: dt.date | None = None
@@ -31,8 +31,8 @@ def note_list(*, author=None, filters: NoteFilters | None = None) -> QuerySet[Ca
         qs = qs.filter(author=author)
     if filters.q:
         qs = qs.filter(Q(body__icontains=filters.q) | Q(quote__icontains=filters.q))
-    if filters.account:
-        qs = qs.filter(account_id=filters.account)
+    if filters.accounts:
+        qs = qs.filter(account_id__in=filters.accounts)
     if filters.tag:
         qs = qs.filter(tags__name=Tag.normalise(filters.tag))
     if filters.importance:

@@ -81,13 +81,17 @@ def my_notes(request):
         data = filter_form.cleaned_data
         filters = selectors.NoteFilters(
             q=data["q"],
-            account=filter_form.account_id,
+            accounts=filter_form.account_ids,
             tag=data["tag"],
             importance=data["importance"],
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
     notes = selectors.note_list(author=request.user, filters=filters)
+    if filter_form.errors:
+        # A filter that cannot be applied lists nothing, rather than every note
+        # looking like the answer (the page says which filter to fix).
+        notes = notes.none()
     page = keyset_page(
         notes, older=request.GET.get("older"), newer=request.GET.get("newer"), per_page=25
     )

@@ -188,3 +188,30 @@ def test_a_theme_in_my_notes_links_to_its_page(rep_client, rep):
     ThemeAssignment.objects.create(note=note, theme=theme)
     page = rep_client.get(reverse("my_notes")).content.decode()
     assert f'href="{reverse("theme_page", args=[theme.pk])}"><strong>Single sign-on' in page
+
+
+def test_an_unknown_account_filter_lists_nothing_and_says_so_in_this_pages_words(rep_client, rep):
+    CallNoteFactory(author=rep, body="Okta login")
+    page = rep_client.get(reverse("my_notes"), {"account": "zzqx nowhere"}).content.decode()
+    assert "No account matches “zzqx nowhere”" in page
+    assert "new prospect" not in page
+    assert "Okta login" not in page and "Nothing is listed until the filter" in page
+
+
+def test_reversed_dates_list_nothing_rather_than_every_note(rep_client, rep):
+    CallNoteFactory(author=rep, body="Okta login")
+    page = rep_client.get(
+        reverse("my_notes"), {"date_from": "2026-03-01", "date_to": "2026-02-01"}
+    ).content.decode()
+    assert "The end date is before the start date." in page and "Okta login" not in page
+
+
+def test_the_account_filter_forgives_a_typo_and_part_of_a_name(rep_client, rep):
+    pioneer = AccountFactory(name="Pioneer Logistics")
+    granite = AccountFactory(name="Granite Foods")
+    CallNoteFactory(author=rep, account=pioneer, body="Pioneer wants SSO")
+    CallNoteFactory(author=rep, account=granite, body="Granite wants exports")
+    for typed in ("pioneer", "Pioner Logistics"):
+        page = rep_client.get(reverse("my_notes"), {"account": typed}).content.decode()
+        assert "Pioneer wants SSO" in page and "Granite wants exports" not in page, typed
+        assert "showing Pioneer Logistics" in page
