@@ -95,13 +95,14 @@ def my_notes(request):
     page = keyset_page(
         notes, older=request.GET.get("older"), newer=request.GET.get("newer"), per_page=25
     )
+    total = 0 if filter_form.errors else notes.count()
     query = request.GET.copy()
     for position in ("older", "newer", "page"):
         query.pop(position, None)
     return render(
         request,
         "insights/my_notes.html",
-        {"page": page, "filter_form": filter_form, "query": query.urlencode()},
+        {"page": page, "total": total, "filter_form": filter_form, "query": query.urlencode()},
     )
 
 
