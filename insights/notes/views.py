@@ -102,7 +102,13 @@ def my_notes(request):
     return render(
         request,
         "insights/my_notes.html",
-        {"page": page, "total": total, "filter_form": filter_form, "query": query.urlencode()},
+        {
+            "page": page,
+            "total": total,
+            "filter_form": filter_form,
+            "active_filters": sum(1 for name in filter_form.fields if request.GET.get(name)),
+            "query": query.urlencode(),
+        },
     )
 
 
