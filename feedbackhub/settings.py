@@ -166,6 +166,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # --- Internationalisation and static files ----------------------------------
 
 LANGUAGE_CODE = "en-us"
+# One date format everywhere, admin included: "17 Jan 2026" (feedbackhub/formats).
+FORMAT_MODULE_PATH = ["feedbackhub.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
