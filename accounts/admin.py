@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.shortcuts import render
 
-from accounts.admin_forms import UserAddForm, UserRoleChangeForm
+from accounts.admin_forms import TeamRoleFormSet, UserAddForm, UserRoleChangeForm
 from accounts.models import Team, TeamMembership, User
 from accounts.roles import Role
 from accounts.services import team_add_members, user_set_role
@@ -13,6 +13,7 @@ from accounts.services import team_add_members, user_set_role
 
 class MembershipInline(admin.TabularInline):
     model = TeamMembership
+    formset = TeamRoleFormSet
     extra = 0
     autocomplete_fields = ["user"]
     readonly_fields = ["joined_at"]
@@ -20,6 +21,7 @@ class MembershipInline(admin.TabularInline):
 
 class UserMembershipInline(admin.TabularInline):
     model = TeamMembership
+    formset = TeamRoleFormSet
     extra = 0
     autocomplete_fields = ["team"]
     readonly_fields = ["joined_at"]
@@ -158,6 +160,15 @@ class UserAdmin(BaseUserAdmin):
     def add_to_team(self, request, queryset):
         if "apply" in request.POST:
             form = ChooseTeamForm(request.POST)
+            misplaced = form.is_valid() and [
+                f"{user.display_name} ({user.role})"
+                for user in queryset
+                if form.cleaned_data["team"].role_problem(user.role)
+            ]
+            if misplaced:
+                team = form.cleaned_data["team"]
+                why = team.role_problem(Role.SALES_REP) or team.role_problem(Role.PRODUCT_MANAGER)
+                form.add_error("team", f"{why} Not added: {', '.join(misplaced)}.")
             if form.is_valid():
                 team = form.cleaned_data["team"]
                 added = team_add_members(team=team, users=queryset)

@@ -41,6 +41,38 @@ class UserAddForm(UserCreationForm):
             raise forms.ValidationError("A user with this email address already exists.")
         return email
 
+    def clean(self):
+        data = super().clean()
+        team = data.get("team")
+        problem = team and team.role_problem(data.get("role"))
+        if problem:
+            self.add_error("team", f"{problem} Pick another team or role.")
+        return data
+
+
+class TeamRoleFormSet(forms.BaseInlineFormSet):
+    """Memberships edited inline: each person's role must fit each team's kind.
+
+    On a person's page the role is the one being saved with the memberships;
+    on a team's page, the kind is the one being saved with its members.
+    """
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            problem = None if data.get("DELETE") else self._problem(data)
+            if problem:
+                raise forms.ValidationError(problem)
+
+    def _problem(self, data) -> str | None:
+        if isinstance(self.instance, Team):
+            team = Team(name=self.instance.name, kind=self.data.get("kind", self.instance.kind))
+            user = data.get("user")
+            return user and team.role_problem(user.role)
+        team = data.get("team")
+        return team and team.role_problem(self.data.get("role", self.instance.role) or None)
+
 
 class UserRoleChangeForm(UserChangeForm):
     """The person's page: the role as one choice instead of the groups."""

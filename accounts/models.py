@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
-from accounts.roles import role_of
+from accounts.roles import Role, role_of
 
 
 class Region(models.TextChoices):
@@ -74,6 +74,20 @@ class Team(models.Model):
     region = models.CharField(max_length=10, choices=Region.choices, blank=True)
     members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def role_problem(self, role: str | None) -> str | None:
+        """Why a person of `role` does not belong in this team (None if they do).
+
+        Reps belong to sales teams (the dashboard and win/loss group deals by
+        them), product managers to product teams; admins and people without a
+        role may be anywhere.
+        """
+        kind = self.get_kind_display().lower()
+        if role == Role.SALES_REP and self.kind != self.Kind.SALES:
+            return f"{self.name} is a {kind} team; a sales rep belongs to a sales team."
+        if role == Role.PRODUCT_MANAGER and self.kind == self.Kind.SALES:
+            return f"{self.name} is a sales team; a product manager belongs to a product team."
+        return None
 
     class Meta:
         ordering = ["name"]

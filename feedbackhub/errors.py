@@ -2,7 +2,9 @@
 
 - A request carrying a NUL character is refused with 400 before any view runs:
   PostgreSQL cannot store or even compare text with NUL in it, so every query
-  it reached would fail with a 500.
+  it reached would fail with a 500. The answer names the fields that hold one.
+  A page whose form reports a NUL itself, next to the field and with the typed
+  text kept (`nul_is_a_field_error`), gets the form post instead.
 - When the database or Redis does not answer, the answer is 503 "temporarily
   unavailable" with `Retry-After`, not a bare 500.
 - Any other unexpected error gets the styled 500 page.
@@ -18,6 +20,7 @@ import redis
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from kombu.exceptions import OperationalError as BrokerError
 
 from feedbackhub.report_guard import was_cancelled
@@ -42,16 +45,37 @@ class Conflict(Exception):
     deletion refused because other records still refer to the row."""
 
 
+NUL_IN_FIELD = (
+    "Contains an invisible NUL character (\\x00), often pasted from another program, "
+    "which no text can hold. Remove it and send again."
+)
+
+
+def nul_is_a_field_error(view):
+    """Mark a page whose form refuses a NUL next to the field itself (keeping the text).
+
+    Its form must not query with raw input before validating it.
+    """
+    view.nul_is_a_field_error = True
+    return view
+
+
 def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
 def error_response(
-    request: HttpRequest, *, status: int, title: str, detail: str, headers: dict | None = None
+    request: HttpRequest,
+    *,
+    status: int,
+    title: str,
+    detail: str,
+    headers: dict | None = None,
+    errors: dict | None = None,
 ) -> HttpResponse:
     """A page in the app's look, or the API's JSON error shape for `/api/` clients."""
     if is_api(request):
-        response = JsonResponse({"detail": detail, "errors": {}}, status=status)
+        response = JsonResponse({"detail": detail, "errors": errors or {}}, status=status)
     else:
         # Rendered without a request context: the database may be what failed,
         # and the context processors (user, notifications) would query it.
@@ -73,19 +97,41 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _has_nul(request: HttpRequest) -> bool:
-    if NUL in request.path:
-        return True
-    if any(NUL in key or NUL in value for key, values in request.GET.lists() for value in values):
-        return True
-    if request.method == "POST" and request.content_type in (
+def _is_form_post(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.content_type in (
         "application/x-www-form-urlencoded",
         "multipart/form-data",
-    ):
-        return any(
-            NUL in key or NUL in value for key, values in request.POST.lists() for value in values
-        )
-    return False
+    )
+
+
+def _fields_with_nul(params) -> list[str]:
+    return sorted(
+        {
+            key.replace(NUL, "")
+            for key, values in params.lists()
+            if any(NUL in x for x in [key, *values])
+        }
+    )
+
+
+def _view_reports_nul(request: HttpRequest) -> bool:
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return getattr(view, "nul_is_a_field_error", False)
+
+
+def _nul_response(request: HttpRequest, where: list[str]) -> HttpResponse:
+    named = ", ".join(f"“{name}”" for name in where) or "the address"
+    return error_response(
+        request,
+        status=400,
+        title="Bad request",
+        detail=f"The request contains a NUL character (\\x00) in {named}, which no text field "
+        "may hold. Remove it and send again.",
+        errors={name: [NUL_IN_FIELD] for name in where},
+    )
 
 
 class RequestErrorsMiddleware:
@@ -96,14 +142,15 @@ class RequestErrorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request):
-            return error_response(
-                request,
-                status=400,
-                title="Bad request",
-                detail="The request contains a NUL character (\\x00), which no text field "
-                "may hold. Remove it and send again.",
-            )
+        if NUL in request.path:
+            return _nul_response(request, [])
+        in_query = _fields_with_nul(request.GET)
+        if in_query:
+            return _nul_response(request, in_query)
+        if _is_form_post(request):
+            in_form = _fields_with_nul(request.POST)
+            if in_form and (is_api(request) or not _view_reports_nul(request)):
+                return _nul_response(request, in_form)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):

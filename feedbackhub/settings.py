@@ -30,7 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "feedbackhub.admin_site.FeedbackHubAdminConfig",  # django.contrib.admin, ours first
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -166,6 +166,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # --- Internationalisation and static files ----------------------------------
 
 LANGUAGE_CODE = "en-us"
+# One date format everywhere, admin included: "17 Jan 2026" (feedbackhub/formats).
+FORMAT_MODULE_PATH = ["feedbackhub.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

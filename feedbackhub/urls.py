@@ -8,10 +8,7 @@ handler500 = "feedbackhub.errors.server_error"
 handler403 = "feedbackhub.views.permission_denied"
 handler404 = "feedbackhub.views.page_not_found"
 
-admin.site.site_header = "FeedbackHub administration"
-admin.site.site_title = "FeedbackHub admin"
-admin.site.index_title = "Run the organisation"
-
+# Titles and the order of admin's sections: feedbackhub.admin_site.
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),

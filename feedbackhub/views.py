@@ -26,6 +26,7 @@ def home(request):
             "home.html",
             {
                 "recent_notes": note_list(author=user)[:RECENT_NOTES],
+                "notes_total": note_list(author=user).count(),
                 "news": notifications_for(user)[:RECENT_NEWS],
             },
         )

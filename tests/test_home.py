@@ -41,6 +41,7 @@ def test_a_rep_lands_on_log_a_call_and_their_own_notes_newest_first(rep, rep_cli
     assert page.index("Newer Corp") < page.index("Older Corp")
     assert reverse("note_edit", args=[newer.pk]) in page
     assert "Someone Elses" not in page
+    assert "most recent call first" in page and "All my notes (2)" in page
 
 
 def test_a_rep_sees_their_news_on_home(

@@ -6,6 +6,7 @@ import redis
 from django.db import OperationalError
 from django.test import Client
 
+from insights.notes.models import CallNote
 from tests.factories import AccountFactory, CallNoteFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,19 +30,37 @@ def test_a_nul_character_in_a_suggestion_or_picker_is_a_clear_400(url, admin_use
     assert b"NUL character" in response.content
 
 
-def test_a_nul_character_in_the_note_form_is_a_clear_400_on_create_and_edit(rep, rep_client):
+def test_a_nul_character_in_the_note_form_is_a_field_error_with_the_text_kept(rep, rep_client):
     account = AccountFactory(owner=rep, name="Initech")
     note = CallNoteFactory(author=rep, account=account)
     form = {
-        "account": "Init\x00ech",
+        "account": "Initech",
         "call_date": "2026-01-05",
-        "body": "They need SSO with Okta before the rollout.",
+        "body": "They need SSO with Okta\x00 before the rollout.",
         "importance": "important",
     }
     for url in ("/notes/new/", f"/notes/{note.pk}/edit/"):
         response = rep_client.post(url, form)
-        assert response.status_code == 400, url
-        assert b"NUL character" in response.content
+        page = response.content.decode()
+        assert response.status_code == 200, url
+        assert 'id="id_body_error"' in page and "NUL character" in page
+        assert "They need SSO with Okta\x00 before the rollout." in page  # the typing is kept
+    assert CallNote.objects.get() == note and "Okta\x00" not in note.body
+
+
+def test_a_nul_character_in_the_account_field_is_an_error_on_that_field(rep, rep_client):
+    AccountFactory(owner=rep, name="Initech")
+    response = rep_client.post(
+        "/notes/new/",
+        {
+            "account": "Init\x00ech",
+            "call_date": "2026-01-05",
+            "body": "They need SSO with Okta before the rollout.",
+            "importance": "important",
+        },
+    )
+    assert response.status_code == 200
+    assert 'id="id_account_error"' in response.content.decode()
 
 
 @pytest.fixture

@@ -59,6 +59,14 @@ def test_it_builds_an_organisation_with_every_role_and_team():
     assert Deal.objects.filter(stage=Stage.CLOSED_LOST).exclude(loss_reason="").exists()
 
 
+def test_no_seeded_deal_closes_after_the_day_before_today():
+    # Noon of "today" may still be ahead: a deal closed then would count as
+    # "closed since" a theme shipped this morning.
+    seed(today=dt.date.today())
+    last = Deal.objects.exclude(closed_at=None).latest("closed_at").closed_at
+    assert last.date() < dt.date.today()
+
+
 def test_notes_read_like_call_notes_with_noisy_tags_quotes_and_competitors():
     seed()
     notes = CallNote.objects.all()

@@ -259,7 +259,10 @@ def build_deals(options: Options, accounts: list[Account], competitors) -> list[
         loss_reason = ""
         competitor = None
         if stage in (Stage.CLOSED_WON, Stage.CLOSED_LOST):
-            closed_day = min(today, created + dt.timedelta(days=rng.randrange(20, 180)))
+            # At the latest yesterday: noon today may still be ahead, and a deal
+            # closed in the future would count as "closed since" a theme shipped now.
+            latest = today - dt.timedelta(days=1)
+            closed_day = min(latest, created + dt.timedelta(days=rng.randrange(20, 180)))
             closed_at = dt.datetime.combine(closed_day, dt.time(12), tzinfo=dt.UTC)
         if stage == Stage.CLOSED_LOST:
             loss_reason = rng.choice(LOSS_REASONS)

@@ -95,7 +95,10 @@ def pmf_by_segment_quarter(quarters: int = 8) -> dict:
     starts = [_quarters_before(current, quarters - 1 - i) for i in range(quarters)]
     tz = timezone.get_current_timezone()
     since = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
-    until = dt.datetime.combine(_quarters_before(current, -1), dt.time.min, tzinfo=tz)
+    # A deal "closing" later than now (a planned date typed into closed_at) has not closed yet.
+    until = min(
+        dt.datetime.combine(_quarters_before(current, -1), dt.time.min, tzinfo=tz), timezone.now()
+    )
     closed = (
         Deal.objects.filter(stage__in=CLOSED_STAGES, closed_at__gte=since, closed_at__lt=until)
         .annotate(quarter=TruncQuarter("closed_at", output_field=DateField()))
@@ -185,7 +188,7 @@ def shipped_theme_impact() -> list[dict]:
             ThemeAssignment.objects.filter(
                 theme_id__in=list(moments),
                 note__deal__stage__in=CLOSED_STAGES,
-                note__deal__closed_at__isnull=False,
+                note__deal__closed_at__lte=timezone.now(),  # not a closing still to come
             )
             .values_list("theme_id", "note__deal_id", "note__deal__stage", "note__deal__closed_at")
             .distinct()

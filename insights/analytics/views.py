@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from deals.models import Competitor
-from feedbackhub import periods
+from feedbackhub import periods, url_filters
 from insights.analytics import competitor_snapshots, winloss
 from insights.analytics import overview as overview_figures
 from insights.analytics import pmf as pmf_figures
@@ -59,13 +59,18 @@ def theme_winloss(request, pk: int):
 @permission_required("insights.view_theme", raise_exception=True)
 @require_GET
 def overview(request):
-    period = periods.period_or_default(request.GET.get("period"))
+    asked = request.GET.get("period", "")
+    period = periods.period_or_default(asked)
+    ignored = [f"period “{asked}”"] if asked and asked not in periods.BY_KEY else []
     snapshot = overview_figures.snapshot(period.days)
     return render(
         request,
         "insights/overview.html",
         {
             "period": period.key,
+            "ignored": url_filters.ignored_notice(
+                ignored, instead=f"so this shows the last {period.label}"
+            ),
             "days": period.days,
             "periods": periods.PERIODS,
             "snapshot": snapshot,

@@ -4,19 +4,37 @@ Their limits and messages come from insights.notes.rules, so a rep reads the
 same sentence here as from the service, which still decides when it saves.
 """
 
+import hashlib
 import re
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse_lazy
 from django.utils import timezone
 
 from deals.models import Account, Competitor, Deal
 from deals.selectors import account_search, accounts_named_alike
+from feedbackhub.errors import NUL, NUL_IN_FIELD
 from insights.notes import rules
 from insights.notes.models import Importance
 from insights.notes.services import parse_tags
 
+_NUL_REFUSED = ProhibitNullCharactersValidator(message=NUL_IN_FIELD)
+STALE_PICK = (
+    "You changed the note after picking a known need. Check the suggestions below "
+    "again: keep your pick or choose “None of these”, then save."
+)
 _WITH_DOMAIN = re.compile(r"^(?P<name>.*?)\s*\((?P<domain>[^()]+)\)\s*$")
+
+
+def draft_fingerprint(text: str) -> str:
+    """A short digest of a draft note, whitespace aside.
+
+    Log a call's hint sends it with the known needs it offers, and the pick
+    travels with it: a pick made for other words than the ones saved is stale.
+    """
+    words = " ".join(str(text or "").split())
+    return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
 def account_label(account: Account) -> str:
@@ -124,9 +142,19 @@ class CallNoteForm(forms.Form):
     # The known need (a theme id) the rep picked from the hint, if any. A plain
     # id: notes know nothing of themes; the themes area checks and applies it.
     theme = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The fingerprint of the text the hint offered that need for: a pick only
+    # counts for the words it was made about (see draft_fingerprint).
+    theme_for = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The page lets a NUL through to here (feedbackhub.errors.nul_is_a_field_error):
+        # it is refused next to its field, with the rest of the typing kept.
+        for field in self.fields.values():
+            field.validators = [
+                _NUL_REFUSED if isinstance(v, ProhibitNullCharactersValidator) else v
+                for v in field.validators
+            ]
         # Accounts the rep may have meant, offered under the account field.
         self.suggestions: list[Account] = []
         self.chosen_account = self._chosen_account()
@@ -135,7 +163,7 @@ class CallNoteForm(forms.Form):
             raw = (self.data.get("account") if self.is_bound else None) or self.initial.get(
                 "account"
             )
-            account, _ = find_account(raw) if raw else (None, "")
+            account, _ = find_account(raw) if raw and NUL not in raw else (None, "")
         self.fields["deal"].queryset = (
             Deal.objects.filter(account=account) if account else Deal.objects.none()
         )
@@ -203,6 +231,9 @@ class CallNoteForm(forms.Form):
         problem = rules.deal_problem(deal=data.get("deal"), account_id=account and account.pk)
         if problem:
             self.add_error("deal", problem)
+        picked_for = data.get("theme_for", "")
+        if data.get("theme") and picked_for != draft_fingerprint(self.data.get("body", "")):
+            self.add_error("theme", STALE_PICK)
         return data
 
 
@@ -243,15 +274,24 @@ class NoteFilterForm(forms.Form):
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    account_id: int | None = None
+    # The accounts the account filter stands for: the one named exactly, or,
+    # like log a call's suggestions, every account alike (a typo, part of the name).
+    account_ids: tuple[int, ...] = ()
+    accounts_alike: list[Account] = []
 
     def clean_account(self):
         text = self.cleaned_data["account"].strip()
         if text:
-            account, problem = find_account(text)
-            if account is None:
-                raise forms.ValidationError(problem)
-            self.account_id = account.pk
+            account, _ = find_account(text)
+            if account is not None:
+                self.account_ids = (account.pk,)
+                return text
+            self.accounts_alike = account_search(query=text, limit=10)
+            if not self.accounts_alike:
+                raise forms.ValidationError(
+                    f"No account matches “{text}”. Check the spelling, or pick one from the list."
+                )
+            self.account_ids = tuple(a.pk for a in self.accounts_alike)
         return text
 
     def clean(self):

@@ -150,6 +150,11 @@ class CallNote(models.Model):
                 name="note_awaiting_theme_idx",
             ),
             models.Index(fields=["author", "-created_at"], name="note_author_recent_idx"),
+            # My notes' order (most recent call first): each page is one range of it.
+            models.Index(
+                fields=["author", "-call_date", "-created_at", "-id"],
+                name="note_author_calls_idx",
+            ),
             models.Index(fields=["account", "-call_date"], name="note_account_date_idx"),
             models.Index(fields=["deal"], name="note_deal_idx"),
             models.Index(fields=["-call_date"], name="note_call_date_idx"),

@@ -55,9 +55,17 @@ def body_problem(body: str | None) -> str | None:
         return BODY_EMPTY
     if len(body) > BODY_MAX:
         return BODY_TOO_LONG
-    if len(body.split()) < BODY_MIN_WORDS:
+    if word_count(body) < BODY_MIN_WORDS:
         return BODY_TOO_SHORT
     return None
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: runs between spaces holding a letter or digit.
+
+    Dashes, bullets and other punctuation standing alone ("- - - -") say nothing.
+    """
+    return sum(1 for run in text.split() if any(ch.isalnum() for ch in run))
 
 
 def same_text(body: str) -> str:

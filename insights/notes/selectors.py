@@ -14,7 +14,7 @@ from insights.notes.models import CallNote, Tag
 @dataclass
 class NoteFilters:
     q: str = ""
-    account: int | None = None
+    accounts: tuple[int, ...] = ()  # any of these accounts
     tag: str = ""
     importance: str = ""
     date_from: dt.date | None = None
@@ -22,7 +22,8 @@ class NoteFilters:
 
 
 def note_list(*, author=None, filters: NoteFilters | None = None) -> QuerySet[CallNote]:
-    """Notes newest first with everything a list shows, in a fixed number of queries."""
+    """Notes, most recent call first (then the last saved), with everything a list
+    shows, in a fixed number of queries."""
     filters = filters or NoteFilters()
     qs = CallNote.objects.select_related(
         "account", "deal", "author", "assignment__theme"
@@ -31,8 +32,8 @@ def note_list(*, author=None, filters: NoteFilters | None = None) -> QuerySet[Ca
         qs = qs.filter(author=author)
     if filters.q:
         qs = qs.filter(Q(body__icontains=filters.q) | Q(quote__icontains=filters.q))
-    if filters.account:
-        qs = qs.filter(account_id=filters.account)
+    if filters.accounts:
+        qs = qs.filter(account_id__in=filters.accounts)
     if filters.tag:
         qs = qs.filter(tags__name=Tag.normalise(filters.tag))
     if filters.importance:
@@ -41,7 +42,7 @@ def note_list(*, author=None, filters: NoteFilters | None = None) -> QuerySet[Ca
         qs = qs.filter(call_date__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(call_date__lte=filters.date_to)
-    return qs.order_by("-created_at", "-id")
+    return qs.order_by("-call_date", "-created_at", "-id")
 
 
 def tag_search(*, query: str, limit: int = 10) -> list[str]:

@@ -12,6 +12,7 @@ from accounts.rules import can_change_note, can_delete_note
 from deals.models import Account
 from deals.selectors import account_search
 from deals.services import account_create_prospect
+from feedbackhub.errors import nul_is_a_field_error
 from feedbackhub.keyset import keyset_page
 from insights.notes import selectors, services
 from insights.notes.forms import CallNoteForm, NoteFilterForm, account_label, find_account
@@ -35,6 +36,7 @@ def _apply_service_errors(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+@nul_is_a_field_error
 @permission_required("insights.add_callnote", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def log_call(request):
@@ -79,26 +81,38 @@ def my_notes(request):
         data = filter_form.cleaned_data
         filters = selectors.NoteFilters(
             q=data["q"],
-            account=filter_form.account_id,
+            accounts=filter_form.account_ids,
             tag=data["tag"],
             importance=data["importance"],
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
     notes = selectors.note_list(author=request.user, filters=filters)
+    if filter_form.errors:
+        # A filter that cannot be applied lists nothing, rather than every note
+        # looking like the answer (the page says which filter to fix).
+        notes = notes.none()
     page = keyset_page(
         notes, older=request.GET.get("older"), newer=request.GET.get("newer"), per_page=25
     )
+    total = 0 if filter_form.errors else notes.count()
     query = request.GET.copy()
     for position in ("older", "newer", "page"):
         query.pop(position, None)
     return render(
         request,
         "insights/my_notes.html",
-        {"page": page, "filter_form": filter_form, "query": query.urlencode()},
+        {
+            "page": page,
+            "total": total,
+            "filter_form": filter_form,
+            "active_filters": sum(1 for name in filter_form.fields if request.GET.get(name)),
+            "query": query.urlencode(),
+        },
     )
 
 
+@nul_is_a_field_error
 @require_http_methods(["GET", "POST"])
 def note_edit(request, pk: int):
     note = get_object_or_404(CallNote.objects.select_related("account", "deal"), pk=pk)

@@ -6,6 +6,8 @@ words, with counts instead of id lists.
 """
 
 from django.template.defaultfilters import pluralize
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from insights.themes.models import ClusteringRun, ThemeEvent, ThemeStatus
 
@@ -55,11 +57,11 @@ def _what(kind: str, data: dict) -> str:
 
 
 def event_summary(event: ThemeEvent) -> str:
-    """ "Merged: into “Rate limits” (80 notes) — Alex Morgan, 26 Nov 2026 09:10"."""
+    """ "Merged: into “Rate limits” (80 notes) — Alex Morgan, 26 Nov 2026, 09:10"."""
     what = _what(event.kind, event.data or {})
     reason = (event.data or {}).get("reason")
     who = event.actor.display_name if event.actor else "Theme engine"
-    when = f"{event.created_at:%d %b %Y %H:%M}" if event.created_at else ""
+    when = date_format(localtime(event.created_at), "DATETIME_FORMAT") if event.created_at else ""
     return (
         f"{event.get_kind_display()}{': ' + what if what else ''}"
         f"{f' — “{reason}”' if reason else ''} — {who}, {when}"

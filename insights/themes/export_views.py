@@ -3,9 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from insights.themes import exports
+from insights.themes import export_names, exports
 from insights.themes.dashboard import Filters
 
 
@@ -18,7 +19,8 @@ def export_response(request, *, filters: Filters, sort: str):
     response = StreamingHttpResponse(
         exports.csv_chunks(filters=filters, sort=sort), content_type="text/csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="{exports.FILENAME}"'
+    name = export_names.export_filename(filters=filters, sort=sort, on=timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -40,5 +42,10 @@ def theme_export_download(request, pk: int):
     if export.status != export.Status.DONE:
         return redirect("theme_export", pk=export.pk)
     response = HttpResponse(export.content, content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{exports.FILENAME}"'
+    name = export_names.export_filename(
+        filters=exports.export_filters(export),
+        sort=export.sort,
+        on=timezone.localdate(export.created_at),
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 EXPORT_TASK = "insights.tasks.build_theme_export"
 EXPIRE_TASK = "insights.tasks.expire_theme_exports"
-FILENAME = "feedbackhub-themes.csv"
 REFUSED = "Exporting themes is for product managers and admins."
 
 
@@ -147,6 +146,11 @@ def _filters_json(filters: Filters) -> dict:
     if filters.new_since:
         data["new_since"] = filters.new_since.isoformat()
     return data
+
+
+def export_filters(export: ThemeExport) -> Filters:
+    """The dashboard filters an export was asked with."""
+    return _filters_from_json(export.filters)
 
 
 def _filters_from_json(data: dict) -> Filters:

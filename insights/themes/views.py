@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
-from feedbackhub import periods, visits
+from feedbackhub import periods, url_filters, visits
 from feedbackhub.paging import fetch_page, page_of
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
@@ -79,6 +79,7 @@ def dashboard(request):
     # An export is not a visit: it leaves "new since my last visit" as it was.
     last_visit = visits.last_visit(request, "dashboard", record=request.GET.get("format") != "csv")
     filters, sort = dashboard_figures.Filters(), "revenue"
+    form, ignored = url_filters.without_invalid(form)
     if form.is_valid():
         filters = form.to_filters(last_visit)
         sort = form.cleaned_data["sort"] or "revenue"
@@ -104,6 +105,7 @@ def dashboard(request):
             "page": page,
             "rows": [(r, same_need.get(r.theme.pk, [])[:1]) for r in page.object_list],
             "form": form,
+            "ignored": url_filters.ignored_notice(ignored),
             "query": query.urlencode(),
             "last_visit": last_visit,
             "can_triage": can_triage(request.user),

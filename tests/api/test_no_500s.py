@@ -111,3 +111,14 @@ def test_a_nul_byte_in_a_json_field_is_refused(rep_api):
     )
     assert response.status_code == 400
     assert _is_error_shape(response)
+    assert "body" in response.json()["errors"]  # names the field
+
+
+def test_a_nul_character_posted_to_the_api_is_a_400_naming_the_field(rep_api):
+    account = AccountFactory()
+    response = rep_api.post(
+        "/api/v1/notes/", {"account": account.pk, "body": "They need SSO\x00 with Okta, now."}
+    )
+    assert response.status_code == 400
+    assert "“body”" in response.json()["detail"]
+    assert "NUL character" in response.json()["errors"]["body"][0]

@@ -24,6 +24,8 @@ def test_my_notes_focus_the_end_date_when_it_is_before_the_start(page, live_serv
     CallNoteFactory(author=rep)
     log_in(page, live_server, rep.username)
     page.goto(f"{live_server.url}/notes/mine/")
+    if page.viewport_name == "phone":
+        page.click("summary:has-text('Filters')")  # folded away on a phone
     page.fill("#id_date_from", "2026-03-01")
     page.fill("#id_date_to", "2026-02-01")
     page.click("button:has-text('Filter')")

@@ -90,3 +90,21 @@ def test_log_a_call_looks_current_only_on_the_log_a_call_page(page, live_server,
     log_a_call = page.locator("nav.mainnav").get_by_role("link", name="Log a call", exact=True)
     assert log_a_call.get_attribute("aria-current") == "page"
     assert log_a_call.evaluate("el => getComputedStyle(el).fontWeight") == "600"
+
+
+def test_my_notes_on_a_phone_shows_the_first_note_with_the_filters_folded(
+    page, live_server, rep_with_news
+):
+    log_in(page, live_server, rep_with_news.username)
+    page.goto(f"{live_server.url}/notes/mine/")
+    search = page.locator("#id_q")
+    first_note = page.locator("ul.notes > li").first
+    if page.viewport_name == "phone":
+        assert not search.is_visible()
+        box = first_note.bounding_box()
+        assert box is not None and box["y"] < page.viewport_size["height"], box
+        page.click("summary:has-text('Filters')")
+        assert search.is_visible()
+    else:
+        assert search.is_visible() and not page.is_visible("summary:has-text('Filters')")
+    assert_no_horizontal_scroll(page)

@@ -51,3 +51,61 @@ def test_a_rep_logs_a_call_finds_it_edits_it_and_cannot_edit_anothers(
     assert response.status == 403
     theirs.refresh_from_db()
     assert theirs.body == "Another rep's note"
+
+
+@pytest.fixture
+def instant_hint(monkeypatch):
+    """A worker that answers hint look-ups at once: SAML drafts suggest SSO, seat drafts pricing."""
+    from insights.themes import hint_views
+    from insights.themes.pipeline import similar
+    from tests.factories import ThemeFactory
+
+    sso = ThemeFactory(title="Single sign-on (SAML)")
+    pricing = ThemeFactory(title="Pricing instead of paying per seat")
+
+    def like(text, **kwargs):
+        theme = sso if "SAML" in text else pricing if "seat" in text else None
+        return {"themes": [{"theme_id": theme.pk, "similarity": 0.8}] if theme else [], "notes": []}
+
+    def answer_now(name, token, text, limit):
+        similar.answer_hint(token=token, text=text, limit=limit)
+        return True
+
+    monkeypatch.setattr(similar, "similar_to_text", like)
+    monkeypatch.setattr(hint_views, "enqueue_now", answer_now)
+    return sso, pricing
+
+
+def test_a_known_need_picked_then_written_away_is_cleared_not_joined(
+    page, live_server, rep, instant_hint
+):
+    from insights.themes.models import ThemeAssignment
+
+    sso, pricing = instant_hint
+    AccountFactory(name="Granite Foods", owner=rep)
+    log_in(page, live_server, rep.username)
+    go_to(page, "Log a call")
+    wait_for_htmx(page)
+    page.fill("#id_account", "Granite Foods")
+    page.fill("#id_body", "They need SAML single sign-on with Okta before rollout.")
+    page.check(f"#similar input[name=theme][value='{sso.pk}']")
+
+    page.fill(
+        "#id_body", "Pricing per seat is too expensive for their 400 users, they want a flat fee."
+    )
+    page.wait_for_selector("text=no longer suggests it")
+    assert page.locator(f"#similar input[name=theme][value='{sso.pk}']").count() == 0
+    assert page.is_checked("#similar input[name=theme][value='']")  # "None of these"
+    page.click("button:has-text('Save note')")
+    page.wait_for_selector("text=Saved.")
+    note = CallNote.objects.get(author=rep)
+    assert not ThemeAssignment.objects.filter(note=note, theme=sso).exists()
+
+    # A pick the rep makes and keeps still joins the theme as their decision.
+    page.fill("#id_account", "Granite Foods")
+    page.fill("#id_body", "Paying per seat does not work for them; they want one flat fee.")
+    page.check(f"#similar input[name=theme][value='{pricing.pk}']")
+    page.click("button:has-text('Save note')")
+    page.wait_for_selector("text=Joined")
+    kept = ThemeAssignment.objects.get(note=CallNote.objects.latest("pk"))
+    assert (kept.theme, kept.locked, kept.assigned_by_user) == (pricing, True, rep)

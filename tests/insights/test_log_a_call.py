@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 
 from deals.models import Account
+from insights.notes.forms import draft_fingerprint
 from insights.notes.models import CallNote, Tag
 from tests.factories import AccountFactory, CompetitorFactory, DealFactory, TagFactory
-from tests.insights.log_call_form import post_log_call
+from tests.insights.log_call_form import BODY, post_log_call
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +166,7 @@ def test_a_draft_like_a_known_need_shows_that_theme_to_pick(rep_client, queued, 
     assert f'type="radio" name="theme" value="{theme.pk}"' in html
 
 
-def test_a_pick_stays_when_the_hint_changes(rep_client, queued, monkeypatch):
+def test_a_pick_stays_when_the_new_text_still_suggests_it(rep_client, queued, monkeypatch):
     from tests.factories import ThemeFactory
 
     picked, other = ThemeFactory(title="Okta single sign-on"), ThemeFactory(title="SCIM")
@@ -174,9 +175,55 @@ def test_a_pick_stays_when_the_hint_changes(rep_client, queued, monkeypatch):
         {"body": "They want Okta SAML login, and SCIM.", "pick": "1", "theme": picked.pk},
     ).content.decode()
     assert f'<input type="hidden" name="theme" value="{picked.pk}">' in page  # while waiting
-    _worker_answers(queued, monkeypatch, [{"theme_id": other.pk, "similarity": 0.7}])
+    answer = [{"theme_id": other.pk, "similarity": 0.7}, {"theme_id": picked.pk, "similarity": 0.6}]
+    _worker_answers(queued, monkeypatch, answer)
     html = rep_client.get(_poll_url(page)).content.decode()
     assert f'value="{picked.pk}" checked' in html and "SCIM" in html
+    draft = draft_fingerprint("They want Okta SAML login, and SCIM.")
+    assert f'name="theme_for" value="{draft}"' in html
+
+
+def test_a_pick_the_rewritten_note_no_longer_suggests_is_cleared_visibly(
+    rep_client, queued, monkeypatch
+):
+    from tests.factories import ThemeFactory
+
+    sso, pricing = ThemeFactory(title="Single sign-on (SAML)"), ThemeFactory(title="Flat pricing")
+    rewritten = "Pricing per seat is too expensive for their 400 users, they want a flat fee."
+    page = rep_client.get(
+        reverse("similar_to_draft"), {"body": rewritten, "pick": "1", "theme": sso.pk}
+    ).content.decode()
+    _worker_answers(queued, monkeypatch, [{"theme_id": pricing.pk, "similarity": 0.8}])
+    html = rep_client.get(_poll_url(page)).content.decode()
+    assert "Flat pricing" in html and f'value="{sso.pk}"' not in html
+    assert "You had picked <em>Single sign-on (SAML)</em>" in html and "cleared" in html
+    assert 'value="" checked' in html  # "None of these"
+
+
+def test_a_pick_is_cleared_when_the_draft_is_wiped(rep_client):
+    from tests.factories import ThemeFactory
+
+    sso = ThemeFactory(title="Single sign-on (SAML)")
+    html = rep_client.get(
+        reverse("similar_to_draft"), {"body": "", "pick": "1", "theme": sso.pk}
+    ).content.decode()
+    assert f'value="{sso.pk}"' not in html and "You had picked" in html
+
+
+def test_saving_a_pick_made_for_other_words_asks_and_pins_nothing(rep_client, account):
+    from insights.themes.models import ThemeAssignment
+    from tests.factories import ThemeFactory
+
+    sso = ThemeFactory(title="Single sign-on (SAML)")
+    response = _post(
+        rep_client,
+        body="Pricing per seat is too expensive for their 400 users, they want a flat fee.",
+        theme=sso.pk,
+        theme_for=draft_fingerprint("They need SAML single sign-on with Okta before rollout."),
+    )
+    assert response.status_code == 200
+    assert "You changed the note after picking a known need" in response.content.decode()
+    assert not CallNote.objects.exists() and not ThemeAssignment.objects.exists()
 
 
 def test_no_hint_when_the_worker_does_not_answer_in_time(rep_client, queued):
@@ -221,7 +268,7 @@ def test_a_rep_says_which_known_need_a_note_is_and_it_joins_that_theme(rep_clien
     from tests.factories import ThemeFactory
 
     theme = ThemeFactory(title="Okta single sign-on", status="planned")
-    response = _post(rep_client, theme=theme.pk)
+    response = _post(rep_client, theme=theme.pk, theme_for=draft_fingerprint(BODY))
     assert response.status_code == 302
     assignment = ThemeAssignment.objects.get(note=CallNote.objects.get())
     assert (assignment.theme, assignment.locked, assignment.assigned_by_user) == (theme, True, rep)
@@ -237,12 +284,12 @@ def test_a_need_merged_meanwhile_is_joined_through_its_survivor(rep_client, pm, 
 
     picked, survivor = ThemeFactory(), ThemeFactory(title="Okta single sign-on")
     triage.theme_merge(source=picked, target=survivor, actor=pm)
-    assert _post(rep_client, theme=picked.pk).status_code == 302
+    assert _post(rep_client, theme=picked.pk, theme_for=draft_fingerprint(BODY)).status_code == 302
     assert ThemeAssignment.objects.get().theme == survivor
 
 
 def test_a_need_gone_meanwhile_does_not_stop_the_note(rep_client, account):
     from insights.themes.models import ThemeAssignment
 
-    assert _post(rep_client, theme=999_999).status_code == 302
+    assert _post(rep_client, theme=999_999, theme_for=draft_fingerprint(BODY)).status_code == 302
     assert CallNote.objects.count() == 1 and not ThemeAssignment.objects.exists()

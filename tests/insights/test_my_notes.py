@@ -53,7 +53,7 @@ def test_my_notes_uses_a_fixed_number_of_queries(rep_client, rep, count, django_
     for _ in range(count):
         note = CallNoteFactory(author=rep, tags=["sso", "security"])
         ThemeAssignment.objects.create(note=note, theme=ThemeFactory())
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # the page's notes and their count
         assert rep_client.get(reverse("my_notes")).status_code == 200
 
 
@@ -161,7 +161,7 @@ def test_an_older_page_uses_a_fixed_number_of_queries(
     for _ in range(count):
         CallNoteFactory(author=rep, tags=["sso"])
     older = _link(rep_client.get(reverse("my_notes")).content.decode(), "next")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert rep_client.get(older).status_code == 200
 
 
@@ -188,3 +188,61 @@ def test_a_theme_in_my_notes_links_to_its_page(rep_client, rep):
     ThemeAssignment.objects.create(note=note, theme=theme)
     page = rep_client.get(reverse("my_notes")).content.decode()
     assert f'href="{reverse("theme_page", args=[theme.pk])}"><strong>Single sign-on' in page
+
+
+def test_an_unknown_account_filter_lists_nothing_and_says_so_in_this_pages_words(rep_client, rep):
+    CallNoteFactory(author=rep, body="Okta login")
+    page = rep_client.get(reverse("my_notes"), {"account": "zzqx nowhere"}).content.decode()
+    assert "No account matches “zzqx nowhere”" in page
+    assert "new prospect" not in page
+    assert "Okta login" not in page and "Nothing is listed until the filter" in page
+
+
+def test_reversed_dates_list_nothing_rather_than_every_note(rep_client, rep):
+    CallNoteFactory(author=rep, body="Okta login")
+    page = rep_client.get(
+        reverse("my_notes"), {"date_from": "2026-03-01", "date_to": "2026-02-01"}
+    ).content.decode()
+    assert "The end date is before the start date." in page and "Okta login" not in page
+
+
+def test_the_account_filter_forgives_a_typo_and_part_of_a_name(rep_client, rep):
+    pioneer = AccountFactory(name="Pioneer Logistics")
+    granite = AccountFactory(name="Granite Foods")
+    CallNoteFactory(author=rep, account=pioneer, body="Pioneer wants SSO")
+    CallNoteFactory(author=rep, account=granite, body="Granite wants exports")
+    for typed in ("pioneer", "Pioner Logistics"):
+        page = rep_client.get(reverse("my_notes"), {"account": typed}).content.decode()
+        assert "Pioneer wants SSO" in page and "Granite wants exports" not in page, typed
+        assert "showing Pioneer Logistics" in page
+
+
+def test_my_notes_list_the_most_recent_call_first_then_the_last_saved(rep_client, rep):
+    today = dt.date.today()
+    january = CallNoteFactory(author=rep, body="call in January", call_date=dt.date(2026, 1, 17))
+    logged_late = CallNoteFactory(author=rep, body="call of today", call_date=today)
+    august = CallNoteFactory(author=rep, body="call in August", call_date=dt.date(2025, 8, 28))
+    same_day = CallNoteFactory(author=rep, body="second note today", call_date=today)
+    CallNote.objects.filter(pk=logged_late.pk).update(
+        created_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    )
+    page = rep_client.get(reverse("my_notes")).content.decode()
+    assert _edit_links(page) == [same_day.pk, logged_late.pk, january.pk, august.pk]
+    assert "4 notes · most recent call first" in page
+
+
+def test_paging_by_call_date_lists_each_note_once(rep_client, rep):
+    start = dt.date(2026, 1, 1)
+    notes = [
+        CallNoteFactory(author=rep, call_date=start + dt.timedelta(days=i % 7)) for i in range(60)
+    ]
+    expected = [n.pk for n in sorted(notes, key=lambda n: (n.call_date, n.created_at, n.pk))][::-1]
+    seen, url = [], reverse("my_notes")
+    while url:
+        html = rep_client.get(url).content.decode()
+        seen += _edit_links(html)
+        url = _link(html, "next")
+    assert seen == expected
+    second = rep_client.get(_link(rep_client.get(reverse("my_notes")).content.decode(), "next"))
+    back = rep_client.get(_link(second.content.decode(), "prev")).content.decode()
+    assert _edit_links(back) == expected[:25]

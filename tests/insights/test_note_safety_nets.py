@@ -38,11 +38,19 @@ def _import(client, text: str) -> str:
 # --- A note says something: at least a few words ---------------------------------
 
 
-@pytest.mark.parametrize("body", ["x", "pricing", "needs SSO", "  two   words \n"])
+@pytest.mark.parametrize(
+    "body",
+    ["x", "pricing", "needs SSO", "  two   words \n", "- - - -", "needs ... SSO !!", "— • —"],
+)
 def test_a_note_of_fewer_than_three_words_is_refused_by_the_form(rep_client, account, body):
     page = _post(rep_client, body=body).content.decode()
     assert rules.BODY_TOO_SHORT in page
     assert not CallNote.objects.exists()
+
+
+def test_a_note_of_three_words_with_punctuation_around_them_is_kept(rep_client, account):
+    assert _post(rep_client, body="- needs SAML, SSO!").status_code == 302
+    assert CallNote.objects.count() == 1
 
 
 def test_a_short_note_is_refused_by_the_api_with_the_same_message(rep, account):

@@ -282,11 +282,28 @@ def test_quarters_without_a_closed_deal_are_left_out_newest_first(rep):
 
 def test_a_theme_shipped_this_morning_is_too_early_to_tell(pm_client, pm, rep):
     theme = ThemeFactory(title="Audit log")
+    triage.theme_set_status(theme=theme, status="shipped", actor=pm)
     for stage in (Stage.CLOSED_WON, Stage.CLOSED_LOST, Stage.CLOSED_WON, Stage.CLOSED_LOST):
-        deal = DealFactory(stage=stage, closed_at=timezone.now() + dt.timedelta(minutes=5))
+        deal = DealFactory(stage=stage, closed_at=timezone.now())  # closed since it shipped
         note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
         ThemeAssignment.objects.create(note=note, theme=theme)
-    triage.theme_set_status(theme=theme, status="shipped", actor=pm)
     page = pm_client.get(reverse("pmf")).content.decode()
     assert "Too early to tell (4 closed since)" in page
     assert "50% won" not in page
+
+
+def test_a_deal_closing_in_the_future_is_not_counted_yet(rep_client, rep):
+    now = timezone.now()
+    theme = ThemeFactory(title="SSO", status="shipped")
+    _event(theme, "status", {"old": "planned", "new": "shipped"}, now - dt.timedelta(minutes=5))
+    for closed_at in (now + dt.timedelta(hours=3), now - dt.timedelta(days=30)):
+        deal = DealFactory(stage=Stage.CLOSED_WON, closed_at=closed_at)
+        note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
+        ThemeAssignment.objects.create(note=note, theme=theme)
+    [row] = shipped_theme_impact()
+    assert (row["before"], row["after"]) == (Tally(won=1), Tally())
+    quarter = pmf_by_segment_quarter(quarters=1)
+    all_segments = quarter["rows"][-1]["cells"][-1]["tally"]
+    assert all_segments.n == (
+        1 if _quarter_of(now - dt.timedelta(days=30)) == _quarter_of(now) else 0
+    )

@@ -8,12 +8,13 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from insights.themes import exports
 from insights.themes.dashboard import Filters, theme_row_chunks, theme_rows
 from insights.themes.models import ThemeAssignment, ThemeExport
 from insights.themes.pipeline.stats import store_theme_stats
-from tests.factories import CallNoteFactory, ProductManagerFactory, ThemeFactory
+from tests.factories import CallNoteFactory, CompetitorFactory, ProductManagerFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,10 @@ def _csv(text: str) -> list[dict]:
 def test_a_small_export_streams_the_rows_of_the_view(pm_client, themes):
     response = pm_client.get(reverse("dashboard"), {"format": "csv", "sort": "notes"})
     assert response.status_code == 200 and response.streaming
-    assert response["Content-Disposition"] == 'attachment; filename="feedbackhub-themes.csv"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="feedbackhub-themes_all-time_by-notes_{today}.csv"'
+    )
     rows = _csv(b"".join(response.streaming_content).decode())
     want = theme_rows(filters=Filters(), sort="notes")
     assert [(int(r["theme_id"]), int(r["notes"])) for r in rows] == [
@@ -84,6 +88,20 @@ def test_a_big_export_is_built_by_the_worker_and_downloaded_when_ready(
     settings.THEME_EXPORT_STREAM_MAX_ROWS = 5000
     streamed = pm_client.get(reverse("dashboard"), {"format": "csv", "period": "365"})
     assert download.content == b"".join(streamed.streaming_content)
+    assert "feedbackhub-themes_last-12-months_by-revenue_" in download["Content-Disposition"]
+    assert download["Content-Disposition"] == streamed["Content-Disposition"]
+
+
+def test_the_file_name_says_which_view_it_holds(pm_client, themes):
+    rival = CompetitorFactory(name="Productboard")
+    response = pm_client.get(
+        reverse("dashboard"),
+        {"format": "csv", "period": "90", "segment": "smb", "competitor": rival.pk},
+    )
+    name = response["Content-Disposition"]
+    assert "feedbackhub-themes_last-90-days_segment-smb_vs-productboard_by-revenue_" in name
+    rows = _csv(b"".join(response.streaming_content).decode())  # still a clean table
+    assert all(set(row) == set(rows[0]) for row in rows)
 
 
 def test_the_export_is_queued_for_the_worker_after_commit(
