@@ -79,6 +79,15 @@ def update_theme(theme: Theme, expected_version: int | None, actor, **fields) ->
     return theme
 
 
+DECLINE_NEEDS_REASON = "Say why it is declined: the reps who asked will read it."
+
+
+def check_status_reason(*, status: str, reason: str) -> None:
+    """Declining needs a reason, because the reps who asked read it (the panel, admin, API)."""
+    if status == ThemeStatus.DECLINED and not " ".join((reason or "").split()):
+        raise ValidationError({"reason": DECLINE_NEEDS_REASON})
+
+
 def record_event(theme_id: int, actor, kind: str, **data) -> ThemeEvent:
     return ThemeEvent.objects.create(theme_id=theme_id, actor=actor, kind=kind, data=data)
 
@@ -117,6 +126,7 @@ def theme_set_status(*, theme: Theme, status: str, actor, expected_version=None,
     old = theme.status
     if old == status:
         return theme
+    check_status_reason(status=status, reason=reason)
     theme = update_theme(theme, expected_version, actor, status=status)
     reason = " ".join(reason.split())[:500]
     extra = {"reason": reason} if reason else {}
@@ -208,10 +218,6 @@ def theme_triage(
     status = changes.get("status") or theme.status
     if status != theme.status:
         reason = (changes.get("reason") or "").strip()
-        if status == ThemeStatus.DECLINED and not reason:
-            raise ValidationError(
-                {"reason": "Say why it is declined: the reps who asked will read it."}
-            )
         theme_set_status(
             theme=theme, status=status, actor=actor, expected_version=version, reason=reason
         )

@@ -67,7 +67,7 @@ def test_the_page_costs_the_same_queries_with_one_or_many_themes(rep, pm, rep_cl
     for _ in range(15):
         t = ThemeFactory()
         _in(t, rep, 2)
-        triage.theme_set_status(theme=t, status="declined", actor=pm)
+        triage.theme_set_status(theme=t, status="declined", actor=pm, reason="Not this year")
     assert count() == one
 
 
