@@ -52,6 +52,17 @@ def refresh_after_commit(theme_ids: Iterable[int | None]) -> None:
     stats.refresh_soon(theme_ids=theme_ids)
 
 
+def last_changed_by(theme: Theme, actor) -> str:
+    """Who made the theme's latest change, as the person reading it says it."""
+    last = theme.events.select_related("actor").first()
+    if last is None or last.actor is None:
+        return ""
+    # The last change may well be the same person's, in another tab.
+    if last.actor.pk == getattr(actor, "pk", None):
+        return "you, in another tab?"
+    return last.actor.display_name
+
+
 def update_theme(theme: Theme, expected_version: int | None, actor, **fields) -> Theme:
     """Write fields if the theme is still at the version the person saw."""
     qs = Theme.objects.filter(pk=theme.pk)
@@ -62,15 +73,8 @@ def update_theme(theme: Theme, expected_version: int | None, actor, **fields) ->
         current = Theme.objects.filter(pk=theme.pk).first()
         if current is None:
             raise ValidationError("This theme no longer exists.")
-        last = current.events.select_related("actor").first()
-        by = last.actor if last and last.actor else None
-        if by is None:
-            who = ""
-        elif by.pk == getattr(actor, "pk", None):
-            who = " (by you, in another tab?)"
-        else:
-            who = f" (by {by.display_name})"
-        # The last change may well be the same person's, in another tab.
+        by = last_changed_by(current, actor)
+        who = f" (by {by})" if by else ""
         raise StaleEdit(
             f"This theme changed since you opened it{who}; "
             "reload to see the change, then try again."

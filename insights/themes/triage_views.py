@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.rules import can_triage
-from insights.themes import merge_undo, note_moves, triage
+from insights.themes import merge_undo, note_moves, stale_edits, triage
 from insights.themes import selectors as theme_selectors
 from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeStatus
 from insights.themes.views import render_theme_page
@@ -81,9 +81,11 @@ def theme_action(request, pk: int):
                 changed = triage.theme_triage(
                     theme=theme, actor=actor, changes=_panel_changes(post), expected_version=version
                 )
+            except triage.StaleEdit:
+                return _stale_panel(request, pk, post)
             except ValidationError as exc:
                 if not hasattr(exc, "error_dict"):
-                    raise  # a stale edit or the like: the page reloads with the latest values
+                    raise  # the theme is gone or the like: the page says so
                 return _refused_panel(request, pk, post, exc)
             if "status" in changed and post["status"] in NOTIFYING_STATUSES:
                 _told(request, theme, post["status"])
@@ -177,6 +179,16 @@ def _refused_panel(request, pk: int, post, exc: ValidationError):
     """The page again with the panel as submitted: each error beside its field."""
     theme = theme_selectors.theme_detail(theme_id=pk)
     return render_theme_page(request, theme, panel=post, errors=exc.message_dict)
+
+
+def _stale_panel(request, pk: int, post):
+    """Someone changed the theme meanwhile: the panel re-based on their change, typing kept."""
+    theme = theme_selectors.theme_detail(theme_id=pk)
+    rebased = stale_edits.rebase_panel(theme=theme, submitted=post)
+    by = triage.last_changed_by(theme, request.user)
+    who = "You (in another tab?)" if by.startswith("you") else (by or "Someone")
+    stale = {"who": who, "changes": rebased.changes}
+    return render_theme_page(request, theme, panel=rebased.panel, stale=stale)
 
 
 @permission_required("insights.view_theme", raise_exception=True)

@@ -132,13 +132,14 @@ _PANEL_FIELDS = ("title", "status", "owner", "reason", "external_url", "descript
 
 
 def render_theme_page(
-    request, theme: Theme, *, panel=None, errors=None, merge_text="", merge_error=""
+    request, theme: Theme, *, panel=None, errors=None, merge_text="", merge_error="", stale=None
 ):
     """The theme page; after a refused triage post, with what the PM submitted and why it failed.
 
     `panel` holds the submitted triage fields (so a refused decline keeps
     "Declined" and the other edits), `errors` maps a field to its messages,
-    `merge_text`/`merge_error` keep what was typed in "Merge this theme into".
+    `merge_text`/`merge_error` keep what was typed in "Merge this theme into";
+    `stale` says who changed the theme meanwhile and what (insights.themes.stale_edits).
     """
     # Ten notes a page keeps the page readable on a phone, where each is a card;
     # the pager (and the notes' own pages) lead to the rest.
@@ -162,6 +163,7 @@ def render_theme_page(
         "same_need": theme_selectors.possible_duplicates(theme_ids=[theme.pk]).get(theme.pk, []),
         "panel": values,
         "errors": errors or {},
+        "stale": stale,
         "merge_text": merge_text,
         "merge_error": merge_error,
         # A refused triage post is answered at its own address: links back
