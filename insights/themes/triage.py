@@ -36,6 +36,9 @@ from insights.themes.pipeline.write_lock import hold_assignment_writes, waits_br
 # Sent after commit when a theme's status changed: theme_id, old, new, actor_id,
 # event_id (the timeline line, which identifies the change for exactly-once delivery).
 theme_status_changed = Signal()
+# Sent after commit when a merge put notes under a different status: event_id (the
+# target's merge line), so the reps of the merged theme hear what became of it.
+theme_merged_across_statuses = Signal()
 
 
 class StaleEdit(ValidationError):
@@ -274,15 +277,22 @@ def theme_merge(*, source: Theme, target: Theme, actor, expected_version=None) -
         note_ids=note_ids,
         repointed=repointed,
     )
-    record_event(
+    event = record_event(
         target.pk,
         actor,
         ThemeEvent.Kind.MERGED,
         source=source.pk,
         source_title=source.title,
         notes=moved,
+        source_status=source.status,
+        target_status=target.status,
     )
     refresh_after_commit([source.pk, target.pk])
+    if source.status != target.status:
+        event_id = event.pk
+        transaction.on_commit(
+            lambda: theme_merged_across_statuses.send(sender=Theme, event_id=event_id)
+        )
     return target
 
 

@@ -212,10 +212,14 @@ def theme_merge_confirm(request, pk: int):
             request, theme, merge_text=typed, merge_error=" ".join(exc.messages)
         )
     minutes = int(merge_undo.UNDO_WINDOW.total_seconds() // 60)
+    told = 0
+    if source.status != target.status and target.status in NOTIFYING_STATUSES:
+        # The reps of the merged theme hear where their notes went (loop.notify).
+        told = theme_selectors.reps_to_notify(theme_id=source.pk, actor=request.user)
     return render(
         request,
         "insights/merge_confirm.html",
-        {"source": source, "target": target, "minutes": minutes},
+        {"source": source, "target": target, "minutes": minutes, "told": told},
     )
 
 

@@ -32,7 +32,7 @@ def test_lists_the_themes_with_my_notes_and_their_status(rep, other_rep, pm, rep
 
     page = rep_client.get(reverse("my_requests")).content.decode()
     assert "SSO" in page and "Bulk export" in page and "Their theme" not in page
-    assert "Planned" in page and "Status changed → Planned" in page
+    assert "Planned" in page and "Status changed: New → Planned" in page
 
 
 def test_news_since_the_last_visit_is_marked_new(rep, pm, rep_client):
