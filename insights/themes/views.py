@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts import visits
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
-from feedbackhub import periods, visits
+from feedbackhub import periods
 from feedbackhub.paging import fetch_page, page_of
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
@@ -77,7 +78,10 @@ class DashboardFilterForm(forms.Form):
 def dashboard(request):
     form = DashboardFilterForm(request.GET or None)
     # An export is not a visit: it leaves "new since my last visit" as it was.
-    last_visit = visits.last_visit(request, "dashboard", record=request.GET.get("format") != "csv")
+    # Stored per person: the latest visit on an earlier day (accounts.visits).
+    last_visit = visits.last_visit(
+        request.user, "dashboard", record=request.GET.get("format") != "csv"
+    )
     filters, sort = dashboard_figures.Filters(), "revenue"
     if form.is_valid():
         filters = form.to_filters(last_visit)
@@ -106,6 +110,11 @@ def dashboard(request):
             "form": form,
             "query": query.urlencode(),
             "last_visit": last_visit,
+            # Ticked on a first visit: nothing to compare with, so all themes are shown.
+            "first_visit": form.is_bound
+            and form.is_valid()
+            and form.cleaned_data["new"]
+            and last_visit is None,
             "can_triage": can_triage(request.user),
             # Only an empty page asks whether there are themes at all, to say what to do.
             "any_themes": bool(page.object_list)

@@ -40,7 +40,7 @@ def test_the_dashboard_uses_a_fixed_number_of_queries(
         for a, b in zip(themes, themes[1:], strict=False)
     )
     store_theme_stats()
-    with django_assert_num_queries(14 + REPORT_GUARD_QUERIES):
+    with django_assert_num_queries(13 + REPORT_GUARD_QUERIES):
         assert pm_client.get(reverse("dashboard")).status_code == 200
 
 
