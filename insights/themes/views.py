@@ -141,14 +141,23 @@ _PANEL_FIELDS = ("title", "status", "owner", "reason", "external_url", "descript
 
 
 def render_theme_page(
-    request, theme: Theme, *, panel=None, errors=None, merge_text="", merge_error="", stale=None
+    request,
+    theme: Theme,
+    *,
+    panel=None,
+    errors=None,
+    merge_text="",
+    merge_error="",
+    stale=None,
+    moving=None,
 ):
     """The theme page; after a refused triage post, with what the PM submitted and why it failed.
 
     `panel` holds the submitted triage fields (so a refused decline keeps
     "Declined" and the other edits), `errors` maps a field to its messages,
     `merge_text`/`merge_error` keep what was typed in "Merge this theme into";
-    `stale` says who changed the theme meanwhile and what (insights.themes.stale_edits).
+    `stale` says who changed the theme meanwhile and what (insights.themes.stale_edits);
+    `moving` keeps a refused move's ticked notes, typed target and error.
     """
     # Ten notes a page keeps the page readable on a phone, where each is a card;
     # the pager (and the notes' own pages) lead to the rest.
@@ -173,6 +182,7 @@ def render_theme_page(
         "panel": values,
         "errors": errors or {},
         "stale": stale,
+        "moving": moving or {"ticked": set(), "target_text": "", "error": ""},
         "merge_text": merge_text,
         "merge_error": merge_error,
         # A refused triage post is answered at its own address: links back
