@@ -185,3 +185,19 @@ def test_a_triage_message_shows_in_the_panel_the_page_returns_to(pm_client, rep)
     page = response.content.decode()
     assert page.index('id="triage"') < page.index("Saved.") < page.index('id="notes"')
     assert page.count("Saved.") == 1
+
+
+def test_the_accounts_list_says_it_is_the_top_ten_of_all_accounts(pm_client, rep):
+    theme = ThemeFactory(title="SSO")
+    for _ in range(12):
+        ThemeAssignment.objects.create(note=CallNoteFactory(author=rep), theme=theme)
+    store_theme_stats()
+    page = pm_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
+    assert "Top 10 of 12 accounts" in page and "Accounts <span" not in page
+
+
+def test_a_short_accounts_list_is_headed_with_its_count(pm_client, rep):
+    theme = _theme_with_deal(rep, "10", "SSO")
+    store_theme_stats()
+    page = pm_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
+    assert 'Accounts <span class="muted">(1)</span>' in page and "Top " not in page
