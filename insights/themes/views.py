@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -49,9 +48,7 @@ class DashboardFilterForm(forms.Form):
     )
     status = forms.ChoiceField(choices=[("", "Any status"), *ThemeStatus.choices], required=False)
     owner = forms.ModelChoiceField(
-        queryset=get_user_model()
-        .objects.filter(groups__permissions__codename="triage_theme")
-        .distinct(),
+        queryset=theme_selectors.possible_owners(),
         required=False,
         empty_label="Any owner",
     )
@@ -195,7 +192,5 @@ def render_theme_page(
         context["undo"] = merge_undo.undoable_merges_into(theme=theme)
         context["undo_sources"] = {event.source_id for event in context["undo"]}
         context["undo_minutes"] = int(merge_undo.UNDO_WINDOW.total_seconds() // 60)
-        context["owners"] = (
-            get_user_model().objects.filter(groups__permissions__codename="triage_theme").distinct()
-        )
+        context["owners"] = theme_selectors.possible_owners()
     return render(request, "insights/theme.html", context)

@@ -201,3 +201,17 @@ def test_a_short_accounts_list_is_headed_with_its_count(pm_client, rep):
     store_theme_stats()
     page = pm_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
     assert 'Accounts <span class="muted">(1)</span>' in page and "Top " not in page
+
+
+def test_owner_lists_are_sorted_by_name(pm_client, rep):
+    from tests.factories import AdminFactory, ProductManagerFactory
+
+    ProductManagerFactory(first_name="Riley", last_name="Novak")
+    AdminFactory(first_name="ada", last_name="Admin")
+    ProductManagerFactory(first_name="Jordan", last_name="Lee")
+    theme = _theme_with_deal(rep, "10", "SSO")
+    for url in (reverse("theme_page", args=[theme.pk]), reverse("dashboard")):
+        page = pm_client.get(url).content.decode()
+        names = ["ada Admin", "Jordan Lee", "Riley Novak"]
+        positions = [page.index(f">{name}</option>") for name in names]
+        assert positions == sorted(positions), url
