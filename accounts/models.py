@@ -125,3 +125,25 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+class PageVisit(models.Model):
+    """When a person last opened a page, kept across sessions for "new since my last visit".
+
+    `visited_at` is the latest visit; `earlier_day_visit` the latest visit on a
+    day before it, which is what "since my last visit" compares with all day
+    long (accounts.visits).
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=40)
+    visited_at = models.DateTimeField()
+    earlier_day_visit = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page"], name="page_visit_once_per_user_page")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} by {self.user_id} at {self.visited_at:%d %b %Y %H:%M}"

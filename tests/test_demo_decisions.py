@@ -30,3 +30,17 @@ def test_a_product_manager_decides_once_and_reps_are_notified(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("demo_decisions")
     assert Notification.objects.count() == 4
+
+
+def test_the_demos_declined_theme_says_why(pm, rep, django_capture_on_commit_callbacks):
+    pm.username = "pm.alex"
+    pm.save()
+    for _ in range(4):
+        ThemeAssignment.objects.create(note=CallNoteFactory(author=rep), theme=ThemeFactory())
+    store_theme_stats()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo_decisions")
+    from insights.themes.models import ThemeEvent
+
+    declined = ThemeEvent.objects.get(kind="status", data__new="declined")
+    assert declined.data["reason"]

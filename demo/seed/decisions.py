@@ -13,6 +13,8 @@ from insights.themes import triage
 from insights.themes.models import Theme, ThemeEvent, ThemeStatus
 
 PLAN = (ThemeStatus.SHIPPED, ThemeStatus.PLANNED, ThemeStatus.IN_PROGRESS, ThemeStatus.DECLINED)
+# Declining needs a reason (the reps who asked read it), in the demo as anywhere.
+REASONS = {ThemeStatus.DECLINED: "Not on this year's roadmap: we focus on the core product first."}
 
 
 def make_decisions(*, pm) -> list[tuple[Theme, str]]:
@@ -25,6 +27,8 @@ def make_decisions(*, pm) -> list[tuple[Theme, str]]:
     decided = []
     with transaction.atomic():
         for theme, status in zip(themes, PLAN, strict=False):
-            triage.theme_set_status(theme=theme, status=status, actor=pm)
+            triage.theme_set_status(
+                theme=theme, status=status, actor=pm, reason=REASONS.get(status, "")
+            )
             decided.append((theme, status))
     return decided

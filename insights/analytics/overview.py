@@ -43,9 +43,13 @@ def compute(days: int) -> dict:
         for r in theme_rows(filters=Filters(), sort="growth")
         if r.growth not in (None, float("inf")) and sum(r.weekly[-4:]) >= 3
     ][:5]
+    # Lost revenue follows the period, as on the dashboard for the same period
+    # (a theme's figures over its notes in the period, docs/definitions.md).
+    in_period = Filters(period=str(days) if str(days) in periods.BY_KEY else "")
     losing = [
         {"id": r.theme.pk, "title": r.theme.title, "lost_revenue": str(r.lost_revenue)}
-        for r in theme_rows(filters=Filters(), sort="lost", limit=5)
+        for r in theme_rows(filters=in_period, sort="lost", limit=5)
+        if r.lost_revenue > 0
     ]
     mentions = (
         CallNote.competitors.through.objects.filter(

@@ -14,6 +14,7 @@ NEWSWORTHY = (
     ThemeEvent.Kind.STATUS,
     ThemeEvent.Kind.RENAMED,
     ThemeEvent.Kind.MERGED,
+    ThemeEvent.Kind.UNMERGED,  # else "Merged into…" would stay the latest news after an undo
     ThemeEvent.Kind.DECISION,
     ThemeEvent.Kind.LINKED,
 )

@@ -106,6 +106,50 @@ def notify_status_change(event: ThemeEvent) -> None:
     )
 
 
+@transaction.atomic
+def notify_merge_outcome(event_id: int) -> None:
+    """Tell the reps whose notes a merge moved under another status what became of them.
+
+    `event_id` is the target's merge line; a rep told "Planned" about the merged
+    theme now reads that their notes are in a Shipped (say) one. Safe to repeat.
+    """
+    event = ThemeEvent.objects.filter(pk=event_id, kind=ThemeEvent.Kind.MERGED).first()
+    if event is None or "source" not in event.data:
+        return
+    old, new = event.data.get("source_status"), event.data.get("target_status")
+    if old == new or new not in NOTIFYING_STATUSES:
+        return
+    merge = (
+        ThemeEvent.objects.filter(theme_id=event.data["source"], kind=ThemeEvent.Kind.MERGED)
+        .filter(data__into=event.theme_id)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    moved = merge.data.get("note_ids", []) if merge else []
+    authors = set(CallNote.objects.filter(pk__in=moved).values_list("author_id", flat=True))
+    customers = {
+        pk: found for pk, found in customers_in_theme(event.theme_id).items() if pk in authors
+    }
+    recipients = User.objects.filter(pk__in=customers, is_active=True)
+    if event.actor_id:
+        recipients = recipients.exclude(pk=event.actor_id)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                theme_id=event.theme_id,
+                event=event,
+                old_status=old,
+                new_status=new,
+                details=customers[user.pk],
+                email=Notification.Email.SKIPPED,  # the bell only: no status email for a merge
+            )
+            for user in recipients
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("theme", "event")
 

@@ -114,16 +114,24 @@ def winback_list(request):
     )
 
 
+THEME_WINBACK_SHOWN = 10
+
+
 @permission_required("insights.view_theme", raise_exception=True)
 @require_GET
 def theme_winback(request, pk: int):
     """A theme's win-back list and recovered revenue, loaded into its theme page."""
     theme = get_object_or_404(Theme.objects.only("pk"), pk=pk)
+    tasks = winback.tasks_of_theme(theme.pk)
+    # The biggest deals first, a screenful of them; "show all" asks for the rest.
+    shown = tasks if request.GET.get("all") == "1" else tasks[:THEME_WINBACK_SHOWN]
     return render(
         request,
         "insights/_theme_winback.html",
         {
-            "tasks": winback.tasks_of_theme(theme.pk),
+            "theme_id": theme.pk,
+            "tasks": shown,
+            "total": len(tasks),
             "recovered": winback.recovered_revenue([theme.pk]).get(theme.pk, 0),
         },
     )

@@ -39,11 +39,19 @@ _TRIAGE_EDITS = {
     "description": (triage.theme_describe, "description"),
     "external_url": (triage.theme_link, "url"),
     "decision": (triage.theme_write_decision, "decision"),
-    "status": (triage.theme_set_status, "status"),
 }
 
 
 class ThemeAdminForm(forms.ModelForm):
+    # Not a theme field: it goes with the status change into the timeline and the reps' news.
+    reason = forms.CharField(
+        label="Why (when declining)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to decline: the reps whose customers asked read it.",
+    )
+
     class Meta:
         model = Theme
         fields = [
@@ -61,6 +69,16 @@ class ThemeAdminForm(forms.ModelForm):
         if owner is not None and not can_triage(owner):
             raise ValidationError("The owner must be a product manager or an admin.")
         return owner
+
+    def clean(self):
+        data = super().clean()
+        if "status" in self.changed_data and "status" in data:
+            # The same rule as the theme page, from the same place (triage).
+            try:
+                triage.check_status_reason(status=data["status"], reason=data.get("reason", ""))
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
 
 
 # Kept by the engine and the statistics task; shown, never edited.
@@ -99,6 +117,7 @@ class ThemeAdmin(admin.ModelAdmin):
         "keywords_text",
         "description",
         "status",
+        "reason",
         "owner",
         "external_url",
         "decision",
@@ -137,7 +156,11 @@ class ThemeAdmin(admin.ModelAdmin):
         # written, never the statistics this form loaded (the worker keeps those).
         theme, actor, data = Theme.objects.get(pk=obj.pk), request.user, form.cleaned_data
         for field in form.changed_data:
-            if field in _TRIAGE_EDITS:
+            if field == "status":
+                theme = triage.theme_set_status(
+                    theme=theme, actor=actor, status=data["status"], reason=data.get("reason", "")
+                )
+            elif field in _TRIAGE_EDITS:
                 service, argument = _TRIAGE_EDITS[field]
                 theme = service(theme=theme, actor=actor, **{argument: data[field] or ""})
             elif field == "owner":

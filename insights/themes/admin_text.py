@@ -1,4 +1,5 @@
-"""Theme events and theme runs as one readable line each, for Django admin.
+"""Theme events and theme runs as one readable line each: for Django admin, and the
+timeline's words wherever it is shown (theme page, My requests, `event_words`).
 
 Events and runs store ids and counts for the product's own use (undoing a
 merge needs every note id); a person reading admin needs what happened, in
@@ -56,16 +57,20 @@ def _what(kind: str, data: dict) -> str:
     return ""
 
 
-def event_summary(event: ThemeEvent) -> str:
-    """ "Merged: into “Rate limits” (80 notes) — Alex Morgan, 26 Nov 2026, 09:10"."""
+def event_words(event: ThemeEvent) -> str:
+    """ "Status changed: New → Shipped — “why”": what happened, without who and when."""
     what = _what(event.kind, event.data or {})
     reason = (event.data or {}).get("reason")
+    return f"{event.get_kind_display()}{': ' + what if what else ''}" + (
+        f" — “{reason}”" if reason else ""
+    )
+
+
+def event_summary(event: ThemeEvent) -> str:
+    """ "Merged: into “Rate limits” (80 notes) — Alex Morgan, 26 Nov 2026 09:10"."""
     who = event.actor.display_name if event.actor else "Theme engine"
     when = date_format(localtime(event.created_at), "DATETIME_FORMAT") if event.created_at else ""
-    return (
-        f"{event.get_kind_display()}{': ' + what if what else ''}"
-        f"{f' — “{reason}”' if reason else ''} — {who}, {when}"
-    )
+    return f"{event_words(event)} — {who}, {when}"
 
 
 # The run summary's keys as a person reads them, in this order.

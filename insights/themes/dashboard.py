@@ -24,12 +24,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from feedbackhub import periods
 from feedbackhub.queue import enqueue_now
 from insights.notes.models import Tag
+from insights.notes.models import CallNote
 from insights.themes import figures as theme_figures
 from insights.themes.figures import Figures, NoteFilter
 from insights.themes.models import (
@@ -93,7 +94,11 @@ def _themes(filters: Filters):
     if filters.owner:
         qs = qs.filter(owner_id=filters.owner)
     if filters.new_since:
-        qs = qs.filter(created_at__gt=filters.new_since)
+        # New themes, and themes given notes since (docs/design.md, "New since my last visit").
+        fresh = CallNote.objects.filter(
+            assignment__theme=OuterRef("pk"), created_at__gt=filters.new_since
+        )
+        qs = qs.filter(Q(created_at__gt=filters.new_since) | Exists(fresh))
     return qs
 
 

@@ -19,6 +19,7 @@ from insights.themes.triage import (
     refresh_after_commit,
     require_triage,
     survivor,
+    themes_mark_distinct,
     update_theme,
 )
 
@@ -144,5 +145,7 @@ def theme_split(
         theme.pk, actor, ThemeEvent.Kind.SPLIT, notes=len(note_ids), into=new.pk, into_title=title
     )
     record_event(new.pk, actor, ThemeEvent.Kind.CREATED, split_from=theme.pk, notes=len(note_ids))
+    # Splitting says the two are different needs: no run suggests merging them back.
+    themes_mark_distinct(theme=theme, other=new, actor=actor)
     refresh_after_commit([theme.pk, new.pk])
     return new

@@ -4,8 +4,10 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from insights.notes.models import CallNote
 from insights.themes import evidence as theme_evidence
@@ -184,6 +186,16 @@ def run_changes(*, run: ClusteringRun) -> dict[str, list[ThemeEvent]]:
             kind = "emptied" if after == 0 else ("grown" if after > before else "shrunk")
         found[kind].append(event)
     return found
+
+
+def possible_owners():
+    """People who may own a theme (product managers and admins), by name: a stable order
+    for every owner list (the triage panel, the dashboard's filter)."""
+    users = get_user_model().objects
+    may_own = users.filter(groups__permissions__codename="triage_theme").values("pk")
+    return users.filter(pk__in=may_own).order_by(
+        Lower("first_name"), Lower("last_name"), Lower("username"), "pk"
+    )
 
 
 def reps_to_notify(*, theme_id: int, actor) -> int:

@@ -36,6 +36,9 @@ from insights.themes.pipeline.write_lock import hold_assignment_writes, waits_br
 # Sent after commit when a theme's status changed: theme_id, old, new, actor_id,
 # event_id (the timeline line, which identifies the change for exactly-once delivery).
 theme_status_changed = Signal()
+# Sent after commit when a merge put notes under a different status: event_id (the
+# target's merge line), so the reps of the merged theme hear what became of it.
+theme_merged_across_statuses = Signal()
 
 
 class StaleEdit(ValidationError):
@@ -52,6 +55,17 @@ def refresh_after_commit(theme_ids: Iterable[int | None]) -> None:
     stats.refresh_soon(theme_ids=theme_ids)
 
 
+def last_changed_by(theme: Theme, actor) -> str:
+    """Who made the theme's latest change, as the person reading it says it."""
+    last = theme.events.select_related("actor").first()
+    if last is None or last.actor is None:
+        return ""
+    # The last change may well be the same person's, in another tab.
+    if last.actor.pk == getattr(actor, "pk", None):
+        return "you, in another tab?"
+    return last.actor.display_name
+
+
 def update_theme(theme: Theme, expected_version: int | None, actor, **fields) -> Theme:
     """Write fields if the theme is still at the version the person saw."""
     qs = Theme.objects.filter(pk=theme.pk)
@@ -62,21 +76,23 @@ def update_theme(theme: Theme, expected_version: int | None, actor, **fields) ->
         current = Theme.objects.filter(pk=theme.pk).first()
         if current is None:
             raise ValidationError("This theme no longer exists.")
-        last = current.events.select_related("actor").first()
-        by = last.actor if last and last.actor else None
-        if by is None:
-            who = ""
-        elif by.pk == getattr(actor, "pk", None):
-            who = " (by you, in another tab?)"
-        else:
-            who = f" (by {by.display_name})"
-        # The last change may well be the same person's, in another tab.
+        by = last_changed_by(current, actor)
+        who = f" (by {by})" if by else ""
         raise StaleEdit(
             f"This theme changed since you opened it{who}; "
             "reload to see the change, then try again."
         )
     theme.refresh_from_db()
     return theme
+
+
+DECLINE_NEEDS_REASON = "Say why it is declined: the reps who asked will read it."
+
+
+def check_status_reason(*, status: str, reason: str) -> None:
+    """Declining needs a reason, because the reps who asked read it (the panel, admin, API)."""
+    if status == ThemeStatus.DECLINED and not " ".join((reason or "").split()):
+        raise ValidationError({"reason": DECLINE_NEEDS_REASON})
 
 
 def record_event(theme_id: int, actor, kind: str, **data) -> ThemeEvent:
@@ -117,6 +133,7 @@ def theme_set_status(*, theme: Theme, status: str, actor, expected_version=None,
     old = theme.status
     if old == status:
         return theme
+    check_status_reason(status=status, reason=reason)
     theme = update_theme(theme, expected_version, actor, status=status)
     reason = " ".join(reason.split())[:500]
     extra = {"reason": reason} if reason else {}
@@ -208,10 +225,6 @@ def theme_triage(
     status = changes.get("status") or theme.status
     if status != theme.status:
         reason = (changes.get("reason") or "").strip()
-        if status == ThemeStatus.DECLINED and not reason:
-            raise ValidationError(
-                {"reason": "Say why it is declined: the reps who asked will read it."}
-            )
         theme_set_status(
             theme=theme, status=status, actor=actor, expected_version=version, reason=reason
         )
@@ -264,15 +277,22 @@ def theme_merge(*, source: Theme, target: Theme, actor, expected_version=None) -
         note_ids=note_ids,
         repointed=repointed,
     )
-    record_event(
+    event = record_event(
         target.pk,
         actor,
         ThemeEvent.Kind.MERGED,
         source=source.pk,
         source_title=source.title,
         notes=moved,
+        source_status=source.status,
+        target_status=target.status,
     )
     refresh_after_commit([source.pk, target.pk])
+    if source.status != target.status:
+        event_id = event.pk
+        transaction.on_commit(
+            lambda: theme_merged_across_statuses.send(sender=Theme, event_id=event_id)
+        )
     return target
 
 

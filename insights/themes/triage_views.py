@@ -15,10 +15,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.rules import can_triage
-from insights.themes import merge_undo, note_moves, triage
+from insights.themes import merge_undo, note_moves, stale_edits, triage
 from insights.themes import selectors as theme_selectors
 from insights.themes.models import NOTIFYING_STATUSES, Theme, ThemeStatus
 from insights.themes.views import render_theme_page
@@ -81,9 +82,11 @@ def theme_action(request, pk: int):
                 changed = triage.theme_triage(
                     theme=theme, actor=actor, changes=_panel_changes(post), expected_version=version
                 )
+            except triage.StaleEdit:
+                return _stale_panel(request, pk, post)
             except ValidationError as exc:
                 if not hasattr(exc, "error_dict"):
-                    raise  # a stale edit or the like: the page reloads with the latest values
+                    raise  # the theme is gone or the like: the page says so
                 return _refused_panel(request, pk, post, exc)
             if "status" in changed and post["status"] in NOTIFYING_STATUSES:
                 _told(request, theme, post["status"])
@@ -145,10 +148,15 @@ def theme_action(request, pk: int):
             )
             return _back(source.pk)
         elif action == "move":
-            target = Theme.objects.filter(pk=target_id or 0).first()
-            if target is None or not note_ids:
-                raise ValidationError("Pick notes and the theme to move them to.")
+            if not note_ids:
+                raise ValidationError("Tick the notes to move first.")
+            try:
+                target = _move_target(post, target_id, theme)
+            except ValidationError as exc:
+                return _refused_move(request, pk, post, note_ids, exc)
             note_moves.notes_move(note_ids=note_ids, target=target, actor=actor)
+            messages.success(request, _moved(len(note_ids), "Moved", target), extra_tags=part)
+            return _back(pk, part)
         elif action == "remove":
             note_moves.notes_remove(theme=theme, note_ids=note_ids, actor=actor)
         elif action == "split":
@@ -159,9 +167,7 @@ def theme_action(request, pk: int):
                 actor=actor,
                 expected_version=version,
             )
-            messages.success(
-                request, f"Split {len(note_ids)} notes into “{new.title}”.", extra_tags=part
-            )
+            messages.success(request, _moved(len(note_ids), "Split", new), extra_tags=part)
         else:
             raise ValidationError(f"Unknown action “{action}”.")
     except ValidationError as exc:
@@ -173,10 +179,58 @@ def theme_action(request, pk: int):
     return _back(pk, part)
 
 
+def _moved(count: int, verb: str, theme: Theme) -> str:
+    """ "Moved 3 notes to “SSO”", the theme linked, so the PM can follow them."""
+    link = reverse("theme_page", args=[theme.pk])
+    into = "to" if verb == "Moved" else "into"
+    return format_html(
+        '{} {} note{} {} <a href="{}">“{}”</a>.',
+        verb,
+        count,
+        pluralize(count),
+        into,
+        link,
+        theme.title,
+    )
+
+
+def _move_target(post, target_id: int | None, theme: Theme) -> Theme:
+    """The theme typed or picked in "Move to theme…" (as merge reads it), or why none fits."""
+    if target_id:
+        found = Theme.objects.filter(pk=target_id, merged_into__isnull=True).exclude(pk=theme.pk)
+        if found.exists():
+            return found.get()
+    typed = post.get("target_text", "").strip()
+    if not typed:
+        raise ValidationError("Type the theme to move the ticked notes to.")
+    return theme_selectors.merge_target(text=typed, source_id=theme.pk)
+
+
+def _refused_move(request, pk: int, post, note_ids: list[int], exc: ValidationError):
+    """The page again with the notes still ticked, what was typed, and why it was refused."""
+    theme = theme_selectors.theme_detail(theme_id=pk)
+    moving = {
+        "ticked": set(note_ids),
+        "target_text": post.get("target_text", ""),
+        "error": " ".join(exc.messages),
+    }
+    return render_theme_page(request, theme, moving=moving)
+
+
 def _refused_panel(request, pk: int, post, exc: ValidationError):
     """The page again with the panel as submitted: each error beside its field."""
     theme = theme_selectors.theme_detail(theme_id=pk)
     return render_theme_page(request, theme, panel=post, errors=exc.message_dict)
+
+
+def _stale_panel(request, pk: int, post):
+    """Someone changed the theme meanwhile: the panel re-based on their change, typing kept."""
+    theme = theme_selectors.theme_detail(theme_id=pk)
+    rebased = stale_edits.rebase_panel(theme=theme, submitted=post)
+    by = triage.last_changed_by(theme, request.user)
+    who = "You (in another tab?)" if by.startswith("you") else (by or "Someone")
+    stale = {"who": who, "changes": rebased.changes}
+    return render_theme_page(request, theme, panel=rebased.panel, stale=stale)
 
 
 @permission_required("insights.view_theme", raise_exception=True)
@@ -200,10 +254,14 @@ def theme_merge_confirm(request, pk: int):
             request, theme, merge_text=typed, merge_error=" ".join(exc.messages)
         )
     minutes = int(merge_undo.UNDO_WINDOW.total_seconds() // 60)
+    told = 0
+    if source.status != target.status and target.status in NOTIFYING_STATUSES:
+        # The reps of the merged theme hear where their notes went (loop.notify).
+        told = theme_selectors.reps_to_notify(theme_id=source.pk, actor=request.user)
     return render(
         request,
         "insights/merge_confirm.html",
-        {"source": source, "target": target, "minutes": minutes},
+        {"source": source, "target": target, "minutes": minutes, "told": told},
     )
 
 

@@ -2,13 +2,13 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts import visits
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
@@ -48,9 +48,7 @@ class DashboardFilterForm(forms.Form):
     )
     status = forms.ChoiceField(choices=[("", "Any status"), *ThemeStatus.choices], required=False)
     owner = forms.ModelChoiceField(
-        queryset=get_user_model()
-        .objects.filter(groups__permissions__codename="triage_theme")
-        .distinct(),
+        queryset=theme_selectors.possible_owners(),
         required=False,
         empty_label="Any owner",
     )
@@ -77,7 +75,10 @@ class DashboardFilterForm(forms.Form):
 def dashboard(request):
     form = DashboardFilterForm(request.GET or None)
     # An export is not a visit: it leaves "new since my last visit" as it was.
-    last_visit = visits.last_visit(request, "dashboard", record=request.GET.get("format") != "csv")
+    # Stored per person: the latest visit on an earlier day (accounts.visits).
+    last_visit = visits.last_visit(
+        request.user, "dashboard", record=request.GET.get("format") != "csv"
+    )
     filters, sort = dashboard_figures.Filters(), "revenue"
     form, ignored = url_filters.without_invalid(form)
     if form.is_valid():
@@ -108,6 +109,11 @@ def dashboard(request):
             "ignored": url_filters.ignored_notice(ignored),
             "query": query.urlencode(),
             "last_visit": last_visit,
+            # Ticked on a first visit: nothing to compare with, so all themes are shown.
+            "first_visit": form.is_bound
+            and form.is_valid()
+            and form.cleaned_data["new"]
+            and last_visit is None,
             "can_triage": can_triage(request.user),
             # Only an empty page asks whether there are themes at all, to say what to do.
             "any_themes": bool(page.object_list)
@@ -134,13 +140,23 @@ _PANEL_FIELDS = ("title", "status", "owner", "reason", "external_url", "descript
 
 
 def render_theme_page(
-    request, theme: Theme, *, panel=None, errors=None, merge_text="", merge_error=""
+    request,
+    theme: Theme,
+    *,
+    panel=None,
+    errors=None,
+    merge_text="",
+    merge_error="",
+    stale=None,
+    moving=None,
 ):
     """The theme page; after a refused triage post, with what the PM submitted and why it failed.
 
     `panel` holds the submitted triage fields (so a refused decline keeps
     "Declined" and the other edits), `errors` maps a field to its messages,
-    `merge_text`/`merge_error` keep what was typed in "Merge this theme into".
+    `merge_text`/`merge_error` keep what was typed in "Merge this theme into";
+    `stale` says who changed the theme meanwhile and what (insights.themes.stale_edits);
+    `moving` keeps a refused move's ticked notes, typed target and error.
     """
     # Ten notes a page keeps the page readable on a phone, where each is a card;
     # the pager (and the notes' own pages) lead to the rest.
@@ -164,6 +180,8 @@ def render_theme_page(
         "same_need": theme_selectors.possible_duplicates(theme_ids=[theme.pk]).get(theme.pk, []),
         "panel": values,
         "errors": errors or {},
+        "stale": stale,
+        "moving": moving or {"ticked": set(), "target_text": "", "error": ""},
         "merge_text": merge_text,
         "merge_error": merge_error,
         # A refused triage post is answered at its own address: links back
@@ -176,7 +194,5 @@ def render_theme_page(
         context["undo"] = merge_undo.undoable_merges_into(theme=theme)
         context["undo_sources"] = {event.source_id for event in context["undo"]}
         context["undo_minutes"] = int(merge_undo.UNDO_WINDOW.total_seconds() // 60)
-        context["owners"] = (
-            get_user_model().objects.filter(groups__permissions__codename="triage_theme").distinct()
-        )
+        context["owners"] = theme_selectors.possible_owners()
     return render(request, "insights/theme.html", context)

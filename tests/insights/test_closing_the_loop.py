@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _change(theme, status, actor, capture):
+    reason = "Not this year" if status == "declined" else ""
     with capture(execute=True):
-        return triage.theme_set_status(theme=theme, status=status, actor=actor)
+        return triage.theme_set_status(theme=theme, status=status, actor=actor, reason=reason)
 
 
 def test_each_rep_with_a_note_gets_one_notification_naming_their_accounts_and_open_deals(

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from deals.models import OPEN_STAGES, STAGE_WEIGHTS, Stage
 from insights.notes.models import Tag
@@ -162,8 +163,22 @@ def test_the_current_view_exports_to_csv(world, pm_client):
     assert {int(r["theme_id"]): int(r["notes"]) for r in rows} == {k: v[0] for k, v in want.items()}
 
 
-def test_new_since_my_last_visit_shows_themes_created_after_it(world, pm_client):
+def _visited_yesterday(pm_client):
+    """The PM opened the dashboard yesterday; everything in `world` is older."""
+    from accounts.models import PageVisit
+    from insights.notes.models import CallNote
+    from insights.themes.models import Theme
+
     pm_client.get(reverse("dashboard"))  # remembers this visit
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    PageVisit.objects.update(visited_at=yesterday)
+    for model in (CallNote, Theme):
+        model.objects.update(created_at=yesterday - dt.timedelta(days=1))
+    return yesterday
+
+
+def test_new_since_my_last_visit_shows_themes_created_after_it(world, pm_client):
+    _visited_yesterday(pm_client)
     fresh = ThemeFactory(title="Brand new need")
     note = world["notes"][0][0]
     ThemeAssignment.objects.filter(note=note).delete()
@@ -172,3 +187,23 @@ def test_new_since_my_last_visit_shows_themes_created_after_it(world, pm_client)
     page = pm_client.get(reverse("dashboard"), {"new": "on"}).content.decode()
     assert "Brand new need" in page
     assert world["themes"][1].title not in page
+
+
+def test_new_since_my_last_visit_includes_themes_with_new_notes_and_survives_reloads(
+    world, pm_client, rep
+):
+    _visited_yesterday(pm_client)
+    older = world["themes"][1]
+    ThemeAssignment.objects.create(note=CallNoteFactory(author=rep), theme=older)
+    store_theme_stats()
+    for _ in range(2):  # a reload today compares with the same visit
+        page = pm_client.get(reverse("dashboard"), {"new": "on"}).content.decode()
+        assert older.title in page
+        assert world["themes"][0].title not in page
+
+
+def test_a_first_ever_visit_says_so_instead_of_an_empty_list(world, pm_client):
+    page = pm_client.get(reverse("dashboard"), {"new": "on"}).content.decode()
+    assert "This is your first day on the dashboard" in page
+    assert "No themes match these filters" not in page
+    assert world["themes"][0].title in page

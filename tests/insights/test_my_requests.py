@@ -32,7 +32,7 @@ def test_lists_the_themes_with_my_notes_and_their_status(rep, other_rep, pm, rep
 
     page = rep_client.get(reverse("my_requests")).content.decode()
     assert "SSO" in page and "Bulk export" in page and "Their theme" not in page
-    assert "Planned" in page and "Status changed → Planned" in page
+    assert "Planned" in page and "Status changed: New → Planned" in page
 
 
 def test_news_since_the_last_visit_is_marked_new(rep, pm, rep_client):
@@ -67,7 +67,7 @@ def test_the_page_costs_the_same_queries_with_one_or_many_themes(rep, pm, rep_cl
     for _ in range(15):
         t = ThemeFactory()
         _in(t, rep, 2)
-        triage.theme_set_status(theme=t, status="declined", actor=pm)
+        triage.theme_set_status(theme=t, status="declined", actor=pm, reason="Not this year")
     assert count() == one
 
 

@@ -237,3 +237,24 @@ def test_the_inbox_lists_exactly_the_notes_no_theme_has_taken_newest_first(pm, r
     first = selectors.unthemed_notes(limit=25)
     second = selectors.unthemed_notes(limit=25, offset=25)
     assert [n.pk for n in first + second] == waiting[::-1]
+
+
+def test_the_overviews_most_lost_revenue_follows_the_period_like_the_dashboard(pm_client, rep):
+    old_loss, recent_loss = ThemeFactory(title="Old loss"), ThemeFactory(title="Recent loss")
+    for theme, amount, days_ago in ((old_loss, "90000", 200), (recent_loss, "1000", 3)):
+        deal = DealFactory(amount=Decimal(amount), stage="closed_lost")
+        note = CallNoteFactory(
+            author=rep,
+            account=deal.account,
+            deal=deal,
+            call_date=dt.date.today() - dt.timedelta(days=days_ago),
+        )
+        ThemeAssignment.objects.create(note=note, theme=theme)
+    store_theme_stats()
+
+    month = pm_client.get(reverse("overview"), {"period": "30"}).content.decode()
+    losing = month[month.index("Most lost revenue, last 30 days") :]
+    assert "Recent loss" in losing and "Old loss" not in losing
+    year = pm_client.get(reverse("overview"), {"period": "365"}).content.decode()
+    losing = year[year.index("Most lost revenue, last 365 days") :]
+    assert losing.index("Old loss") < losing.index("Recent loss")

@@ -97,3 +97,26 @@ def test_an_admin_cannot_make_a_rep_own_a_theme(sso, admin_user, rep):
     response = client.post(url, _admin_form(sso, owner=rep.pk))
     assert response.status_code == 200
     assert "must be a product manager" in response.content.decode()
+
+
+def test_declining_in_admin_without_a_reason_is_refused_with_the_theme_pages_words(sso, admin_user):
+    client = _admin_client(admin_user)
+    url = reverse("admin:insights_theme_change", args=[sso.pk])
+    response = client.post(url, _admin_form(sso, status="declined"))
+    assert response.status_code == 200
+    assert "Say why it is declined" in response.content.decode()
+    sso.refresh_from_db()
+    assert sso.status == "new" and not sso.events.filter(kind="status").exists()
+
+
+def test_declining_in_admin_with_a_reason_tells_the_reps_why(
+    sso, rep, admin_user, eager_tasks, django_capture_on_commit_callbacks
+):
+    client = _admin_client(admin_user)
+    url = reverse("admin:insights_theme_change", args=[sso.pk])
+    form = _admin_form(sso, status="declined", reason="Not this year, sorry")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert sso.events.get(kind="status").data["reason"] == "Not this year, sorry"
+    assert Notification.objects.get(recipient=rep).event.data["reason"] == "Not this year, sorry"

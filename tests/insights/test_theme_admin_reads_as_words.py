@@ -76,3 +76,18 @@ def test_a_run_says_how_it_started_and_what_changed_in_words(admin_client, pm):
     run.save()
     html = admin_client.get(reverse("admin:insights_clusteringrun_change", args=[run.pk]))
     assert f"Started by {pm.display_name} on the engine panel" in html.content.decode()
+
+
+def test_timeline_rows_in_admin_are_not_titled_with_the_themes_id(admin_client, pm):
+    theme = ThemeFactory(title="Dark mode")
+    triage.theme_rename(theme=theme, title="Dark theme", actor=pm)
+    html = admin_client.get(reverse("admin:insights_theme_change", args=[theme.pk])).content
+    assert f"Renamed on {theme.pk}" not in html.decode()
+
+
+def test_the_theme_page_timeline_uses_the_same_words_as_admin(pm, pm_client):
+    theme = ThemeFactory(title="Dark mode")
+    triage.theme_set_status(theme=theme, status="shipped", actor=pm)
+    page = pm_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
+    timeline = page[page.index('id="timeline"') :]
+    assert "Status changed: New → Shipped" in timeline and "new → shipped" not in timeline

@@ -40,7 +40,7 @@ def test_the_dashboard_uses_a_fixed_number_of_queries(
         for a, b in zip(themes, themes[1:], strict=False)
     )
     store_theme_stats()
-    with django_assert_num_queries(14 + REPORT_GUARD_QUERIES):
+    with django_assert_num_queries(13 + REPORT_GUARD_QUERIES):
         assert pm_client.get(reverse("dashboard")).status_code == 200
 
 
@@ -185,3 +185,33 @@ def test_a_triage_message_shows_in_the_panel_the_page_returns_to(pm_client, rep)
     page = response.content.decode()
     assert page.index('id="triage"') < page.index("Saved.") < page.index('id="notes"')
     assert page.count("Saved.") == 1
+
+
+def test_the_accounts_list_says_it_is_the_top_ten_of_all_accounts(pm_client, rep):
+    theme = ThemeFactory(title="SSO")
+    for _ in range(12):
+        ThemeAssignment.objects.create(note=CallNoteFactory(author=rep), theme=theme)
+    store_theme_stats()
+    page = pm_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
+    assert "Top 10 of 12 accounts" in page and "Accounts <span" not in page
+
+
+def test_a_short_accounts_list_is_headed_with_its_count(pm_client, rep):
+    theme = _theme_with_deal(rep, "10", "SSO")
+    store_theme_stats()
+    page = pm_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
+    assert 'Accounts <span class="muted">(1)</span>' in page and "Top " not in page
+
+
+def test_owner_lists_are_sorted_by_name(pm_client, rep):
+    from tests.factories import AdminFactory, ProductManagerFactory
+
+    ProductManagerFactory(first_name="Riley", last_name="Novak")
+    AdminFactory(first_name="ada", last_name="Admin")
+    ProductManagerFactory(first_name="Jordan", last_name="Lee")
+    theme = _theme_with_deal(rep, "10", "SSO")
+    for url in (reverse("theme_page", args=[theme.pk]), reverse("dashboard")):
+        page = pm_client.get(url).content.decode()
+        names = ["ada Admin", "Jordan Lee", "Riley Novak"]
+        positions = [page.index(f">{name}</option>") for name in names]
+        assert positions == sorted(positions), url

@@ -161,3 +161,19 @@ def test_a_deal_no_longer_lost_cannot_be_reopened(shipped, rep):
     Deal.objects.filter(pk=task.deal_id).update(stage=Stage.NEGOTIATION, loss_reason="")
     with pytest.raises(Exception, match="not lost any more"):
         winback.reopen(task, actor=rep)
+
+
+def test_a_long_win_back_list_shows_the_ten_biggest_and_offers_the_rest(
+    rep, pm, rep_client, eager_tasks, django_capture_on_commit_callbacks
+):
+    theme = ThemeFactory(title="Audit log")
+    for i in range(12):
+        _cite(theme, _lost(rep, f"Deal {i:02}", 1000 + i, days_ago=20), rep)
+    with django_capture_on_commit_callbacks(execute=True):
+        triage.theme_set_status(theme=theme, status="shipped", actor=pm)
+    url = reverse("theme_winback", args=[theme.pk])
+    panel = rep_client.get(url).content.decode()
+    assert panel.count("<tr><td>") == 10 and "Deal 11" in panel and "Deal 00" not in panel
+    assert "The 10 biggest of 12 lost deals." in panel and f'hx-get="{url}?all=1"' in panel
+    everything = rep_client.get(url, {"all": "1"}).content.decode()
+    assert everything.count("<tr><td>") == 12 and "Show all" not in everything

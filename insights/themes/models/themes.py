@@ -196,4 +196,6 @@ class ThemeEvent(models.Model):
         indexes = [models.Index(fields=["theme", "-created_at"], name="theme_event_timeline_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.theme_id}"
+        # Admin shows this above each timeline row: when, not the theme's id.
+        when = f", {self.created_at:%d %b %Y %H:%M}" if self.created_at else ""
+        return f"{self.get_kind_display()}{when}"
