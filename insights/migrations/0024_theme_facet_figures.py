@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insights', '0021_note_awaiting_theme_index'),
+        ('insights', '0023_theme_exports_expire'),
     ]
 
     operations = [

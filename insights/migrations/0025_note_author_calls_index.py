@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("insights", "0021_note_awaiting_theme_index"),
+        ("insights", "0024_theme_facet_figures"),
     ]
 
     operations = [
