@@ -29,8 +29,7 @@ from django.utils import timezone
 
 from feedbackhub import periods
 from feedbackhub.queue import enqueue_now
-from insights.notes.models import Tag
-from insights.notes.models import CallNote
+from insights.notes.models import CallNote, Tag
 from insights.themes import figures as theme_figures
 from insights.themes.figures import Figures, NoteFilter
 from insights.themes.models import (

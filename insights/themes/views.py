@@ -12,7 +12,7 @@ from accounts import visits
 from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
-from feedbackhub import periods, url_filters, visits
+from feedbackhub import periods, url_filters
 from feedbackhub.paging import fetch_page, page_of
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
