@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from insights.notes.forms import draft_fingerprint
 from insights.notes.models import CallNote
 from insights.themes.models import Theme, ThemeAssignment
 from tests.factories import AccountFactory
@@ -28,6 +29,7 @@ def test_a_note_attached_from_the_hint_stays_put_through_runs(themed, rep, rep_c
             "body": body,
             "importance": "important",
             "theme": export.pk,
+            "theme_for": draft_fingerprint(body),  # the hint offered it for these words
         },
     )
     assert response.status_code == 302
