@@ -5,33 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('insights', '0023_theme_exports_expire'),
+        ("insights", "0023_theme_exports_expire"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ThemeFacetFigures',
+            name="ThemeFacetFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note_count', models.PositiveIntegerField(default=0)),
-                ('account_count', models.PositiveIntegerField(default=0)),
-                ('open_revenue', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('lost_revenue', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('won_revenue', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('weighted_revenue', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('weekly_mentions', models.JSONField(default=list)),
-                ('top_tags', models.JSONField(default=list)),
-                ('top_competitors', models.JSONField(default=list)),
-                ('last_mentioned_on', models.DateField(null=True)),
-                ('period_days', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('tag', 'Tag'), ('competitor', 'Competitor')], max_length=16)),
-                ('facet_id', models.PositiveIntegerField()),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facet_figures', to='insights.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note_count", models.PositiveIntegerField(default=0)),
+                ("account_count", models.PositiveIntegerField(default=0)),
+                ("open_revenue", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                ("lost_revenue", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                ("won_revenue", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                (
+                    "weighted_revenue",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16),
+                ),
+                ("weekly_mentions", models.JSONField(default=list)),
+                ("top_tags", models.JSONField(default=list)),
+                ("top_competitors", models.JSONField(default=list)),
+                ("last_mentioned_on", models.DateField(null=True)),
+                ("period_days", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("tag", "Tag"), ("competitor", "Competitor")], max_length=16
+                    ),
+                ),
+                ("facet_id", models.PositiveIntegerField()),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="facet_figures",
+                        to="insights.theme",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'facet_id', 'period_days', 'theme'), name='theme_facet_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "facet_id", "period_days", "theme"),
+                        name="theme_facet_unique",
+                    )
+                ],
             },
         ),
+        # Page statistics stored before this table existed have no per-tag or per-competitor
+        # rows, and a theme's are computed only with its page statistics: dropping them
+        # makes every theme due at the next refresh (pages compute live meanwhile).
+        migrations.RunSQL("DELETE FROM insights_themepagestats", migrations.RunSQL.noop),
     ]
