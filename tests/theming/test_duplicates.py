@@ -115,7 +115,7 @@ def test_not_the_same_keeps_two_themes_apart_through_runs_and_removes_the_sugges
         assert _pair(sso, twin) is None
     page = pm_client.get(reverse("theme_page", args=[sso.pk])).content.decode()
     assert "Possibly the same need" not in page
-    assert f"not the same need as “{twin_title}”" in page
+    assert f"Marked as a different need: from “{twin_title}”" in page
 
 
 def test_suggestions_are_found_from_the_run_matrix_the_same_as_from_stored_vectors(twins):
