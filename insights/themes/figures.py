@@ -12,7 +12,8 @@ filter differ. Definitions (docs/definitions.md):
 - stage-weighted pipeline: the same open deals, each amount times the
   weight of its stage (deals.models.STAGE_WEIGHTS);
 - weekly mentions: notes per calendar week (Monday first), oldest first,
-  ending with this week, by call date;
+  ending with this week, by call date — over every period: a period
+  filter counts only for the figures above;
 - last mentioned: the latest call date;
 - growth: mentions in the last 4 weeks against the 4 weeks before.
 
@@ -24,7 +25,7 @@ subqueries so that a note is never counted twice.
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
@@ -151,8 +152,19 @@ def theme_figures(
     Themes without a matching note are left out (Figures() is their value).
     One query, two with `top_names`, whatever the number of notes.
     """
+    today = today or timezone.localdate()
+    start = periods.since(notes.period, today=today) if notes is not None else None
+    if start:
+        # The period picks the notes the totals count, not the trend: the weekly series (and
+        # growth) reads every note matching the other filters, as the stored figures do.
+        notes = replace(notes, period="")
     return theme_figures_by_period(
-        themes=themes, notes=notes, starts={"": None}, weeks=weeks, today=today, top_names=top_names
+        themes=themes,
+        notes=notes,
+        starts={"": start},
+        weeks=weeks,
+        today=today,
+        top_names=top_names,
     )[""]
 
 

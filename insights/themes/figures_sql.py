@@ -4,8 +4,8 @@ The figures (docs/definitions.md) of a group of notes — a theme, or a theme
 and one tag or competitor — are conditional aggregates over the group's
 matching rows, one set per period (`FILTER (WHERE call date >= start)`), so
 the statistics task reads the notes once for all time and the four periods
-instead of five times. A live filter is the same statement with one period
-(all time) over the rows that match it.
+instead of five times. A live filter is the same statement with its own
+period over the rows that match its other filters.
 
 The rows (`rows_sql`) carry the group's key columns, then `m_account`,
 `m_day` (call date), `m_amount`, `m_stage` (of the note's deal) and
@@ -35,9 +35,9 @@ def figures_by_period(
 ) -> Iterator[tuple[tuple, object, dict]]:
     """(group key, period key, figure fields) for every group with a row in the period.
 
-    One statement whatever the number of periods; the weekly series of a period is the
-    all-time series with the weeks before its start emptied and the week it starts in
-    counted from its first day.
+    One statement whatever the number of periods. The weekly series is the same in every
+    period: it is the trend that growth reads (the last four weeks against the four before),
+    so a period, which only picks the notes the totals count, never cuts it.
     """
     week_starts = periods.week_starts(today, weeks)
     bounds = [(start, start + dt.timedelta(weeks=1)) for start in week_starts]
@@ -46,8 +46,7 @@ def figures_by_period(
     weights = " ".join(f"WHEN '{stage}' THEN {weight}" for stage, weight in STAGE_WEIGHTS.items())
     select = ["MAX(m.m_day)"] + ["COUNT(*) FILTER (WHERE m.m_day >= %s AND m.m_day < %s)"] * weeks
     params: list = [day for bound in bounds for day in bound]
-    cut: dict[object, int | None] = {}
-    for key, start in starts.items():
+    for start in starts.values():
         inside = "TRUE" if start is None else "m.m_day >= %s"
         mark = [] if start is None else [start]
         once = f"m.m_first = 1 AND {inside}"
@@ -61,24 +60,16 @@ def figures_by_period(
         ]
         params += [*mark, *mark, *mark, *OPEN_STAGES, *mark, Stage.CLOSED_LOST]
         params += [*mark, Stage.CLOSED_WON, *mark]
-        cut[key] = _week_cut(start, week_starts)
-        if cut[key] is not None:  # the week the period starts in, from its first day
-            select.append(f"COUNT(*) FILTER (WHERE {inside} AND m.m_day < %s)")
-            params += [*mark, bounds[cut[key]][1]]
     group = ", ".join(f"m.{k}" for k in keys)
     sql = f"SELECT {group}, {', '.join(select)} FROM ({rows_sql}) m GROUP BY {group}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *rows_params])
         for row in cursor:
             group_key, (last, *values) = tuple(row[: len(keys)]), row[len(keys) :]
-            series, values = [int(v) for v in values[:weeks]], values[weeks:]
+            weekly, values = [int(v) for v in values[:weeks]], values[weeks:]
             for key in starts:
                 n, accounts, open_, lost, won, weighted = values[:6]
                 values = values[6:]
-                weekly = series
-                if cut[key] is not None:
-                    weekly = [0] * cut[key] + [int(values[0])] + series[cut[key] + 1 :]
-                    values = values[1:]
                 if not n:
                     continue
                 yield (
@@ -92,16 +83,9 @@ def figures_by_period(
                         "lost_revenue": as_decimal(lost),
                         "won_revenue": as_decimal(won),
                         "weighted_revenue": as_decimal(weighted),
-                        "weekly_mentions": weekly,
+                        "weekly_mentions": list(weekly),
                     },
                 )
-
-
-def _week_cut(start: dt.date | None, week_starts: list[dt.date]) -> int | None:
-    """The index of the week a period starts in, when it starts inside the series' first day."""
-    if start is None or start <= week_starts[0]:
-        return None
-    return next(i for i, monday in reversed(list(enumerate(week_starts))) if monday <= start)
 
 
 def top_names_by_period(

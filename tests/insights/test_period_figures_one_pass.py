@@ -71,7 +71,8 @@ def test_a_theme_without_notes_in_a_period_has_no_row_for_it(rep):
     assert stored == {ALL_TIME_DAYS, 365}
 
 
-def test_the_weekly_series_of_a_period_starts_on_its_first_day(rep):
+def test_the_weekly_series_of_a_period_is_the_all_time_trend(rep):
+    """The period picks the notes the totals count; the trend (and growth) is never cut."""
     theme = ThemeFactory()
     account = AccountFactory(owner=rep)
     for days_ago in (29, 30, 31, 35, 60):  # around the 30-day period's first day
@@ -79,8 +80,11 @@ def test_the_weekly_series_of_a_period_starts_on_its_first_day(rep):
     one_pass = theme_figures_by_period(themes=[theme.pk], starts=period_starts(dt.date.today()))
     alone = theme_figures(themes=[theme.pk], notes=NoteFilter(period="30"))
     assert one_pass[30][theme.pk].weekly_mentions == alone[theme.pk].weekly_mentions
-    assert sum(one_pass[30][theme.pk].weekly_mentions) == 2  # 29 and 30 days ago
-    assert sum(one_pass[ALL_TIME_DAYS][theme.pk].weekly_mentions) == 5
+    assert one_pass[30][theme.pk].note_count == alone[theme.pk].note_count == 2  # 29, 30 days
+    assert sum(one_pass[30][theme.pk].weekly_mentions) == 5
+    assert (
+        one_pass[30][theme.pk].weekly_mentions == one_pass[ALL_TIME_DAYS][theme.pk].weekly_mentions
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
