@@ -35,9 +35,12 @@ Three conditions, each with a reason rather than a fitted value:
    no test could have told them apart, so there is no evidence either way.
 
 Joined pairs are closed transitively (three phrasings of one need become one
-theme). The cost is a sparse product of communities by tags plus a few small
-tests per need, negligible next to the neighbour graph; a community
-contributes at most MAX_NOTES_TESTED notes to a test.
+theme), most alike first, and two joined sets only while their pooled notes
+still pass the test: a small community that no test can tell from anything
+must not bridge two needs that the test tells apart (see `_close`). The cost
+is a sparse product of communities by tags plus a few small tests per need,
+negligible next to the neighbour graph; a community contributes at most
+MAX_NOTES_TESTED notes to a test.
 """
 
 from collections.abc import Sequence
@@ -45,7 +48,6 @@ from math import comb
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from insights.themes.engine.features import normalise_tag
 
@@ -185,24 +187,46 @@ def join(labels: np.ndarray, tags: Sequence[Sequence[str]]) -> np.ndarray:
         ]
     )
 
-    def sample(community: int) -> np.ndarray:
-        notes = np.flatnonzero(owner == community)
+    def sample(communities: list[int]) -> np.ndarray:
+        notes = np.flatnonzero(np.isin(owner, communities))
         step = -(-len(notes) // MAX_NOTES_TESTED)
         return rows[notes[::step]].toarray()
 
-    keep = [
-        (x, y)
+    tested = {
+        (x, y): _p_value(sample([x]), sample([y]), (x, y))
         for x, y in zip(a.tolist(), b.tolist(), strict=True)
-        if specific[x] and specific[y] and _indistinguishable(sample(x), sample(y), (x, y))
-    ]
-    if not keep:
+        if specific[x] and specific[y]
+    }
+    alike = [pair for pair, p in tested.items() if p is not None and p > SIGNIFICANCE]
+    if not alike:
         return labels.copy()
-    x, y = np.asarray(keep).T
-    joined = sp.csr_matrix((np.ones(len(x)), (x, y)), shape=(groups, groups))
-    _, component = connected_components(joined, directed=False)
-    smallest = np.full(groups, groups, dtype=np.int64)
-    np.minimum.at(smallest, component, np.arange(groups))
+    smallest = _close(alike, tested, sample, groups)
     out = labels.copy()
     themed = out >= 0
-    out[themed] = smallest[component[out[themed]]]
+    out[themed] = smallest[out[themed]]
     return out
+
+
+def _close(alike, p_values, sample, groups: int) -> np.ndarray:
+    """Each community's joined set, named by its smallest community.
+
+    Pairs are joined most alike first, and two sets only when their pooled
+    notes are still indistinguishable. Chaining pairs alone would let a small
+    community whose test is too weak to tell it from anything (nine SSO notes
+    tagged "auth", "security") bridge two needs that the test tells apart
+    outright (SSO and MFA on the seeded demo): the weak test is absence of
+    evidence, the strong one is evidence, and evidence wins.
+    """
+    members = {c: [c] for c in range(groups)}
+    head = np.arange(groups)
+    for x, y in sorted(alike, key=lambda pair: (-p_values[pair], pair)):
+        first, second = sorted((int(head[x]), int(head[y])))
+        if first == second:
+            continue
+        if len(members[first]) + len(members[second]) > 2 and not _indistinguishable(
+            sample(members[first]), sample(members[second]), (first, second)
+        ):
+            continue
+        members[first] += members.pop(second)
+        head[members[first]] = first
+    return head
