@@ -69,24 +69,3 @@ def test_nearest_neighbours_are_exact_and_exclude_the_note_itself():
     np.fill_diagonal(sims, -np.inf)
     expected = np.argsort(-sims, axis=1)[:, :3]
     assert (found == expected).all()
-
-
-def test_neighbours_do_not_depend_on_how_many_threads_faiss_runs():
-    # Loading the embedding model (torch) sets the process to one thread, so a
-    # worker that embedded notes and one that did not must still find the same
-    # neighbours for nearly tied notes (eight phrasings each, almost alike).
-    import faiss
-
-    rng = np.random.default_rng(0)
-    vectors = np.repeat(rng.normal(size=(375, 128)), 8, axis=0)
-    vectors += 1e-4 * rng.normal(size=vectors.shape)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    before = faiss.omp_get_max_threads()
-    try:
-        found = []
-        for threads in (1, 2):
-            faiss.omp_set_num_threads(threads)
-            found.append(grouping.nearest_neighbours(vectors.astype(np.float32), 10))
-    finally:
-        faiss.omp_set_num_threads(before)
-    assert (found[0] == found[1]).all()

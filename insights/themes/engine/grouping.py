@@ -66,34 +66,17 @@ def _features(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], seed: int
 
 
 def nearest_neighbours(vectors: np.ndarray, k: int) -> np.ndarray:
-    """Indices of each row's k most cosine-similar other rows (exact search with faiss).
-
-    faiss's float32 scores depend on how many threads it runs (and loading
-    torch sets that to one for the whole process), so notes that are nearly
-    tied swap places between two processes, and a handful of swapped
-    neighbours regroups hundreds of notes. So faiss only proposes 2k + 1
-    candidates; they are scored again in float64 one row at a time (no
-    threads involved) and ranked by that score, then by row number.
-    """
+    """Indices of each row's k most cosine-similar other rows (exact search with faiss)."""
     import faiss
 
     data = np.ascontiguousarray(vectors, dtype=np.float32)
     index = faiss.IndexFlatIP(data.shape[1])
     index.add(data)
-    _, found = index.search(data, min(2 * k + 1, len(data)))
+    _, found = index.search(data, k + 1)
     neighbours = np.empty((len(data), k), dtype=np.int64)
-    for start in range(0, len(data), _SLICE):
-        rows = np.arange(start, min(start + _SLICE, len(data)))
-        candidates = found[rows]
-        exact = np.einsum(
-            "rd,rcd->rc",
-            data[rows].astype(np.float64),
-            data[np.maximum(candidates, 0)].astype(np.float64),
-        )
-        # a note is not its own neighbour; -1 marks "no more rows" in faiss
-        exact[(candidates == rows[:, None]) | (candidates < 0)] = -np.inf
-        order = np.lexsort((candidates, -exact), axis=-1)[:, :k]
-        neighbours[rows] = np.take_along_axis(candidates, order, axis=1)
+    for row, candidates in enumerate(found):
+        others = candidates[candidates != row]  # a note is not its own neighbour
+        neighbours[row] = others[:k]
     return neighbours
 
 
