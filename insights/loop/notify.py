@@ -86,24 +86,7 @@ def notify_status_change(event: ThemeEvent) -> None:
     if new not in NOTIFYING_STATUSES:
         return
     customers = customers_in_theme(event.theme_id)
-    recipients = User.objects.filter(pk__in=customers, is_active=True)
-    if event.actor_id:
-        recipients = recipients.exclude(pk=event.actor_id)
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                theme_id=event.theme_id,
-                event=event,
-                old_status=event.data.get("old", ""),
-                new_status=new,
-                details=customers[user.pk],
-                email=_email_state(user),
-            )
-            for user in recipients
-        ],
-        ignore_conflicts=True,
-    )
+    _notify(event, customers, old=event.data.get("old", ""), new=new, email=_email_state)
 
 
 @transaction.atomic
@@ -130,6 +113,12 @@ def notify_merge_outcome(event_id: int) -> None:
     customers = {
         pk: found for pk, found in customers_in_theme(event.theme_id).items() if pk in authors
     }
+    # The bell only: no status email for a merge.
+    _notify(event, customers, old=old, new=new, email=lambda user: Notification.Email.SKIPPED)
+
+
+def _notify(event: ThemeEvent, customers: dict, *, old: str, new: str, email) -> None:
+    """One notification per customer-rep of the change (not its author); repeats create none."""
     recipients = User.objects.filter(pk__in=customers, is_active=True)
     if event.actor_id:
         recipients = recipients.exclude(pk=event.actor_id)
@@ -142,7 +131,7 @@ def notify_merge_outcome(event_id: int) -> None:
                 old_status=old,
                 new_status=new,
                 details=customers[user.pk],
-                email=Notification.Email.SKIPPED,  # the bell only: no status email for a merge
+                email=email(user),
             )
             for user in recipients
         ],

@@ -39,18 +39,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-_FIGURES = [
-    "note_count",
-    "account_count",
-    "last_mentioned_on",
-    "open_revenue",
-    "lost_revenue",
-    "won_revenue",
-    "weighted_revenue",
-    "weekly_mentions",
-    "top_tags",
-    "top_competitors",
-]
+_FIGURES = stats.FIGURE_FIELDS
 _PERIODS = [*(p.key for p in periods.PERIODS), ""]
 
 

@@ -25,6 +25,7 @@ from insights.themes.models import (
     ThemePeriodFigures,
 )
 from insights.themes.note_moves import notes_move
+from insights.themes.pipeline import stats
 from insights.themes.pipeline.stats import store_theme_stats
 from insights.themes.triage import theme_merge
 from tests.factories import (
@@ -37,18 +38,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-_FIGURES = [
-    "note_count",
-    "account_count",
-    "last_mentioned_on",
-    "open_revenue",
-    "lost_revenue",
-    "won_revenue",
-    "weighted_revenue",
-    "weekly_mentions",
-    "top_tags",
-    "top_competitors",
-]
+_FIGURES = stats.FIGURE_FIELDS
 
 
 @pytest.fixture

@@ -52,7 +52,8 @@ _GENERATION = "theme-stats-generation"
 # before today; so once a day, and for the themes a change touched.
 
 _CHUNK = 500
-_FIELDS = [
+# A theme's stored figures, as the statistics task writes them on the theme and per period.
+FIGURE_FIELDS = [
     "note_count",
     "account_count",
     "last_mentioned_on",
@@ -63,9 +64,8 @@ _FIELDS = [
     "weekly_mentions",
     "top_tags",
     "top_competitors",
-    "stats_updated_at",
-    "stats_as_of",
 ]
+_FIELDS = [*FIGURE_FIELDS, "stats_updated_at", "stats_as_of"]
 
 
 def period_starts(today: dt.date) -> dict[int, dt.date | None]:
