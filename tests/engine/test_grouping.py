@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
@@ -69,3 +71,26 @@ def test_nearest_neighbours_are_exact_and_exclude_the_note_itself():
     np.fill_diagonal(sims, -np.inf)
     expected = np.argsort(-sims, axis=1)[:, :3]
     assert (found == expected).all()
+
+
+def test_a_process_that_loaded_the_model_finds_the_same_neighbours():
+    # Loading the embedding model leaves the process's OpenMP at one thread
+    # (torch and faiss share it); the grouping must not depend on that.
+    import faiss
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(300, 128)).astype(np.float32)
+    noise = rng.normal(size=(30_000, 128)).astype(np.float32)
+    vectors = centres[rng.integers(0, 300, 30_000)] + 0.8 * noise
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    before = faiss.omp_get_max_threads()
+    try:
+        faiss.omp_set_num_threads(os.cpu_count() or 1)  # a process that never loaded torch
+        as_in_a_web_process = grouping.nearest_neighbours(vectors, 10)
+        faiss.omp_set_num_threads(1)  # what torch.set_num_threads(1) does to faiss
+        as_in_a_worker = grouping.nearest_neighbours(vectors, 10)
+        assert faiss.omp_get_max_threads() == 1, "the worker's own setting is given back"
+    finally:
+        faiss.omp_set_num_threads(before)
+    assert (as_in_a_web_process == as_in_a_worker).all()

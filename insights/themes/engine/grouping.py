@@ -26,7 +26,9 @@ Choices, each made for a reason rather than fitted to a data set:
   memory and time stay bounded at millions of notes.
 """
 
+import os
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
@@ -72,12 +74,35 @@ def nearest_neighbours(vectors: np.ndarray, k: int) -> np.ndarray:
     data = np.ascontiguousarray(vectors, dtype=np.float32)
     index = faiss.IndexFlatIP(data.shape[1])
     index.add(data)
-    _, found = index.search(data, k + 1)
+    with _search_threads(os.cpu_count() or 1):
+        _, found = index.search(data, k + 1)
     neighbours = np.empty((len(data), k), dtype=np.int64)
     for row, candidates in enumerate(found):
         others = candidates[candidates != row]  # a note is not its own neighbour
         neighbours[row] = others[:k]
     return neighbours
+
+
+@contextmanager
+def _search_threads(count: int):
+    """Run faiss with `count` OpenMP threads, then give the process back its own setting.
+
+    faiss's float32 scores depend on how many threads split the search, and
+    loading the embedding model sets the OpenMP threads of the whole process
+    to one (torch shares faiss's OpenMP runtime). Without a fixed count, a
+    worker that embedded notes and a process that only read stored vectors
+    found different neighbours for a few nearly tied notes, and Leiden then
+    regrouped hundreds of them. The count is restored afterwards so the
+    model keeps the one thread it is tuned for (docs/theme-engine.md).
+    """
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(count)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def shared_neighbour_graph(neighbours: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
