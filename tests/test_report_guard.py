@@ -23,9 +23,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _show_timeout() -> str:
+    return _show("statement_timeout")
+
+
+def _show(setting: str) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SHOW statement_timeout")
+        cursor.execute(f"SHOW {setting}")
         return cursor.fetchone()[0]
+
+
+def jit_view(request):
+    return HttpResponse(_show("jit"))
 
 
 def timeout_view(request):
@@ -48,6 +56,8 @@ urlpatterns = [
     path("export/", streamed_view, name="dashboard"),
     path("save/", csrf_exempt(timeout_view), name="log_call"),
     path("plain/", timeout_view, name="my_notes"),
+    path("report/jit/", jit_view, name="competitors"),
+    path("save/jit/", csrf_exempt(jit_view), name="note_edit"),
 ]
 
 as_test_urls = override_settings(
@@ -66,6 +76,13 @@ def test_a_save_and_other_pages_run_without_it(rep_client):
     assert rep_client.get("/plain/").content == b"0"
     assert rep_client.get("/report/").content == b"1500ms"
     assert rep_client.post("/save/").content == b"0", "the limit does not outlive the report"
+
+
+@as_test_urls
+def test_a_report_page_runs_without_jit_compilation_and_a_save_as_configured(rep_client):
+    configured = _show("jit")
+    assert rep_client.get("/report/jit/").content == b"off"
+    assert rep_client.post("/save/jit/").content == configured.encode()
 
 
 @as_test_urls

@@ -4,17 +4,16 @@ Where the figures come from, cheapest first:
 
 - no note-level filter: the all-time statistics cached on each theme,
   ranked and paged in SQL;
-- a period alone (`?period=90`), or one tag or one competitor alone or with
-  a period: the figures the statistics task stored (ThemePeriodFigures,
-  ThemeFacetFigures), ranked and paged in SQL, as long as they were computed
-  today for every theme shown; otherwise, as below, and a refresh is asked
-  for;
-- any other note-level filter (segment, region, team, deal stage, a tag with
-  a competitor, or any of these with the others): insights.themes.figures
-  computed in SQL per theme for the matching notes, kept in the cache for
-  DASHBOARD_FILTER_CACHE_SECONDS per filter set (and dropped as soon as the
-  statistics task stores anything), ranked here; only the rows shown get
-  their top tags and competitors.
+- a period alone (`?period=90`), or one tag, competitor, segment, region,
+  team or deal stage alone or with a period: the figures the statistics task
+  stored (ThemePeriodFigures, ThemeFacetFigures), ranked and paged in SQL, as
+  long as they were computed today for every theme shown; otherwise, as
+  below, and a refresh is asked for;
+- a combination of those (a tag with a segment, a stage with a team, ...):
+  insights.themes.figures computed in SQL per theme for the matching notes,
+  kept in the cache for DASHBOARD_FILTER_CACHE_SECONDS per filter set (and
+  dropped as soon as the statistics task stores anything), ranked here; only
+  the rows shown get their top tags and competitors.
 """
 
 import datetime as dt
@@ -24,7 +23,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from feedbackhub import periods
@@ -153,26 +153,45 @@ def _candidates(filters: Filters):
     return _themes(filters).filter(note_count__gt=0).defer(*_HEAVY)
 
 
+def _one_facet(filters: NoteFilter) -> tuple[FacetKind, str | Subquery] | None:
+    """The one stored filter value asked for (kind, value as stored), or None when there is
+    none or several (a combination is computed live)."""
+    given = [
+        (kind, value)
+        for kind, value in (
+            (FacetKind.TAG, filters.tag),
+            (FacetKind.COMPETITOR, filters.competitor),
+            (FacetKind.SEGMENT, filters.segment),
+            (FacetKind.REGION, filters.region),
+            (FacetKind.TEAM, filters.team),
+            (FacetKind.STAGE, filters.stage),
+        )
+        if value
+    ]
+    if len(given) != 1:
+        return None
+    kind, value = given[0]
+    if kind == FacetKind.TAG:  # stored by id, asked by name: the id in the same query
+        named = Tag.objects.filter(name=value).annotate(key=Cast("pk", CharField()))
+        return kind, Subquery(named.values("key")[:1])
+    return kind, str(value)
+
+
 def stored_figures(filters: NoteFilter):
     """The stored rows (one per theme) that answer these note filters, or None when they must
-    be computed live: a period alone (ThemePeriodFigures), or one tag or one competitor, alone
-    or with a period (ThemeFacetFigures). Not for no note filter at all (the theme's cache)."""
-    if any([filters.segment, filters.region, filters.team, filters.stage]):
-        return None
+    be computed live: a period alone (ThemePeriodFigures), or one tag, competitor, segment,
+    region, team or deal stage, alone or with a period (ThemeFacetFigures). Not for no note
+    filter at all (the theme's cache)."""
     period = periods.BY_KEY.get(filters.period)
     days = period.days if period else ALL_TIME_DAYS
-    if filters.tag and filters.competitor:
+    facets = [filters.tag, filters.competitor, filters.segment, filters.region, filters.team]
+    if not any([*facets, filters.stage]):
+        return ThemePeriodFigures.objects.filter(period_days=days) if period else None
+    facet = _one_facet(filters)
+    if facet is None:
         return None
-    if filters.tag:
-        tag = Tag.objects.filter(name=filters.tag).values("pk")
-        return ThemeFacetFigures.objects.filter(
-            kind=FacetKind.TAG, facet_id__in=tag, period_days=days
-        )
-    if filters.competitor:
-        return ThemeFacetFigures.objects.filter(
-            kind=FacetKind.COMPETITOR, facet_id=filters.competitor, period_days=days
-        )
-    return ThemePeriodFigures.objects.filter(period_days=days) if period else None
+    kind, value = facet
+    return ThemeFacetFigures.objects.filter(kind=kind, facet=value, period_days=days)
 
 
 def _stored_are_current(themes, *, facets: bool) -> bool:
@@ -204,8 +223,10 @@ def _ordered_page(rows_or_qs, sort: str, offset: int, limit: int | None, make_ro
 def _uses_stored_rows(filters: Filters, themes) -> bool:
     if not filters.on_notes:
         return True
-    facets = bool(filters.tag or filters.competitor)
-    return stored_figures(filters) is not None and _stored_are_current(themes, facets=facets)
+    facets = stored_figures(filters)
+    if facets is None:
+        return False
+    return _stored_are_current(themes, facets=facets.model is ThemeFacetFigures)
 
 
 def _stored_rows(filters: Filters, themes, sort, offset, limit) -> list[Row]:

@@ -4,8 +4,10 @@ Notes and deals know nothing about themes; these receivers are how the theme
 area hears about their changes. A note saved anywhere (form, API, import,
 admin) is handed to incremental placement after its transaction commits; a
 removed assignment, an edit to a note's account, deal, call date, tags or
-competitors, or a deal whose amount or stage changed, refreshes the
-statistics of the themes it touches. Bulk inserts (the demo seeder) send no
+competitors, a deal whose amount or stage changed, an account whose segment
+or region changed, or a rep joining or leaving a team (the dashboard's
+figures per segment, region and team) refreshes the statistics of the themes
+it touches. Bulk inserts (the demo seeder) send no
 signals: a full run picks those up.
 
 When a rep says which known need a new note is (log a call's hint), the notes
@@ -17,7 +19,8 @@ and the note and its place in the theme are saved together or not at all.
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from deals.models import Deal
+from accounts.models import TeamMembership
+from deals.models import Account, Deal
 from feedbackhub.queue import enqueue_on_commit
 from insights.notes.models import CallNote
 from insights.notes.services import need_named, note_figures_changed
@@ -28,6 +31,8 @@ from insights.themes.pipeline import placement, stats
 # What a theme's figures read from a deal (its competitor: the figures per competitor);
 # other edits (a name, a loss reason) change none.
 _DEAL_FIELDS_IN_FIGURES = ("amount", "stage", "account_id", "competitor_id")
+# What they read from an account: the figures per segment and per region.
+_ACCOUNT_FIELDS_IN_FIGURES = ("segment", "region")
 
 
 @receiver(post_save, sender=CallNote, dispatch_uid="place-saved-note")
@@ -55,6 +60,16 @@ def refresh_after_note_edit(sender, note: CallNote, **kwargs):
     stats.refresh_soon(theme_ids=[theme_id])
 
 
+def _refresh_themes_of(notes) -> None:
+    theme_ids = list(
+        ThemeAssignment.objects.filter(note__in=notes, theme__isnull=False)
+        .values_list("theme_id", flat=True)
+        .distinct()
+    )
+    if theme_ids:
+        stats.refresh_soon(theme_ids=theme_ids)
+
+
 @receiver(pre_save, sender=Deal, dispatch_uid="remember-deal-figures")
 def remember_deal_figures(sender, instance: Deal, raw=False, **kwargs):
     """Note, before the save, whether the deal's figures are about to change."""
@@ -72,10 +87,34 @@ def refresh_after_deal_change(sender, instance: Deal, created=False, raw=False, 
     """A deal's amount, stage, account or competitor changed: the themes citing it recount."""
     if created or raw or not getattr(instance, "_figures_changed", True):
         return  # a new deal has no notes yet; an edit elsewhere changes no figure
-    theme_ids = list(
-        ThemeAssignment.objects.filter(note__deal=instance, theme__isnull=False)
-        .values_list("theme_id", flat=True)
-        .distinct()
+    _refresh_themes_of(CallNote.objects.filter(deal=instance).values("pk"))
+
+
+@receiver(pre_save, sender=Account, dispatch_uid="remember-account-figures")
+def remember_account_figures(sender, instance: Account, raw=False, **kwargs):
+    """Note, before the save, whether the account's segment or region is about to change."""
+    if raw or instance.pk is None:
+        instance._figures_changed = False
+        return
+    before = Account.objects.filter(pk=instance.pk).values(*_ACCOUNT_FIELDS_IN_FIGURES).first()
+    instance._figures_changed = before is None or any(
+        before[name] != getattr(instance, name) for name in _ACCOUNT_FIELDS_IN_FIGURES
     )
-    if theme_ids:
-        stats.refresh_soon(theme_ids=theme_ids)
+
+
+@receiver(post_save, sender=Account, dispatch_uid="refresh-after-account-change")
+def refresh_after_account_change(sender, instance: Account, created=False, raw=False, **kwargs):
+    """An account's segment or region changed: the themes citing it recount per segment and
+    region."""
+    if created or raw or not getattr(instance, "_figures_changed", True):
+        return
+    _refresh_themes_of(CallNote.objects.filter(account=instance).values("pk"))
+
+
+@receiver(post_save, sender=TeamMembership, dispatch_uid="refresh-after-joining-a-team")
+@receiver(post_delete, sender=TeamMembership, dispatch_uid="refresh-after-leaving-a-team")
+def refresh_after_team_change(sender, instance: TeamMembership, raw=False, **kwargs):
+    """A rep joined or left a team: the themes of their notes recount per team."""
+    if raw:
+        return
+    _refresh_themes_of(CallNote.objects.filter(author_id=instance.user_id).values("pk"))

@@ -1,6 +1,6 @@
-"""The figures the worker stores per theme and tag, and per theme and competitor, equal the live
-computation, answer the dashboard filtered by a tag or a competitor (alone or with a period),
-and follow a change soon; combinations that are not stored are still computed live."""
+"""The figures the worker stores per theme and filter value (tag, competitor, segment, region,
+team, deal stage) equal the live computation, answer the dashboard filtered by one of them
+(alone or with a period), and follow a change soon; combinations are still computed live."""
 
 import datetime as dt
 import random
@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import TeamMembership
 from deals.models import Stage
 from feedbackhub import periods
 from insights.notes.models import Tag
@@ -34,6 +35,8 @@ from tests.factories import (
     CallNoteFactory,
     CompetitorFactory,
     DealFactory,
+    RepFactory,
+    TeamFactory,
     ThemeFactory,
 )
 
@@ -46,14 +49,26 @@ _PERIODS = [*(p.key for p in periods.PERIODS), ""]
 @pytest.fixture
 def world(rep):
     """Deals against a competitor whose notes sometimes name it too (counted once), notes
-    naming a competitor without a deal, notes on both sides of every period's start."""
+    naming a competitor without a deal, notes on both sides of every period's start; accounts
+    with and without a region; reps in one team, in two, and in none."""
     rng = random.Random(5)
     today = dt.date.today()
     rivals = [CompetitorFactory(name=n) for n in ("Rival", "Other")]
     tags = [Tag.objects.create(name=n) for n in ("sso", "pricing", "export")]
     themes = [ThemeFactory() for _ in range(4)]
+    teams = [TeamFactory(name=n) for n in ("Sales EMEA", "Sales APAC")]
+    in_two, loner = RepFactory(), RepFactory()
+    TeamMembership.objects.create(team=teams[0], user=rep)
+    TeamMembership.objects.create(team=teams[0], user=in_two)
+    TeamMembership.objects.create(team=teams[1], user=in_two)
+    authors = [rep, in_two, loner]
     accounts = [
-        AccountFactory(owner=rep, segment=rng.choice(["smb", "enterprise"])) for _ in range(6)
+        AccountFactory(
+            owner=rep,
+            segment=rng.choice(["smb", "enterprise"]),
+            region=rng.choice(["emea", "apac", ""]),
+        )
+        for _ in range(6)
     ]
     deals = [
         DealFactory(
@@ -67,7 +82,7 @@ def world(rep):
     for _ in range(100):
         deal = rng.choice([*deals, None])
         note = CallNoteFactory(
-            author=rep,
+            author=rng.choice(authors),
             account=deal.account if deal else rng.choice(accounts),
             deal=deal,
             call_date=today - dt.timedelta(days=rng.randrange(0, rng.choice([40, 500]))),
@@ -81,12 +96,12 @@ def world(rep):
         if theme:
             ThemeAssignment.objects.create(note=note, theme=theme)
     store_theme_stats()
-    return {"themes": themes, "rivals": rivals, "tags": tags}
+    return {"themes": themes, "rivals": rivals, "tags": tags, "teams": teams}
 
 
-def _stored(kind: str, facet_id: int, period: str) -> dict[int, dict]:
+def _stored(kind: str, facet, period: str) -> dict[int, dict]:
     days = periods.BY_KEY[period].days if period else ALL_TIME_DAYS
-    rows = ThemeFacetFigures.objects.filter(kind=kind, facet_id=facet_id, period_days=days)
+    rows = ThemeFacetFigures.objects.filter(kind=kind, facet=str(facet), period_days=days)
     return {row.theme_id: {name: getattr(row, name) for name in _FIGURES} for row in rows}
 
 
@@ -108,6 +123,41 @@ def test_stored_competitor_figures_equal_the_live_computation(world, period):
         stored = _stored(FacetKind.COMPETITOR, rival.pk, period)
         assert stored == _live(competitor=rival.pk, period=period)
     assert ThemeFacetFigures.objects.filter(kind=FacetKind.COMPETITOR).exists()
+
+
+def _segments_regions_teams_stages(world):
+    """(kind, stored value, dashboard filter) for every value of the four account, team and
+    deal facets."""
+    return [
+        *((FacetKind.SEGMENT, v, {"segment": v}) for v in ("smb", "enterprise", "mid_market")),
+        *((FacetKind.REGION, v, {"region": v}) for v in ("emea", "apac", "na")),
+        *((FacetKind.TEAM, t.pk, {"team": t.pk}) for t in world["teams"]),
+        *((FacetKind.STAGE, s.value, {"stage": s.value}) for s in Stage),
+    ]
+
+
+@pytest.mark.parametrize("period", _PERIODS)
+def test_stored_segment_region_team_and_stage_figures_equal_the_live_computation(world, period):
+    for kind, value, filters in _segments_regions_teams_stages(world):
+        assert _stored(kind, value, period) == _live(period=period, **filters), (kind, value)
+    for kind in (FacetKind.SEGMENT, FacetKind.REGION, FacetKind.TEAM, FacetKind.STAGE):
+        assert ThemeFacetFigures.objects.filter(kind=kind).exists()
+
+
+def test_a_note_counts_for_each_team_of_its_author_and_a_teamless_one_for_none(db):
+    emea, apac = TeamFactory(), TeamFactory()
+    in_two, loner = RepFactory(), RepFactory()
+    TeamMembership.objects.create(team=emea, user=in_two)
+    TeamMembership.objects.create(team=apac, user=in_two)
+    theme = ThemeFactory()
+    for author in (in_two, loner, loner):
+        note = CallNoteFactory(author=author, call_date=dt.date.today())
+        ThemeAssignment.objects.create(note=note, theme=theme)
+    store_theme_stats()
+    counted = ThemeFacetFigures.objects.filter(
+        kind=FacetKind.TEAM, theme=theme, period_days=ALL_TIME_DAYS
+    ).values_list("facet", "note_count")
+    assert sorted(counted) == sorted([(str(emea.pk), 1), (str(apac.pk), 1)])
 
 
 def _dashboard(filters: Filters) -> tuple[dict[int, tuple], bool]:
@@ -136,9 +186,16 @@ def _expected(**filters) -> dict[int, tuple]:
 
 
 @pytest.mark.parametrize("period", _PERIODS)
-def test_the_dashboard_by_tag_or_competitor_reads_the_stored_rows(world, period):
-    tag, rival = world["tags"][0], world["rivals"][0]
-    for filters in [{"tag": tag.name}, {"competitor": rival.pk}]:
+def test_the_dashboard_by_one_filter_value_reads_the_stored_rows(world, period):
+    tag, rival, team = world["tags"][0], world["rivals"][0], world["teams"][0]
+    for filters in [
+        {"tag": tag.name},
+        {"competitor": rival.pk},
+        {"segment": "enterprise"},
+        {"region": "emea"},
+        {"team": team.pk},
+        {"stage": Stage.NEGOTIATION},
+    ]:
         rows, read_notes = _dashboard(Filters(period=period, **filters))
         assert not read_notes
         assert rows == _expected(period=period, **filters)
@@ -151,11 +208,15 @@ def test_the_dashboard_by_tag_or_competitor_reads_the_stored_rows(world, period)
         {"tag": "sso", "segment": "enterprise"},
         {"competitor": "Rival", "stage": Stage.NEGOTIATION, "period": "365"},
         {"tag": "pricing", "competitor": "Other"},
+        {"segment": "smb", "region": "emea"},
+        {"stage": Stage.PROSPECTING, "team": "Sales EMEA", "period": "90"},
     ],
 )
 def test_combinations_not_stored_are_computed_live_and_correct(world, combination):
-    names = {r.name: r.pk for r in world["rivals"]}
-    filters = {k: names.get(v, v) if k == "competitor" else v for k, v in combination.items()}
+    names = {r.name: r.pk for r in world["rivals"]} | {t.name: t.pk for t in world["teams"]}
+    filters = {
+        k: names.get(v, v) if k in ("competitor", "team") else v for k, v in combination.items()
+    }
     rows, read_notes = _dashboard(Filters(**filters))
     assert read_notes
     assert rows == _expected(**filters)
@@ -248,7 +309,7 @@ def test_stored_rows_keep_names_with_quotes_tabs_backslashes_and_line_breaks(db)
             {
                 "theme_id": theme.pk,
                 "kind": FacetKind.TAG.value,
-                "facet_id": 1,
+                "facet": "1",
                 "period_days": ALL_TIME_DAYS,
                 "note_count": 2,
                 "account_count": 1,
@@ -266,3 +327,34 @@ def test_stored_rows_keep_names_with_quotes_tabs_backslashes_and_line_breaks(db)
     row = ThemeFacetFigures.objects.get(theme=theme)
     assert row.top_tags == names
     assert (row.open_revenue, row.last_mentioned_on) == (Decimal("12.50"), dt.date(2026, 1, 2))
+
+
+def test_an_account_moving_to_another_segment_and_region_moves_its_figures_soon(
+    world, eager_tasks, django_capture_on_commit_callbacks
+):
+    account = AccountFactory(segment="smb", region="emea")
+    note = CallNoteFactory(account=account, call_date=dt.date.today())
+    ThemeAssignment.objects.create(note=note, theme=world["themes"][0])
+    store_theme_stats(theme_ids=[world["themes"][0].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        account.segment, account.region = "enterprise", "apac"
+        account.save()
+    for kind, value, filters in _segments_regions_teams_stages(world):
+        assert _stored(kind, value, "30") == _live(period="30", **filters), (kind, value)
+
+
+def test_a_rep_joining_and_leaving_a_team_moves_their_figures_soon(
+    world, eager_tasks, django_capture_on_commit_callbacks
+):
+    newcomer = RepFactory()
+    note = CallNoteFactory(author=newcomer, call_date=dt.date.today())
+    ThemeAssignment.objects.create(note=note, theme=world["themes"][1])
+    store_theme_stats(theme_ids=[world["themes"][1].pk])
+    apac = world["teams"][1]
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = TeamMembership.objects.create(team=apac, user=newcomer)
+    assert _stored(FacetKind.TEAM, apac.pk, "") == _live(team=apac.pk)
+    assert _stored(FacetKind.TEAM, apac.pk, "")[world["themes"][1].pk]["note_count"] >= 1
+    with django_capture_on_commit_callbacks(execute=True):
+        membership.delete()
+    assert _stored(FacetKind.TEAM, apac.pk, "") == _live(team=apac.pk)

@@ -50,36 +50,44 @@ class ThemePeriodFigures(StoredFigures):
 
 
 class FacetKind(models.TextChoices):
+    """The dashboard's note filters whose figures are stored per value (a period aside)."""
+
     TAG = "tag", "Tag"
     COMPETITOR = "competitor", "Competitor"
+    SEGMENT = "segment", "Segment"
+    REGION = "region", "Region"
+    TEAM = "team", "Team"
+    STAGE = "stage", "Deal stage"
 
 
 class ThemeFacetFigures(StoredFigures):
-    """One theme's figures over the notes with one tag, or naming one competitor, over one period.
+    """One theme's figures over the notes that match one filter value, over one period.
 
-    What the dashboard filtered by a tag or a competitor (alone, or with a
-    period) reads instead of aggregating the matching notes. `facet_id` is a
-    Tag id or a Competitor id; a note counts for a competitor when it names it
-    or its deal is against it, as the live filter (NoteFilter) says. Stored by
+    What the dashboard filtered by one tag, competitor, segment, region, team
+    or deal stage (alone, or with a period) reads instead of aggregating the
+    matching notes. `facet` is the value as the filter gives it, in text: a
+    Tag, Competitor or Team id, or a segment, region or stage value. Which
+    notes match is the live filter's rule (NoteFilter): a competitor the note
+    names or its deal is against, the segment and region of the note's
+    account, a team its author belongs to, the stage of its deal. Stored by
     the statistics task with ThemePeriodFigures, for the same themes and
-    periods; only (theme, tag or competitor, period) with a matching note have
-    a row.
+    periods; only (theme, value, period) with a matching note have a row.
     """
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="facet_figures")
     period_days = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=FacetKind.choices)
-    facet_id = models.PositiveIntegerField()
+    facet = models.CharField(max_length=32)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "facet_id", "period_days", "theme"], name="theme_facet_unique"
+                fields=["kind", "facet", "period_days", "theme"], name="theme_facet_value_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.theme_id}, {self.kind} {self.facet_id}, {self.period_days or 'all'} days"
+        return f"{self.theme_id}, {self.kind} {self.facet}, {self.period_days or 'all'} days"
 
 
 class ThemePageStats(models.Model):

@@ -1,20 +1,25 @@
-"""Figures per theme and tag, and per theme and competitor, for all time and every period.
+"""Figures per theme and filter value (a tag, a competitor, a segment, a region, a team, a
+deal stage), for all time and every period.
 
-The dashboard filtered by one tag or one competitor (alone, or with a period)
-reads these rows (ThemeFacetFigures) instead of aggregating the matching
-notes per request, which at a million notes means hundreds of thousands of
-rows. The statistics task computes them with the period figures, for the same
-chunk of themes, in two statements per kind (figures, then top names), each
-note read once for all periods (insights.themes.figures_sql).
+The dashboard filtered by one of these values (alone, or with a period) reads
+these rows (ThemeFacetFigures) instead of aggregating the matching notes per
+request, which at a million notes means hundreds of thousands of rows. The
+statistics task computes them with the period figures, for the same chunk of
+themes, in two statements per kind (figures, then top names), each note read
+once for all periods (insights.themes.figures_sql).
 
-Which notes count for a facet is the live filter's rule (NoteFilter): a tag
+Which notes count for a value is the live filter's rule (NoteFilter): a tag
 the note carries; a competitor the note names or its deal is against — a
-note naming the competitor of its own deal counts once (UNION, not UNION ALL).
+note naming the competitor of its own deal counts once (UNION, not UNION
+ALL); its account's segment and region (an account without a region has
+none); every team its author belongs to; its deal's stage (a note without a
+deal has none).
 """
 
 import datetime as dt
 
-from deals.models import Deal
+from accounts.models import TeamMembership
+from deals.models import Account, Deal
 from insights.notes.models import CallNote
 from insights.themes import figures_sql
 from insights.themes.figures import NAME_BRANCHES, TOP_NAMES, WEEKS
@@ -23,30 +28,45 @@ from insights.themes.models import FacetKind, ThemeAssignment
 _ASSIGNMENTS = ThemeAssignment._meta.db_table
 _NOTES = CallNote._meta.db_table
 _DEALS = Deal._meta.db_table
+_ACCOUNTS = Account._meta.db_table
+_MEMBERSHIPS = TeamMembership._meta.db_table
 _NOTE_TAGS = CallNote.tags.through._meta.db_table
 _NOTE_COMPETITORS = CallNote.competitors.through._meta.db_table
 
-# How each kind joins a note (n, with its deal d) to its facets, and the facet's column.
+# How each kind joins a note (n, with its deal d) to its values: `f.facet`, in text as stored.
+# (A user is in a team once: membership_unique.)
 _FACETS = {
-    FacetKind.TAG: (f"JOIN {_NOTE_TAGS} f ON f.callnote_id = n.id", "f.tag_id"),
-    FacetKind.COMPETITOR: (
-        f"""JOIN LATERAL (
-            SELECT nc.competitor_id AS facet_id FROM {_NOTE_COMPETITORS} nc
-            WHERE nc.callnote_id = n.id
-            UNION SELECT d.competitor_id WHERE d.competitor_id IS NOT NULL
+    FacetKind.TAG: f"""JOIN LATERAL (
+            SELECT nt.tag_id::text AS facet FROM {_NOTE_TAGS} nt WHERE nt.callnote_id = n.id
         ) f ON TRUE""",
-        "f.facet_id",
-    ),
+    FacetKind.COMPETITOR: f"""JOIN LATERAL (
+            SELECT nc.competitor_id::text AS facet FROM {_NOTE_COMPETITORS} nc
+            WHERE nc.callnote_id = n.id
+            UNION SELECT d.competitor_id::text WHERE d.competitor_id IS NOT NULL
+        ) f ON TRUE""",
+    FacetKind.SEGMENT: f"""JOIN LATERAL (
+            SELECT acc.segment AS facet FROM {_ACCOUNTS} acc WHERE acc.id = n.account_id
+        ) f ON TRUE""",
+    FacetKind.REGION: f"""JOIN LATERAL (
+            SELECT acc.region AS facet FROM {_ACCOUNTS} acc
+            WHERE acc.id = n.account_id AND acc.region <> ''
+        ) f ON TRUE""",
+    FacetKind.TEAM: f"""JOIN LATERAL (
+            SELECT tm.team_id::text AS facet FROM {_MEMBERSHIPS} tm
+            WHERE tm.user_id = n.author_id
+        ) f ON TRUE""",
+    FacetKind.STAGE: """JOIN LATERAL (
+            SELECT d.stage AS facet WHERE d.id IS NOT NULL
+        ) f ON TRUE""",
 }
 
 
 def _matching(kind: FacetKind, columns: str) -> str:
-    join, facet = _FACETS[kind]
-    return f"""SELECT {columns.format(facet=facet)}
+    return f"""SELECT {columns.format(facet="f.facet")}
         FROM {_ASSIGNMENTS} a
         JOIN {_NOTES} n ON n.id = a.note_id
         LEFT JOIN {_DEALS} d ON d.id = n.deal_id
-        {join}
+        {_FACETS[kind]}
         WHERE a.theme_id = ANY(%s)"""
 
 
@@ -59,7 +79,7 @@ _ROWS = """a.theme_id AS m_theme, {facet} AS m_facet, n.account_id AS m_account,
 
 def facet_figures(chunk: list[int], *, starts: figures_sql.Starts, today: dt.date) -> list[dict]:
     """The ThemeFacetFigures rows (as column values) to store for these themes: every (theme,
-    tag or competitor, period) with a matching note."""
+    kind, value, period) with a matching note."""
     rows = []
     keys = ("m_theme", "m_facet")
     for kind in FacetKind:
@@ -74,15 +94,15 @@ def facet_figures(chunk: list[int], *, starts: figures_sql.Starts, today: dt.dat
             starts=starts,
             limit=TOP_NAMES,
         )
-        for (theme_id, facet_id), days, fields in found:
+        for (theme_id, facet), days, fields in found:
             rows.append(
                 {
                     "theme_id": theme_id,
                     "kind": kind.value,
-                    "facet_id": facet_id,
+                    "facet": facet,
                     "period_days": days,
-                    "top_tags": names["tag"][days].get((theme_id, facet_id), []),
-                    "top_competitors": names["competitor"][days].get((theme_id, facet_id), []),
+                    "top_tags": names["tag"][days].get((theme_id, facet), []),
+                    "top_competitors": names["competitor"][days].get((theme_id, facet), []),
                     **fields,
                 }
             )
