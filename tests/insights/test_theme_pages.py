@@ -235,3 +235,13 @@ def test_what_they_say_quotes_only_the_customers_own_words_and_each_once(pm_clie
     assert "“Follow-up" not in said
     # …and the same words from two notes are shown once.
     assert said.casefold().count("they need sso.") == 1
+
+
+def test_a_dashboard_page_past_the_end_says_so_and_leads_back(pm_client, rep):
+    _theme_with_deal(rep, "1000", "Only one")
+    store_theme_stats()
+    page = pm_client.get(reverse("dashboard"), {"page": 2, "segment": "smb"}).content.decode()
+    # Not "no themes match these filters": the first page has them.
+    assert "No themes match these filters" not in page
+    assert "past the end of the list" in page
+    assert f'href="{reverse("dashboard")}?segment=smb"' in page
