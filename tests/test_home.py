@@ -100,3 +100,13 @@ def test_unread_news_is_marked_unread_not_new_which_is_a_theme_status(
         assert "Unread" in html
         # "New" here would read as the theme's status next to "moved from New to Declined".
         assert "New ·" not in html and "<strong>New</strong>" not in html
+
+
+def test_a_product_manager_is_not_led_to_notes_they_cannot_log(pm_client):
+    # A product manager logs no calls: "My notes" would always be empty, and its
+    # "Log a call" link would answer 403.
+    dashboard = pm_client.get(reverse("dashboard")).content.decode()
+    assert f'href="{reverse("my_notes")}"' not in dashboard
+    assert f'href="{reverse("log_call")}"' not in dashboard
+    mine = pm_client.get(reverse("my_notes")).content.decode()
+    assert f'href="{reverse("log_call")}"' not in mine
