@@ -17,6 +17,7 @@ import logging
 import sys
 
 import redis
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -38,6 +39,14 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     redis.exceptions.TimeoutError,
     BrokerError,
 )
+
+
+class NotYours(PermissionDenied):
+    """Refused because it belongs to someone else (another rep's note), whatever the role.
+
+    The refusal page then says whose it is to change instead of sending the
+    person to ask for another role, which would not help.
+    """
 
 
 class Conflict(Exception):

@@ -283,9 +283,12 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # --- REST API ---------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers a request without credentials with the first
+    # class's challenge, so a client hears 401 + "WWW-Authenticate: Token"
+    # (log in) rather than 403 (not allowed). Browsers still sign in by session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -52,6 +52,7 @@ def permission_denied(request, exception=None):
         )
     context = {
         "reason": _reason(exception),
+        "not_yours": isinstance(exception, errors.NotYours),
         "role": getattr(request.user, "role", None),
         "admins": _admins(),
     }

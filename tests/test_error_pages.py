@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import AdminFactory, UserFactory
+from tests.factories import AdminFactory, CallNoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +44,17 @@ def test_the_api_keeps_its_json_errors(rep_client):
     response = rep_client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_someone_elses_note_is_refused_without_sending_the_rep_for_another_role(
+    rep_client, other_rep
+):
+    theirs = CallNoteFactory(author=other_rep)
+    for name in ("note_edit", "note_delete"):
+        response = rep_client.get(reverse(name, args=[theirs.pk]))
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "only its author" in page.lower()
+        # No role lets a rep change another rep's note: asking for one would not help.
+        assert "change your role" not in page
+        assert "not part of your role" not in page

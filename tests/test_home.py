@@ -86,3 +86,27 @@ def test_the_menu_marks_the_page_being_shown(rep_client):
     page = rep_client.get(reverse("my_notes")).content.decode()
     assert f'<a href="{reverse("my_notes")}" aria-current="page">My notes</a>' in page
     assert page.count('aria-current="page"') == 1
+
+
+def test_unread_news_is_marked_unread_not_new_which_is_a_theme_status(
+    rep, rep_client, pm, eager_tasks, django_capture_on_commit_callbacks
+):
+    theme = ThemeFactory(title="Bulk export")
+    ThemeAssignment.objects.create(note=CallNoteFactory(author=rep), theme=theme)
+    with django_capture_on_commit_callbacks(execute=True):
+        triage.theme_set_status(theme=theme, status="declined", reason="Later.", actor=pm)
+    for page in (reverse("home"), reverse("notifications")):
+        html = rep_client.get(page).content.decode()
+        assert "Unread" in html
+        # "New" here would read as the theme's status next to "moved from New to Declined".
+        assert "New ·" not in html and "<strong>New</strong>" not in html
+
+
+def test_a_product_manager_is_not_led_to_notes_they_cannot_log(pm_client):
+    # A product manager logs no calls: "My notes" would always be empty, and its
+    # "Log a call" link would answer 403.
+    dashboard = pm_client.get(reverse("dashboard")).content.decode()
+    assert f'href="{reverse("my_notes")}"' not in dashboard
+    assert f'href="{reverse("log_call")}"' not in dashboard
+    mine = pm_client.get(reverse("my_notes")).content.decode()
+    assert f'href="{reverse("log_call")}"' not in mine

@@ -117,6 +117,17 @@ def notify_merge_outcome(event_id: int) -> None:
     _notify(event, customers, old=old, new=new, email=lambda user: Notification.Email.SKIPPED)
 
 
+def withdraw_merge_outcome(event_id: int) -> int:
+    """Take back the bell notifications of a merge that was undone; how many.
+
+    They said the reps' notes are now under another status; after the undo the
+    notes are back in their own theme, so they would mislead. Merge outcomes are
+    never emailed (see notify_merge_outcome), so nothing else went out.
+    """
+    deleted, _ = Notification.objects.filter(event_id=event_id).delete()
+    return deleted
+
+
 def _notify(event: ThemeEvent, customers: dict, *, old: str, new: str, email) -> None:
     """One notification per customer-rep of the change (not its author); repeats create none."""
     recipients = User.objects.filter(pk__in=customers, is_active=True)

@@ -167,6 +167,9 @@ class CallNoteForm(forms.Form):
         self.fields["deal"].queryset = (
             Deal.objects.filter(account=account) if account else Deal.objects.none()
         )
+        # A deal outside that list is one of another account (a list left over
+        # from the account typed before): said with the rule's own sentence.
+        self.fields["deal"].error_messages["invalid_choice"] = rules.DEAL_OF_ANOTHER_ACCOUNT
 
     def _chosen_account(self) -> Account | None:
         """The account the rep chose under "Did you mean …?", if they did."""

@@ -30,8 +30,10 @@ def note_list(*, author=None, filters: NoteFilters | None = None) -> QuerySet[Ca
     ).prefetch_related("tags")
     if author is not None:
         qs = qs.filter(author=author)
-    if filters.q:
-        qs = qs.filter(Q(body__icontains=filters.q) | Q(quote__icontains=filters.q))
+    # Every word typed, in any order, in the note or its quote: "okta rollout"
+    # finds "Okta before rollout", as a search box promises.
+    for word in filters.q.split():
+        qs = qs.filter(Q(body__icontains=word) | Q(quote__icontains=word))
     if filters.accounts:
         qs = qs.filter(account_id__in=filters.accounts)
     if filters.tag:

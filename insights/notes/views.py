@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from accounts.rules import can_change_note, can_delete_note
 from deals.models import Account
 from deals.selectors import account_search
 from deals.services import account_create_prospect
-from feedbackhub.errors import nul_is_a_field_error
+from feedbackhub.errors import NotYours, nul_is_a_field_error
 from feedbackhub.keyset import keyset_page
 from insights.notes import selectors, services
 from insights.notes.forms import CallNoteForm, NoteFilterForm, account_label, find_account
@@ -117,7 +117,7 @@ def my_notes(request):
 def note_edit(request, pk: int):
     note = get_object_or_404(CallNote.objects.select_related("account", "deal"), pk=pk)
     if not can_change_note(request.user, note):
-        raise PermissionDenied("You can only edit your own notes.")
+        raise NotYours("You can only edit your own notes: only its author can change a note.")
     initial = {
         "account": account_label(note.account),
         "deal": note.deal,
@@ -145,7 +145,7 @@ def note_edit(request, pk: int):
 def note_delete(request, pk: int):
     note = get_object_or_404(CallNote.objects.select_related("account"), pk=pk)
     if not can_delete_note(request.user, note):
-        raise PermissionDenied("You can only delete your own notes.")
+        raise NotYours("You can only delete your own notes: only its author can delete a note.")
     if request.method == "POST":
         services.note_delete(note=note, user=request.user)
         messages.success(request, "Note deleted.")

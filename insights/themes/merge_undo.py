@@ -20,7 +20,13 @@ from django.utils import timezone
 
 from insights.themes.models import ClusteringRun, Theme, ThemeAssignment, ThemeEvent
 from insights.themes.pipeline.write_lock import hold_assignment_writes, waits_briefly
-from insights.themes.triage import record_event, refresh_after_commit, require_triage, update_theme
+from insights.themes.triage import (
+    record_event,
+    refresh_after_commit,
+    require_triage,
+    theme_merge_undone,
+    update_theme,
+)
 
 UNDO_WINDOW = dt.timedelta(minutes=30)
 
@@ -117,6 +123,22 @@ def theme_merge_undo(*, source: Theme, actor, now: dt.datetime | None = None) ->
         source_title=source.title,
         notes=back,
     )
+    told = _target_merge_event(target_id=target.pk, source_id=source.pk)
+    if told is not None:
+        # The reps were told their notes are now under the target's status; they
+        # are back where they were, so that news is no longer true.
+        theme_merge_undone.send(sender=Theme, event_id=told.pk)
     refresh_after_commit([source.pk, target.pk])
     source.refresh_from_db()
     return source
+
+
+def _target_merge_event(*, target_id: int, source_id: int) -> ThemeEvent | None:
+    """The target's line for the merge of `source_id` into it (the one reps were told of)."""
+    return (
+        ThemeEvent.objects.filter(
+            theme_id=target_id, kind=ThemeEvent.Kind.MERGED, data__source=source_id
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )

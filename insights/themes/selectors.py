@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
+from insights.notes import rules
 from insights.notes.models import CallNote
 from insights.themes import evidence as theme_evidence
 from insights.themes.figures import Figures, theme_figures
@@ -65,9 +66,22 @@ def theme_notes(*, theme: Theme) -> QuerySet[CallNote]:
 
 
 def representative_notes(*, theme: Theme) -> list[CallNote]:
-    notes = CallNote.objects.filter(pk__in=theme.representative_note_ids).select_related("account")
+    """The notes that say the theme most typically, each wording once.
+
+    Reps paste the same sentence for several accounts; three copies of it
+    would read as three voices.
+    """
+    notes = CallNote.objects.filter(pk__in=theme.representative_note_ids).select_related(
+        "account", "author"
+    )
     by_id = {n.pk: n for n in notes}
-    return [by_id[i] for i in theme.representative_note_ids if i in by_id]
+    shown, seen = [], set()
+    for note in (by_id[i] for i in theme.representative_note_ids if i in by_id):
+        words = rules.same_text(note.quote or note.body)
+        if words not in seen:
+            seen.add(words)
+            shown.append(note)
+    return shown
 
 
 def top_accounts(*, theme: Theme) -> list[dict]:

@@ -39,6 +39,9 @@ theme_status_changed = Signal()
 # Sent after commit when a merge put notes under a different status: event_id (the
 # target's merge line), so the reps of the merged theme hear what became of it.
 theme_merged_across_statuses = Signal()
+# Sent inside the undo's transaction when a merge is undone: event_id (the target's
+# merge line), so what the merge told the reps is taken back with it.
+theme_merge_undone = Signal()
 
 
 class StaleEdit(ValidationError):

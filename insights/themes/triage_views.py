@@ -159,6 +159,13 @@ def theme_action(request, pk: int):
             return _back(pk, part)
         elif action == "remove":
             note_moves.notes_remove(theme=theme, note_ids=note_ids, actor=actor)
+            count = len(note_ids)
+            messages.success(
+                request,
+                f"Removed {count} note{'s' if count != 1 else ''} from this theme; "
+                "no theme run puts them back.",
+                extra_tags=part,
+            )
         elif action == "split":
             new = note_moves.theme_split(
                 theme=theme,
@@ -174,7 +181,7 @@ def theme_action(request, pk: int):
         for message in exc.messages:
             messages.error(request, message, extra_tags=part)
     else:
-        if action != "split":
+        if action not in ("split", "remove"):
             messages.success(request, "Saved.", extra_tags=part)
     return _back(pk, part)
 

@@ -108,3 +108,14 @@ def test_my_notes_on_a_phone_shows_the_first_note_with_the_filters_folded(
     else:
         assert search.is_visible() and not page.is_visible("summary:has-text('Filters')")
     assert_no_horizontal_scroll(page)
+
+
+def test_a_page_asks_for_no_file_that_is_missing(page, live_server, rep_with_news):
+    # A browser asks for /favicon.ico unless the page names an icon; each miss is a
+    # 404 and an error in the console, on every page.
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    log_in(page, live_server, rep_with_news.username)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert [e for e in errors if "Failed to load resource" in e] == []

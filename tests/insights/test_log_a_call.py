@@ -1,11 +1,13 @@
 """A rep logs a call in the browser form: one request, clear errors, nothing half-written."""
 
 import datetime as dt
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from deals.models import Account
+from insights.notes import rules
 from insights.notes.forms import draft_fingerprint
 from insights.notes.models import CallNote, Tag
 from tests.factories import AccountFactory, CompetitorFactory, DealFactory, TagFactory
@@ -86,6 +88,10 @@ def test_a_deal_of_another_account_is_refused(rep_client, account):
     response = _post(rep_client, deal=other.pk)
     assert response.status_code == 200
     assert not CallNote.objects.exists()
+    # The rule's own sentence, as the API says it, not "Select a valid choice".
+    page = unescape(response.content.decode())
+    assert rules.DEAL_OF_ANOTHER_ACCOUNT in page
+    assert "Select a valid choice" not in page
 
 
 def test_a_product_manager_cannot_log_calls(pm_client, account):

@@ -81,3 +81,18 @@ def test_a_merge_between_equal_statuses_tells_nobody(pm, rep, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         triage.theme_merge(source=source, target=target, actor=pm)
     assert not Notification.objects.exists()
+
+
+def test_undoing_a_merge_takes_back_what_its_reps_were_told(
+    planned_and_shipped, pm, rep, rep_client, django_capture_on_commit_callbacks
+):
+    planned, shipped = planned_and_shipped
+    with django_capture_on_commit_callbacks(execute=True):
+        triage.theme_merge(source=planned, target=shipped, actor=pm)
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_undo.theme_merge_undo(source=Theme.objects.get(pk=planned.pk), actor=pm)
+
+    # Their notes are back in the Planned theme: "now in a Shipped theme" is no longer true.
+    assert not Notification.objects.filter(recipient=rep, new_status="shipped").exists()
+    page = rep_client.get(reverse("notifications")).content.decode()
+    assert "was merged into" not in page

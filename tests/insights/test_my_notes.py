@@ -246,3 +246,17 @@ def test_paging_by_call_date_lists_each_note_once(rep_client, rep):
     second = rep_client.get(_link(rep_client.get(reverse("my_notes")).content.decode(), "next"))
     back = rep_client.get(_link(second.content.decode(), "prev")).content.decode()
     assert _edit_links(back) == expected[:25]
+
+
+def test_my_notes_search_finds_every_word_in_any_order(rep_client, rep):
+    CallNoteFactory(author=rep, body="They need single sign-on with Okta before rollout")
+    CallNoteFactory(author=rep, body="Okta only", quote="Rollout is blocked")
+    CallNoteFactory(author=rep, body="Rollout of the mobile app")
+
+    def shown(q):
+        html = rep_client.get(reverse("my_notes"), {"q": q}).content.decode()
+        return {b for b in ("before rollout", "Okta only", "mobile app") if b in html}
+
+    assert shown("okta rollout") == {"before rollout", "Okta only"}
+    assert shown("ROLLOUT   okta") == {"before rollout", "Okta only"}
+    assert shown("okta mobile") == set()

@@ -75,3 +75,15 @@ def test_a_move_says_how_many_notes_went_to_which_theme(pm_client, rep):
     link = reverse("theme_page", args=[target.pk])
     assert f'Moved 2 notes to <a href="{link}">“Single sign-on”</a>.' in page
     assert ThemeAssignment.objects.filter(theme=target).count() == 2
+
+
+def test_removing_notes_says_how_many_left_the_theme(pm_client, rep):
+    theme, notes = _theme_with_notes("Login", 3, rep)
+    page = pm_client.post(
+        reverse("theme_action", args=[theme.pk]),
+        {"action": "remove", "note": [n.pk for n in notes[:2]]},
+        follow=True,
+    ).content.decode()
+    assert "Removed 2 notes from this theme" in page
+    assert ">Saved.<" not in page
+    assert ThemeAssignment.objects.filter(theme=theme).count() == 1

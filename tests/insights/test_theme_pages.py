@@ -215,3 +215,33 @@ def test_owner_lists_are_sorted_by_name(pm_client, rep):
         names = ["ada Admin", "Jordan Lee", "Riley Novak"]
         positions = [page.index(f">{name}</option>") for name in names]
         assert positions == sorted(positions), url
+
+
+def test_what_they_say_quotes_only_the_customers_own_words_and_each_once(pm_client, rep):
+    theme = ThemeFactory()
+    quoted = CallNoteFactory(author=rep, body="Asked about Okta.", quote="No SSO, no deal.")
+    summary = CallNoteFactory(author=rep, body="Follow-up with their IT lead. They need SSO.")
+    again = CallNoteFactory(author=rep, body="follow-up with their IT lead.  They need SSO.")
+    for note in (quoted, summary, again):
+        ThemeAssignment.objects.create(note=note, theme=theme)
+    theme.representative_note_ids = [quoted.pk, summary.pk, again.pk]
+    theme.save(update_fields=["representative_note_ids"])
+
+    page = pm_client.get(reverse("theme_page", args=[theme.pk])).content.decode()
+    said = page[page.index("What they say") : page.index('id="notes"')]
+    assert "“No SSO, no deal.”" in said
+    # The rep's summary is shown as the rep's note, not in the customer's mouth…
+    assert "Follow-up with their IT lead. They need SSO." in said
+    assert "“Follow-up" not in said
+    # …and the same words from two notes are shown once.
+    assert said.casefold().count("they need sso.") == 1
+
+
+def test_a_dashboard_page_past_the_end_says_so_and_leads_back(pm_client, rep):
+    _theme_with_deal(rep, "1000", "Only one")
+    store_theme_stats()
+    page = pm_client.get(reverse("dashboard"), {"page": 2, "segment": "smb"}).content.decode()
+    # Not "no themes match these filters": the first page has them.
+    assert "No themes match these filters" not in page
+    assert "past the end of the list" in page
+    assert f'href="{reverse("dashboard")}?segment=smb"' in page
