@@ -10,6 +10,12 @@ seeded with `seed_demo`, never production), starts gunicorn with
 users, stops gunicorn and prints p50 / p95 / errors per kind of request.
 Extra environment for the server (WEB_THREADS=…, REPORT_CONCURRENCY=…) is
 passed through.
+
+`--report-pool N` serves the report pages from a second gunicorn of N
+processes (REPORT_POOL_THREADS threads each, default 8), as a proxy routing
+the report paths (/themes/, /overview/, /competitors/, /pmf/) there would:
+product managers' requests go to it, reps' and API clients' to the main one
+(docs/performance.md, "Saves under load").
 """
 
 import argparse
@@ -111,12 +117,30 @@ def summary(stats_csv: Path) -> str:
     return "\n".join(lines)
 
 
+def _gunicorn(env: dict, log) -> subprocess.Popen:
+    return subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "feedbackhub.wsgi:application", "--access-logfile", "/dev/null"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--out", type=Path, default=None, help="keep locust's CSVs here")
+    parser.add_argument(
+        "--report-pool",
+        type=int,
+        default=0,
+        metavar="N",
+        help="serve report pages from a second gunicorn of N processes",
+    )
     args = parser.parse_args()
     if not 1 <= args.users <= 200 or not 1 <= args.duration <= 1800:
         sys.exit("--users 1..200 and --duration 1..1800 seconds")
@@ -144,16 +168,18 @@ def main() -> None:
     )
     prepare(fixture)
     log = (out / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "feedbackhub.wsgi:application", "--access-logfile", "/dev/null"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    servers = [_gunicorn(env, log)]
+    report_host = host
+    if args.report_pool:
+        report_host = f"127.0.0.1:{args.port + 1}"
+        threads = os.environ.get("REPORT_POOL_THREADS", "8")
+        pool = {"WEB_BIND": report_host, "WEB_CONCURRENCY": str(args.report_pool)}
+        servers.append(_gunicorn({**env, **pool, "WEB_THREADS": threads}, log))
+        data = json.loads(fixture.read_text())
+        fixture.write_text(json.dumps({**data, "report_host": f"http://{report_host}"}))
     try:
-        wait_for(f"http://{host}/healthz", 60)
+        for server_host in {host, report_host}:
+            wait_for(f"http://{server_host}/healthz", 60)
         locust = [
             PYTHON, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
             "--headless", "--host", f"http://{host}",
@@ -170,10 +196,15 @@ def main() -> None:
             check=False,
         )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=60)
         log.close()
-    print(f"{args.users} users, {args.duration} s, server: gunicorn.conf.py on {host}")
+    served = f"gunicorn.conf.py on {host}"
+    if args.report_pool:
+        served += f", report pages on {report_host} ({args.report_pool} processes)"
+    print(f"{args.users} users, {args.duration} s, server: {served}")
     print(summary(out / "run_stats.csv"))
     failures = out / "run_failures.csv"
     if failures.exists() and failures.read_text().count("\n") > 1:

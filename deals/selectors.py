@@ -2,19 +2,35 @@
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Lower
 
 from deals.models import Account
+
+
+# Accounts are the same whatever the case of their domain or name. These
+# compare lower(…) with lower(…), as the unique domain constraint and the name
+# index are built (`__iexact` compares upper(…) and so reads every account).
+def accounts_with_domain(domain: str) -> QuerySet[Account]:
+    """The account using `domain`, any case (at most one: the domain is unique)."""
+    # Not blank: the unique index holds only accounts that have a domain.
+    return (
+        Account.objects.exclude(domain="")
+        .alias(domain_ci=Lower("domain"))
+        .filter(domain_ci=Lower(Value(domain)))
+    )
+
+
+def accounts_named(name: str) -> QuerySet[Account]:
+    """Accounts called `name`, any case (names may repeat; the domain tells them apart)."""
+    return Account.objects.alias(name_ci=Lower("name")).filter(name_ci=Lower(Value(name)))
 
 
 def account_by_domain_or_name(text: str) -> Account | None:
     """The account whose domain, or else whose name, is `text` (any case); None if none."""
     if not text:
         return None
-    return (
-        Account.objects.filter(domain__iexact=text).first()
-        or Account.objects.filter(name__iexact=text).first()
-    )
+    return accounts_with_domain(text).first() or accounts_named(text).first()
 
 
 # How alike two account names must be (pg_trgm similarity: shared three-letter

@@ -13,7 +13,12 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from deals.models import Account, Competitor, Deal
-from deals.selectors import account_search, accounts_named_alike
+from deals.selectors import (
+    account_search,
+    accounts_named,
+    accounts_named_alike,
+    accounts_with_domain,
+)
 from feedbackhub.errors import NUL, NUL_IN_FIELD
 from insights.notes import rules
 from insights.notes.models import Importance
@@ -46,10 +51,10 @@ def find_account(text: str) -> tuple[Account | None, str]:
     text = text.strip()
     match = _WITH_DOMAIN.match(text)
     if match:
-        found = Account.objects.filter(domain__iexact=match["domain"]).first()
+        found = accounts_with_domain(match["domain"]).first()
         if found:
             return found, ""
-    candidates = list(Account.objects.filter(name__iexact=text)[:2])
+    candidates = list(accounts_named(text)[:2])
     if len(candidates) == 1:
         return candidates[0], ""
     if len(candidates) > 1:
@@ -157,19 +162,28 @@ class CallNoteForm(forms.Form):
             ]
         # Accounts the rep may have meant, offered under the account field.
         self.suggestions: list[Account] = []
+        self._found: dict[str, tuple[Account | None, str]] = {}
         self.chosen_account = self._chosen_account()
         account = self.chosen_account
         if account is None:
             raw = (self.data.get("account") if self.is_bound else None) or self.initial.get(
                 "account"
             )
-            account, _ = find_account(raw) if raw and NUL not in raw else (None, "")
+            account, _ = self._find_account(raw) if raw and NUL not in raw else (None, "")
         self.fields["deal"].queryset = (
             Deal.objects.filter(account=account) if account else Deal.objects.none()
         )
         # A deal outside that list is one of another account (a list left over
         # from the account typed before): said with the rule's own sentence.
         self.fields["deal"].error_messages["invalid_choice"] = rules.DEAL_OF_ANOTHER_ACCOUNT
+
+    def _find_account(self, text: str) -> tuple[Account | None, str]:
+        """`find_account`, asked once per form: the deal list and the account's
+        validation both need the account the rep typed."""
+        text = text.strip()
+        if text not in self._found:
+            self._found[text] = find_account(text)
+        return self._found[text]
 
     def _chosen_account(self) -> Account | None:
         """The account the rep chose under "Did you mean …?", if they did."""
@@ -181,7 +195,7 @@ class CallNoteForm(forms.Form):
         if self.chosen_account is not None:
             self.account_obj = self.chosen_account
             return account_label(self.chosen_account)
-        account, problem = find_account(text)
+        account, problem = self._find_account(text)
         self.account_obj = account
         if account is not None:
             return text

@@ -150,6 +150,11 @@ class CallNote(models.Model):
                 name="note_awaiting_theme_idx",
             ),
             models.Index(fields=["author", "-created_at"], name="note_author_recent_idx"),
+            # The duplicate guard of every save: the author's latest notes on one
+            # account (a handful), not a bitmap of all the author's notes.
+            models.Index(
+                fields=["author", "account", "-created_at"], name="note_author_account_recent_idx"
+            ),
             # My notes' order (most recent call first): each page is one range of it.
             models.Index(
                 fields=["author", "-call_date", "-created_at", "-id"],

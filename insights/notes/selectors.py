@@ -47,6 +47,17 @@ def note_list(*, author=None, filters: NoteFilters | None = None) -> QuerySet[Ca
     return qs.order_by("-call_date", "-created_at", "-id")
 
 
+def saved_note(*, author, note_id: str | int) -> CallNote | None:
+    """The author's note that log a call just saved, with what its confirmation
+    names (the account, and the theme the note joined if the rep named its need),
+    in one query; None when it is not theirs (or gone)."""
+    return (
+        CallNote.objects.select_related("account", "assignment__theme")
+        .filter(pk=note_id, author=author)
+        .first()
+    )
+
+
 def tag_search(*, query: str, limit: int = 10) -> list[str]:
     name = Tag.normalise(query)
     if not name:

@@ -58,19 +58,18 @@ def parse_tags(raw: str | Iterable[str]) -> list[str]:
 
 
 def resolve_tags(names: list[str]) -> list[Tag]:
-    """Existing tags reused whatever their case; new ones created (race-safe)."""
-    existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
-    tags = []
-    for name in names:
-        tag = existing.get(name)
-        if tag is None:
-            try:
-                with transaction.atomic():
-                    tag = Tag.objects.create(name=name)
-            except IntegrityError:  # created by someone else a moment ago
-                tag = Tag.objects.get(name=name)
-        tags.append(tag)
-    return tags
+    """The tags of these normalised names (see `parse_tags`), in their order: existing
+    ones reused, new ones created. One query when they all exist, three at most
+    however many are new; a tag someone else creates at the same moment is found,
+    not duplicated (the insert skips names the unique index already holds)."""
+    if not names:
+        return []
+    found = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    missing = [name for name in names if name not in found]
+    if missing:
+        Tag.objects.bulk_create([Tag(name=name) for name in missing], ignore_conflicts=True)
+        found.update((tag.name, tag) for tag in Tag.objects.filter(name__in=missing))
+    return [found[name] for name in names]
 
 
 def _validate(**note) -> None:
@@ -133,8 +132,9 @@ def note_create(
         source=source,
         external_id=external_id or "",
     )
-    note.tags.set(resolve_tags(names))
-    note.competitors.set(list(competitors))
+    # A new note has no tags or competitors yet: added, not compared with what it had.
+    note.tags.add(*resolve_tags(names))
+    note.competitors.add(*competitors)
     if need_theme_id:
         need_named.send(sender=CallNote, note=note, theme_id=need_theme_id, actor=author)
     return note

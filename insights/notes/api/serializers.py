@@ -108,6 +108,10 @@ class NoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["source", "external_id", "created_at", "updated_at"]
         extra_kwargs = {"call_date": {"required": False}}
+        # None of the model's unique constraints is the client's to break: the only
+        # one, (source, external_id), is read-only here and decided by the upsert
+        # service. Without this, every create would ask the database about it.
+        validators = []
 
     @extend_schema_field(NoteThemeSerializer(allow_null=True))
     def get_theme(self, note) -> dict | None:
