@@ -99,3 +99,16 @@ def redis_server():
     server = PrivateRedis().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Tasks queued after commit, recorded instead of sent: (name, args).
+
+    (A few test modules keep a `queued` of their own that records at another point.)
+    """
+    sent = []
+    monkeypatch.setattr(
+        "feedbackhub.queue._publish", lambda task, args: sent.append((task.name, args))
+    )
+    return sent

@@ -70,16 +70,22 @@ def _refresh_themes_of(notes) -> None:
         stats.refresh_soon(theme_ids=theme_ids)
 
 
+def _remember_figure_changes(instance, fields: tuple[str, ...]) -> None:
+    """Note on the instance, before its save, whether a field the figures read is changing."""
+    if instance.pk is None:
+        instance._figures_changed = False
+        return
+    before = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+    instance._figures_changed = before is None or any(
+        before[name] != getattr(instance, name) for name in fields
+    )
+
+
 @receiver(pre_save, sender=Deal, dispatch_uid="remember-deal-figures")
 def remember_deal_figures(sender, instance: Deal, raw=False, **kwargs):
     """Note, before the save, whether the deal's figures are about to change."""
-    if raw or instance.pk is None:
-        instance._figures_changed = False
-        return
-    before = Deal.objects.filter(pk=instance.pk).values(*_DEAL_FIELDS_IN_FIGURES).first()
-    instance._figures_changed = before is None or any(
-        before[name] != getattr(instance, name) for name in _DEAL_FIELDS_IN_FIGURES
-    )
+    if not raw:
+        _remember_figure_changes(instance, _DEAL_FIELDS_IN_FIGURES)
 
 
 @receiver(post_save, sender=Deal, dispatch_uid="refresh-after-deal-change")
@@ -93,13 +99,8 @@ def refresh_after_deal_change(sender, instance: Deal, created=False, raw=False, 
 @receiver(pre_save, sender=Account, dispatch_uid="remember-account-figures")
 def remember_account_figures(sender, instance: Account, raw=False, **kwargs):
     """Note, before the save, whether the account's segment or region is about to change."""
-    if raw or instance.pk is None:
-        instance._figures_changed = False
-        return
-    before = Account.objects.filter(pk=instance.pk).values(*_ACCOUNT_FIELDS_IN_FIGURES).first()
-    instance._figures_changed = before is None or any(
-        before[name] != getattr(instance, name) for name in _ACCOUNT_FIELDS_IN_FIGURES
-    )
+    if not raw:
+        _remember_figure_changes(instance, _ACCOUNT_FIELDS_IN_FIGURES)
 
 
 @receiver(post_save, sender=Account, dispatch_uid="refresh-after-account-change")

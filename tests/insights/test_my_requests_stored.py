@@ -43,16 +43,6 @@ def world(rep, other_rep):
     return themes
 
 
-@pytest.fixture
-def queued(monkeypatch):
-    """Tasks queued after commit, recorded instead of sent: (name, args)."""
-    sent = []
-    monkeypatch.setattr(
-        "feedbackhub.queue._publish", lambda task, args: sent.append((task.name, args))
-    )
-    return sent
-
-
 def _run_refreshes(queued) -> None:
     for name, args in queued:
         if name == stats.REFRESH_TASK:

@@ -16,16 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def queued(monkeypatch):
-    """Tasks queued after commit, recorded instead of sent: (name, args)."""
-    sent = []
-    monkeypatch.setattr(
-        "feedbackhub.queue._publish", lambda task, args: sent.append((task.name, args))
-    )
-    return sent
-
-
-@pytest.fixture
 def note(rep):
     theme = ThemeFactory(title="Okta single sign-on")
     note = CallNoteFactory(author=rep, account=AccountFactory(name="Granite Foods"))

@@ -10,7 +10,6 @@ savepoint and its release (2 of the counts; in production a COMMIT instead).
 import pytest
 from django.urls import reverse
 
-from feedbackhub import queue
 from insights.notes.forms import draft_fingerprint
 from insights.notes.models import CallNote, Tag
 from insights.themes.pipeline import placement
@@ -44,14 +43,6 @@ API_SAVE_QUERIES = 15
 @pytest.fixture
 def account(rep):
     return AccountFactory(name="Northwind Analytics", domain="northwind.example", owner=rep)
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    """Tasks queued after commit, recorded instead of sent: (name, args)."""
-    sent = []
-    monkeypatch.setattr(queue, "_publish", lambda task, args: sent.append((task.name, args)))
-    return sent
 
 
 def _save(client, **fields):
