@@ -5,6 +5,7 @@ of their own on a free port (never the shared test Redis), and run the web
 app and the worker against it, as in production.
 """
 
+import json
 import os
 import signal
 import socket
@@ -167,3 +168,25 @@ def fault_worker(redis_url: str, *, beat: bool = True, hooks: bool = False, **en
     return WorkerProcess(
         beat=beat, hooks=hooks, extra_env={"REDIS_URL": redis_url, **FAST_RECONCILE, **env}
     )
+
+
+class Pause:
+    """Where a hooked worker stops its run, and how the test lets it go on."""
+
+    def __init__(self, tmp_path: Path, at: str):
+        self.prefix = tmp_path / "run-pause"
+        self.env = {"FH_TEST_PAUSE_AT": at, "FH_TEST_PAUSE_FILE": str(self.prefix)}
+
+    def _file(self, suffix: str) -> Path:
+        return self.prefix.with_name(self.prefix.name + suffix)
+
+    def reached(self) -> dict | None:
+        text = self._file(".reached").read_text() if self._file(".reached").exists() else ""
+        return json.loads(text) if text else None
+
+    def go(self) -> None:
+        self._file(".go").write_text("go")
+
+    def returned(self) -> str | None:
+        path = self._file(".returned")
+        return path.read_text() or None if path.exists() else None

@@ -18,7 +18,7 @@ from insights.themes.models import ClusteringRun, NoteEmbedding, ThemeAssignment
 from insights.themes.pipeline.runs import RUN_TASK
 from tests.corpus import rows
 from tests.factories import AccountFactory, CallNoteFactory, ProductManagerFactory, ThemeFactory
-from tests.faults import FAST_RECONCILE, WebServer, fault_worker, wait_for
+from tests.faults import FAST_RECONCILE, Pause, WebServer, fault_worker, wait_for
 from tests.theming.conftest import make_notes
 from tests.worker import WorkerProcess
 
@@ -154,7 +154,9 @@ def test_a_frozen_redis_fails_a_save_fast_and_the_save_still_succeeds(rep, redis
     print(f"\nRedis frozen: form save {form_seconds:.2f}s, API save {api_seconds:.2f}s")
 
 
-def test_a_run_whose_worker_is_killed_mid_grouping_is_done_within_two_minutes(rep, redis_server):
+def test_a_run_whose_worker_is_killed_mid_grouping_is_done_within_two_minutes(
+    rep, redis_server, tmp_path
+):
     framings = ["", "Call recap: ", "Follow-up: ", "From the demo: ", "QBR note: "]
     make_notes(
         rep,
@@ -165,17 +167,18 @@ def test_a_run_whose_worker_is_killed_mid_grouping_is_done_within_two_minutes(re
         ],
     )
     notes = CallNote.objects.count()
-    first = _worker(redis_server).start()
+    # The run stops exactly where it groups: a poll for the phase could miss a
+    # grouping that takes less than one poll.
+    pause = Pause(tmp_path, "grouping")
+    first = fault_worker(redis_server.url, hooks=True, **pause.env).start()
     run = ClusteringRun.objects.create(state=ClusteringRun.State.QUEUED)
     Celery(broker=redis_server.url, set_as_current=False).send_task(RUN_TASK, args=[run.pk])
     # Nothing in Redis would bring the task back for an hour (the visibility
     # timeout); the database and the reconciler must.
     try:
-        wait_for(
-            lambda: ClusteringRun.objects.filter(pk=run.pk, phase="grouping").exists(),
-            120,
-            "the run never reached grouping",
-        )
+        # A cold worker loads the model, then embeds every note first.
+        wait_for(pause.reached, 240, "the run never reached grouping")
+        assert ClusteringRun.objects.get(pk=run.pk).phase == "grouping"
     finally:
         first.kill()
     killed = time.monotonic()

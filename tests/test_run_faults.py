@@ -7,10 +7,8 @@ The reconcile interval and the run's stale-after are the fault tests' short
 ones (tests/faults.py); docs/reliability.md gives the figures.
 """
 
-import json
 import signal
 import time
-from pathlib import Path
 
 import pytest
 from celery import Celery
@@ -19,7 +17,7 @@ from insights.notes.models import CallNote
 from insights.themes.models import ClusteringRun, Theme, ThemeAssignment, ThemeEvent
 from insights.themes.pipeline.runs import RUN_TASK
 from tests.corpus import rows
-from tests.faults import FAST_RECONCILE, fault_worker, wait_for
+from tests.faults import FAST_RECONCILE, Pause, fault_worker, wait_for
 from tests.theming.conftest import make_notes
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -27,28 +25,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transa
 # Generous for a loaded 2-core machine (the runs themselves take seconds; a
 # worker loads the embedding model in 10-20 s); longer with the default intervals.
 WAIT = 120 if FAST_RECONCILE else 180
-
-
-class Pause:
-    """Where a hooked worker stops its run, and how the test lets it go on."""
-
-    def __init__(self, tmp_path: Path, at: str):
-        self.prefix = tmp_path / "run-pause"
-        self.env = {"FH_TEST_PAUSE_AT": at, "FH_TEST_PAUSE_FILE": str(self.prefix)}
-
-    def _file(self, suffix: str) -> Path:
-        return self.prefix.with_name(self.prefix.name + suffix)
-
-    def reached(self) -> dict | None:
-        text = self._file(".reached").read_text() if self._file(".reached").exists() else ""
-        return json.loads(text) if text else None
-
-    def go(self) -> None:
-        self._file(".go").write_text("go")
-
-    def returned(self) -> str | None:
-        path = self._file(".returned")
-        return path.read_text() or None if path.exists() else None
 
 
 def _queue_run(redis_server) -> ClusteringRun:

@@ -6,6 +6,8 @@ product never imports `tests`, and without FH_TEST_PAUSE_AT this module
 changes nothing.
 
 FH_TEST_PAUSE_AT:
+- "mid_embedding": at least one batch of embeddings is committed, more to come;
+- "grouping": the run has its vectors and is about to group them;
 - "before_write": the run computed its result and is about to write it;
 - "mid_write": inside the writing transaction, themes written, assignments not yet.
 
@@ -58,7 +60,26 @@ def _install() -> None:
 
     regroup.execute_full_run = execute_full_run
 
-    if PAUSE_AT == "before_write":
+    if PAUSE_AT == "mid_embedding":
+        original_ensure = regroup.vectors.ensure_embeddings
+        calls = []
+
+        def ensure_embeddings(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 2:  # the first batch is written
+                _pause_here()
+            return original_ensure(*args, **kwargs)
+
+        regroup.vectors.ensure_embeddings = ensure_embeddings
+    elif PAUSE_AT == "grouping":
+        original_group = regroup.core.group
+
+        def group(*args, **kwargs):
+            _pause_here()
+            return original_group(*args, **kwargs)
+
+        regroup.core.group = group
+    elif PAUSE_AT == "before_write":
         original_write = regroup._write
 
         def _write(*args, **kwargs):

@@ -10,6 +10,7 @@ from insights.themes.models import ClusteringRun, NoteEmbedding, Theme, ThemeAss
 from insights.themes.tasks import place_note
 from tests.corpus import rows
 from tests.factories import CallNoteFactory
+from tests.faults import Pause
 from tests.theming.conftest import make_notes
 from tests.worker import WorkerProcess
 
@@ -57,7 +58,7 @@ def _many_notes(author, copies: int) -> None:
     make_notes(author, data)
 
 
-def test_a_worker_killed_mid_run_loses_nothing_and_the_run_completes(rep, settings):
+def test_a_worker_killed_mid_run_loses_nothing_and_the_run_completes(rep, settings, tmp_path):
     _many_notes(rep, copies=40)  # ~2,000 notes: a run takes several seconds
     notes_before = CallNote.objects.count()
     # Short timeouts so that Redis hands the unacknowledged run back quickly.
@@ -66,19 +67,18 @@ def test_a_worker_killed_mid_run_loses_nothing_and_the_run_completes(rep, settin
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "THEME_RUN_STALE_SECONDS": "3",
     }
-    first = WorkerProcess(extra_env=fast_recovery).start()
+    # The run stops after its first batch of embeddings, wherever a fast or a
+    # slow machine would be by then.
+    pause = Pause(tmp_path, "mid_embedding")
+    first = WorkerProcess(extra_env={**fast_recovery, **pause.env}, hooks=True).start()
     from insights.themes.pipeline.runs import request_full_run
 
     with transaction.atomic():
         run = request_full_run()
-    _wait_for(
-        lambda: ClusteringRun.objects.filter(
-            pk=run.pk, phase="embedding", progress__gte=8
-        ).exists(),
-        timeout=90,
-        message="the run never got going",
-    )
-    first.kill()
+    try:
+        _wait_for(pause.reached, timeout=180, message="the run never got going")
+    finally:
+        first.kill()
 
     run.refresh_from_db()
     assert run.state == ClusteringRun.State.RUNNING  # nobody has noticed yet
