@@ -10,10 +10,12 @@ Where the figures come from, cheapest first:
   long as they were computed today for every theme shown; otherwise, as
   below, and a refresh is asked for;
 - a combination of those (a tag with a segment, a stage with a team, ...):
-  insights.themes.figures computed in SQL per theme for the matching notes,
-  kept in the cache for DASHBOARD_FILTER_CACHE_SECONDS per filter set (and
-  dropped as soon as the statistics task stores anything), ranked here; only
-  the rows shown get their top tags and competitors.
+  insights.themes.figures computed in SQL per theme over the matching notes'
+  facts (NoteFacts: one narrow row per themed note, found through its
+  indexes, no joins), kept in the cache for DASHBOARD_FILTER_CACHE_SECONDS
+  per filter set (and dropped as soon as the statistics task stores
+  anything), ranked here; only the rows shown get their top tags and
+  competitors.
 """
 
 import datetime as dt
@@ -31,7 +33,7 @@ from feedbackhub import periods
 from feedbackhub.queue import enqueue_now
 from insights.notes.models import CallNote, Tag
 from insights.themes import figures as theme_figures
-from insights.themes.figures import Figures, NoteFilter
+from insights.themes.figures import FACTS, Figures, NoteFilter
 from insights.themes.models import (
     ALL_TIME_DAYS,
     FacetKind,
@@ -302,7 +304,7 @@ def _live_figures(filters: Filters, themes) -> dict[int, Figures]:
     return _cached(
         ("figures", astuple(filters), today),
         lambda: theme_figures.theme_figures(
-            themes=themes, notes=filters, weeks=SPARK_WEEKS, today=today
+            themes=themes, notes=filters, weeks=SPARK_WEEKS, today=today, rows=FACTS
         ),
     )
 
@@ -326,7 +328,7 @@ def _attach_themes(rows: list[Row], themes, filters: Filters | None) -> None:
     if filters:
         tags, rivals = _cached(
             ("top names", astuple(filters), timezone.localdate(), sorted(shown)),
-            lambda: theme_figures.theme_top_names(themes=list(shown), notes=filters),
+            lambda: theme_figures.theme_top_names(themes=list(shown), notes=filters, rows=FACTS),
         )
     rows[:] = [r for r in rows if r.theme_id in shown]
     for row in rows:

@@ -18,8 +18,15 @@ filter differ. Definitions (docs/definitions.md):
 - growth: mentions in the last 4 weeks against the 4 weeks before.
 
 A filter never turns into a list of note ids: it is a condition on the
-assignment rows, with many-valued relations (tags, competitors, teams) as
-subqueries so that a note is never counted twice.
+rows the notes are read from, one row per note, so that a note is never
+counted twice. Two sources of those rows give the same figures:
+
+- ASSIGNMENTS, the assignment rows joined to notes, deals and accounts, with
+  many-valued relations (tags, competitors, teams) as subqueries: the
+  statistics task and the theme page, which read whole themes;
+- FACTS, one NoteFacts row per themed note with everything a filter or a
+  figure reads, tags and competitors as arrays: the dashboard's filter
+  combinations, one scan of one table through its indexes, without joins.
 """
 
 import datetime as dt
@@ -28,8 +35,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import F, Model, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -38,7 +46,7 @@ from deals.models import Competitor
 from feedbackhub import periods
 from insights.notes.models import CallNote, Tag
 from insights.themes import figures_sql
-from insights.themes.models import ThemeAssignment
+from insights.themes.models import NoteFacts, ThemeAssignment
 
 WEEKS = 26  # the weekly series kept on each theme
 TOP_NAMES = 3
@@ -96,6 +104,74 @@ class NoteFilter:
             )
         return q
 
+    def facts_q(self, *, today: dt.date) -> Q:
+        """The same filter as a condition on NoteFacts rows (one row per themed note)."""
+        q = Q()
+        start = periods.since(self.period, today=today)
+        if start:
+            q &= Q(call_date__gte=start)
+        if self.segment:
+            q &= Q(segment=self.segment)
+        if self.region:
+            q &= Q(region=self.region)
+        if self.team:
+            members = TeamMembership.objects.filter(team_id=self.team).values("user_id")
+            q &= Q(author_id__in=members)
+        if self.tag:
+            # Overlap with the tag's id, not containment: an unknown name is an empty
+            # array, which every row contains and none overlaps.
+            named = ArraySubquery(Tag.objects.filter(name=self.tag).values("pk"))
+            q &= Q(tag_ids__overlap=named)
+        if self.stage:
+            q &= Q(deal_stage=self.stage)
+        if self.competitor:
+            q &= Q(competitor_ids__contains=[self.competitor]) | Q(
+                deal_competitor_id=self.competitor
+            )
+        return q
+
+
+@dataclass(frozen=True)
+class NoteRows:
+    """Where the figures read the matching notes from: the table, how a filter reads on
+    it, and the paths to what the figures read of a note."""
+
+    model: type[Model]
+    condition: str  # the NoteFilter method that turns a filter into a condition on `model`
+    account: str
+    day: str
+    deal: str
+    amount: str
+    stage: str
+
+    def matching(self, themes, notes: "NoteFilter | None", today: dt.date) -> QuerySet:
+        # A queryset stays a subquery; ids (a chunk of themes, never notes) are a list.
+        ids = themes.values("pk") if isinstance(themes, QuerySet) else sorted(set(themes))
+        scope = Q(theme_id__in=ids)
+        if notes is not None:
+            scope &= getattr(notes, self.condition)(today=today)
+        return self.model.objects.filter(scope)
+
+
+ASSIGNMENTS = NoteRows(
+    ThemeAssignment,
+    "assignments_q",
+    account="note__account_id",
+    day="note__call_date",
+    deal="note__deal_id",
+    amount="note__deal__amount",
+    stage="note__deal__stage",
+)
+FACTS = NoteRows(
+    NoteFacts,
+    "facts_q",
+    account="account_id",
+    day="call_date",
+    deal="deal_id",
+    amount="deal_amount",
+    stage="deal_stage",
+)
+
 
 @dataclass
 class Figures:
@@ -146,11 +222,13 @@ def theme_figures(
     weeks: int = WEEKS,
     today: dt.date | None = None,
     top_names: bool = False,
+    rows: NoteRows = ASSIGNMENTS,
 ) -> dict[int, Figures]:
     """The figures of `themes` (ids or a Theme queryset), counting only `notes`.
 
     Themes without a matching note are left out (Figures() is their value).
-    One query, two with `top_names`, whatever the number of notes.
+    One query, two with `top_names`, whatever the number of notes. `rows` is
+    where the notes are read from (the figures are the same).
     """
     today = today or timezone.localdate()
     start = periods.since(notes.period, today=today) if notes is not None else None
@@ -165,6 +243,7 @@ def theme_figures(
         weeks=weeks,
         today=today,
         top_names=top_names,
+        rows=rows,
     )[""]
 
 
@@ -176,6 +255,7 @@ def theme_figures_by_period(
     weeks: int = WEEKS,
     today: dt.date | None = None,
     top_names: bool = False,
+    rows: NoteRows = ASSIGNMENTS,
 ) -> dict[object, dict[int, Figures]]:
     """theme_figures for several periods at once: {period key: {theme id: Figures}}.
 
@@ -187,21 +267,23 @@ def theme_figures_by_period(
     if not isinstance(themes, QuerySet):
         themes = sorted(set(themes))  # read twice with top_names
     found: dict[object, dict[int, Figures]] = {key: {} for key in starts}
-    rows = _assignments(themes, notes, today).annotate(
+    matching = rows.matching(themes, notes, today)
+    oldest = _oldest_day_counted(starts, today, weeks)
+    if oldest:
+        matching = matching.filter(**{f"{rows.day}__gte": oldest})
+    matching = matching.annotate(
         m_theme=F("theme_id"),
-        m_account=F("note__account_id"),
-        m_day=F("note__call_date"),
-        m_amount=F("note__deal__amount"),
-        m_stage=F("note__deal__stage"),
+        m_account=F(rows.account),
+        m_day=F(rows.day),
+        m_amount=F(rows.amount),
+        m_stage=F(rows.stage),
         m_first=Window(
-            RowNumber(),
-            partition_by=[F("theme_id"), F("note__deal_id")],
-            order_by=F("note__call_date").desc(),
+            RowNumber(), partition_by=[F("theme_id"), F(rows.deal)], order_by=F(rows.day).desc()
         ),
     )
-    rows = rows.values("m_theme", "m_account", "m_day", "m_amount", "m_stage", "m_first")
+    matching = matching.values("m_theme", "m_account", "m_day", "m_amount", "m_stage", "m_first")
     try:
-        rows_sql, rows_params = rows.query.sql_with_params()
+        rows_sql, rows_params = matching.query.sql_with_params()
     except EmptyResultSet:  # no theme asked for
         return found
     for (theme_id,), key, fields in figures_sql.figures_by_period(
@@ -209,12 +291,25 @@ def theme_figures_by_period(
     ):
         found[key][theme_id] = Figures(**fields)
     if top_names:
-        names = _top_names(themes, notes, today, starts, TOP_NAMES)
+        names = _top_names(themes, notes, today, starts, TOP_NAMES, rows)
         for key, figures_of in found.items():
             for theme_id, figures in figures_of.items():
                 figures.top_tags = names["tag"][key].get((theme_id,), [])
                 figures.top_competitors = names["competitor"][key].get((theme_id,), [])
     return found
+
+
+def _oldest_day_counted(starts: figures_sql.Starts, today: dt.date, weeks: int) -> dt.date | None:
+    """The first call date any figure asked for counts, or None when every note counts.
+
+    When every period has a start, an older note is in no period and no week of the series;
+    and leaving it out changes no other figure (a deal's latest note, the latest call date
+    are those of the newer notes as soon as one is counted). A period's figures at a
+    million notes then read that period's notes, not every note.
+    """
+    if not starts or any(start is None for start in starts.values()):
+        return None
+    return min([*starts.values(), periods.week_starts(today, weeks)[0]])
 
 
 def theme_top_names(
@@ -223,13 +318,14 @@ def theme_top_names(
     notes: NoteFilter | None = None,
     today: dt.date | None = None,
     limit: int = TOP_NAMES,
+    rows: NoteRows = ASSIGNMENTS,
 ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """The most frequent tags and competitors among each theme's matching notes.
 
     One query: the matching notes are found once for both. Ties go to the name
     first in alphabetical order.
     """
-    names = _top_names(themes, notes, today or timezone.localdate(), {"": None}, limit)
+    names = _top_names(themes, notes, today or timezone.localdate(), {"": None}, limit, rows)
     tags, rivals = names["tag"][""], names["competitor"][""]
     return (
         {key[0]: value for key, value in tags.items()},
@@ -247,8 +343,10 @@ NAME_BRANCHES = [
 ]
 
 
-def _top_names(themes, notes: NoteFilter | None, today: dt.date, starts, limit: int):
-    matching = _assignments(themes, notes, today).values("theme_id", "note_id", "note__call_date")
+def _top_names(
+    themes, notes: NoteFilter | None, today: dt.date, starts, limit: int, rows: NoteRows
+):
+    matching = rows.matching(themes, notes, today).values("theme_id", "note_id", rows.day)
     empty = {"tag": defaultdict(dict), "competitor": defaultdict(dict)}
     try:
         matching_sql, params = matching.query.sql_with_params()
@@ -258,12 +356,3 @@ def _top_names(themes, notes: NoteFilter | None, today: dt.date, starts, limit: 
         matching_sql, params, keys=("m_theme",), branches=NAME_BRANCHES, starts=starts, limit=limit
     )
     return {kind: found.get(kind, empty[kind]) for kind in empty}
-
-
-def _assignments(themes, notes: NoteFilter | None, today: dt.date) -> QuerySet:
-    # A queryset stays a subquery; ids (a chunk of themes, never notes) are a list.
-    ids = themes.values("pk") if isinstance(themes, QuerySet) else sorted(set(themes))
-    scope = Q(theme_id__in=ids)
-    if notes is not None:
-        scope &= notes.assignments_q(today=today)
-    return ThemeAssignment.objects.filter(scope)

@@ -164,7 +164,11 @@ def _dashboard(filters: Filters) -> tuple[dict[int, tuple], bool]:
     """The rows' figures, and whether the notes were read (not stored rows)."""
     with CaptureQueriesContext(connection) as captured:
         rows = theme_rows(filters=filters, sort="lost")
-    read_notes = any("insights_themeassignment" in q["sql"] for q in captured)
+    read_notes = any(
+        table in q["sql"]
+        for q in captured
+        for table in ("insights_themeassignment", "insights_notefacts")
+    )
     return {
         r.theme.pk: (r.notes, r.accounts, r.open_revenue, r.lost_revenue, r.tags, r.competitors)
         for r in rows

@@ -2,6 +2,7 @@
 stored statistics and exports."""
 
 from insights.themes.models.exports import ThemeExport
+from insights.themes.models.facts import NoteFacts
 from insights.themes.models.pairs import DistinctThemes, DuplicateSuggestion
 from insights.themes.models.rep_figures import RepFiguresStored, RepThemeFigures
 from insights.themes.models.runs import ClusteringRun, NoteEmbedding
@@ -23,6 +24,7 @@ from insights.themes.models.themes import (
 __all__ = [
     "ALL_TIME_DAYS",
     "ThemeExport",
+    "NoteFacts",
     "ThemePageStats",
     "RepFiguresStored",
     "RepThemeFigures",

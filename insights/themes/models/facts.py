@@ -1,0 +1,64 @@
+"""What the dashboard's filters and figures read of each themed note, in one narrow row."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+
+
+class NoteFacts(models.Model):
+    """One themed note with everything a dashboard filter or figure reads of it.
+
+    A copy, flattened: the note's theme, call date, account, author and deal,
+    its deal's amount, stage and competitor, its account's segment and region,
+    and the ids of its tags and of the competitors it names. A filter
+    combination (a tag with a segment, a stage with a competitor ...) is then
+    one scan of this table instead of joins of notes, assignments, deals,
+    accounts and the tag and competitor links (insights.themes.figures,
+    `FACTS`). A team is not stored: it is the set of its members, asked for
+    as a condition on `author_id` when the query runs.
+
+    Only notes in a theme have a row. Written by database triggers only
+    (insights/migrations/_note_facts.py), never by Django: every writer of the
+    tables it copies (the form, the API, imports, the admin, a run's bulk
+    writes, triage's queryset updates) keeps it right in its own transaction.
+    No foreign keys: the triggers are what ties it to its sources, and a key
+    would cost every write a check and every delete a look-up here.
+    """
+
+    note_id = models.BigIntegerField(primary_key=True)
+    theme_id = models.BigIntegerField()
+    call_date = models.DateField()
+    account_id = models.BigIntegerField()
+    author_id = models.BigIntegerField()
+    deal_id = models.BigIntegerField(null=True)
+    deal_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    deal_stage = models.CharField(max_length=20, null=True)
+    deal_competitor_id = models.BigIntegerField(null=True)
+    segment = models.CharField(max_length=12)
+    region = models.CharField(max_length=10)
+    tag_ids = ArrayField(models.BigIntegerField(), default=list)
+    competitor_ids = ArrayField(models.BigIntegerField(), default=list)
+
+    class Meta:
+        indexes = [
+            # The filters: a tag or a named competitor (an array holds it), a deal's
+            # competitor, stage, a segment, a region, a team's authors, a period.
+            GinIndex(fields=["tag_ids"], name="facts_tags_gin"),
+            GinIndex(fields=["competitor_ids"], name="facts_competitors_gin"),
+            models.Index(
+                fields=["deal_competitor_id"],
+                condition=models.Q(deal_competitor_id__isnull=False),
+                name="facts_deal_competitor_idx",
+            ),
+            models.Index(fields=["deal_stage"], name="facts_stage_idx"),
+            models.Index(fields=["segment"], name="facts_segment_idx"),
+            models.Index(fields=["region"], name="facts_region_idx"),
+            models.Index(fields=["author_id"], name="facts_author_idx"),
+            models.Index(fields=["call_date"], name="facts_call_date_idx"),
+            # The triggers: a deal's or an account's change reaches its notes' rows.
+            models.Index(fields=["deal_id"], name="facts_deal_idx"),
+            models.Index(fields=["account_id"], name="facts_account_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"note {self.note_id} in theme {self.theme_id}"

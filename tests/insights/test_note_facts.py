@@ -1,0 +1,325 @@
+"""The dashboard's filter combinations read one narrow row per themed note (NoteFacts).
+
+They give the figures the notes themselves give (assignments joined to notes, deals and
+accounts: the reference), for every combination of filters; and every kind of change —
+to a note, its tags or competitors, its deal, its account, its theme — shows in them at
+once, whichever path made it.
+"""
+
+import datetime as dt
+import itertools
+import random
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import TeamMembership
+from deals.models import Stage
+from deals.services import account_update, competitor_delete, deal_update
+from feedbackhub import periods
+from insights.notes.models import CallNote, Tag
+from insights.notes.services import note_delete, note_update
+from insights.themes.dashboard import SPARK_WEEKS, Filters, theme_rows
+from insights.themes.figures import (
+    ASSIGNMENTS,
+    FACTS,
+    NoteFilter,
+    theme_figures,
+    theme_figures_by_period,
+)
+from insights.themes.merge_undo import theme_merge_undo
+from insights.themes.models import NoteFacts, Theme, ThemeAssignment
+from insights.themes.note_moves import notes_move, notes_remove, theme_split
+from insights.themes.pipeline.stats import forget_cached_figures, store_theme_stats
+from insights.themes.triage import theme_merge
+from tests.factories import (
+    AccountFactory,
+    CallNoteFactory,
+    CompetitorFactory,
+    DealFactory,
+    RepFactory,
+    TeamFactory,
+    ThemeFactory,
+)
+from tests.insights.facts_check import assert_facts_are_exact
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def world(rep):
+    """Notes of every shape: on deals of every stage (some against a competitor they also
+    name), without a deal, naming a competitor or none, with zero to three tags, dated on
+    both sides of every period's start; accounts in every segment, with and without a
+    region; authors in one team, two, none; notes in no theme, and one taken out of its
+    theme by a person."""
+    rng = random.Random(12)
+    rivals = [CompetitorFactory(name=n) for n in ("Rival", "Other")]
+    tags = [Tag.objects.create(name=n) for n in ("sso", "pricing", "export")]
+    themes = [ThemeFactory() for _ in range(5)]
+    teams = [TeamFactory(name=n) for n in ("Sales EMEA", "Sales APAC")]
+    in_two, loner = RepFactory(), RepFactory()
+    TeamMembership.objects.create(team=teams[0], user=rep)
+    TeamMembership.objects.create(team=teams[0], user=in_two)
+    TeamMembership.objects.create(team=teams[1], user=in_two)
+    accounts = [
+        AccountFactory(
+            owner=rep,
+            segment=rng.choice(["smb", "mid_market", "enterprise"]),
+            region=rng.choice(["emea", "apac", ""]),
+        )
+        for _ in range(8)
+    ]
+    deals = [
+        DealFactory(
+            account=rng.choice(accounts),
+            stage=rng.choice(list(Stage)),
+            amount=Decimal(rng.randrange(1000, 50000)),
+            competitor=rng.choice([*rivals, None]),
+        )
+        for _ in range(14)
+    ]
+    for _ in range(160):
+        deal = rng.choice([*deals, None])
+        note = CallNoteFactory(
+            author=rng.choice([rep, in_two, loner]),
+            account=deal.account if deal else rng.choice(accounts),
+            deal=deal,
+            call_date=TODAY - dt.timedelta(days=rng.randrange(0, rng.choice([40, 120, 500]))),
+        )
+        note.tags.set(rng.sample(tags, rng.randrange(0, 4)))
+        if deal and deal.competitor and rng.random() < 0.5:
+            note.competitors.add(deal.competitor)
+        elif rng.random() < 0.3:
+            note.competitors.add(rng.choice(rivals))
+        theme = rng.choice([*themes, None])
+        if theme:
+            ThemeAssignment.objects.create(note=note, theme=theme)
+    ThemeAssignment.objects.filter(pk=ThemeAssignment.objects.first().pk).update(
+        theme=None, locked=True, assigned_by="person"
+    )
+    return {
+        "themes": themes,
+        "tags": tags,
+        "rivals": rivals,
+        "teams": teams,
+        "accounts": accounts,
+        "deals": deals,
+    }
+
+
+def _values(world) -> dict[str, list]:
+    """Two values of each filter (a period, a segment, ...), so combinations vary."""
+    return {
+        "period": ["90", "365"],
+        "segment": ["enterprise", "smb"],
+        "region": ["emea", "apac"],
+        "team": [t.pk for t in world["teams"]],
+        "tag": [t.name for t in world["tags"][:2]],
+        "stage": [Stage.NEGOTIATION, Stage.CLOSED_LOST],
+        "competitor": [r.pk for r in world["rivals"]],
+    }
+
+
+def _combinations(world) -> list[dict]:
+    """Every pair of filters and every triple, each value of the first filter in turn."""
+    values = _values(world)
+    found = []
+    for size in (2, 3):
+        for n, kinds in enumerate(itertools.combinations(values, size)):
+            found.append({kind: values[kind][(n + i) % 2] for i, kind in enumerate(kinds)})
+    return found
+
+
+def _reference(filters: dict, weeks: int) -> dict[int, dict]:
+    """The figures from the notes themselves: assignments joined to notes, deals, accounts,
+    tags and competitors; every note read (the all-time figures asked for alongside)."""
+    asked = dict(filters)
+    start = periods.since(asked.pop("period", ""), today=TODAY)
+    found = theme_figures_by_period(
+        themes=Theme.objects.all(),
+        notes=NoteFilter(**asked),
+        starts={"asked": start, "all": None},
+        weeks=weeks,
+        today=TODAY,
+        top_names=True,
+        rows=ASSIGNMENTS,
+    )["asked"]
+    return {theme_id: vars(figures) for theme_id, figures in found.items()}
+
+
+def _from_facts(filters: dict, weeks: int = SPARK_WEEKS) -> dict[int, dict]:
+    found = theme_figures(
+        themes=Theme.objects.all(),
+        notes=NoteFilter(**filters),
+        weeks=weeks,
+        today=TODAY,
+        top_names=True,
+        rows=FACTS,
+    )
+    return {theme_id: vars(figures) for theme_id, figures in found.items()}
+
+
+def test_every_combination_of_filters_gives_the_figures_of_the_notes_themselves(world):
+    combinations = _combinations(world)
+    assert len(combinations) == 21 + 35
+    answered = 0
+    for filters in combinations:
+        for weeks in (SPARK_WEEKS, 26):
+            found = _from_facts(filters, weeks)
+            assert found == _reference(filters, weeks), (filters, weeks)
+        answered += bool(found)
+    assert answered > len(combinations) // 2  # most combinations match some notes
+
+
+@pytest.mark.parametrize("kind", ["period", "segment", "region", "team", "tag", "stage"])
+def test_each_filter_alone_gives_the_figures_of_the_notes_themselves(world, kind):
+    for value in _values(world)[kind]:
+        assert _from_facts({kind: value}) == _reference({kind: value}, SPARK_WEEKS)
+
+
+def test_a_competitor_counts_a_note_that_names_it_or_whose_deal_is_against_it_once(world):
+    rival = world["rivals"][0]
+    both = CallNote.objects.filter(competitors=rival, deal__competitor=rival)
+    assert both.exists()  # such notes are in the world, and counted once
+    found = _from_facts({"competitor": rival.pk, "segment": "enterprise"})
+    assert found == _reference({"competitor": rival.pk, "segment": "enterprise"}, SPARK_WEEKS)
+
+
+def test_an_unknown_tag_matches_no_note(world):
+    assert _from_facts({"tag": "no-such-tag", "segment": "smb"}) == {}
+
+
+def test_the_dashboard_answers_a_combination_from_the_facts_without_joining_the_notes(world, pm):
+    store_theme_stats()  # the themes' note counts, which pick the dashboard's candidates
+    forget_cached_figures()
+    tag, rival = world["tags"][0], world["rivals"][0]
+    filters = {"tag": tag.name, "competitor": rival.pk, "period": "365"}
+    with CaptureQueriesContext(connection) as captured:
+        rows = theme_rows(filters=Filters(**filters), sort="notes")
+    statements = " ".join(q["sql"] for q in captured)
+    assert "insights_notefacts" in statements
+    assert "insights_themeassignment" not in statements and '"deals_deal"' not in statements
+    expected = _reference(filters, SPARK_WEEKS)
+    assert rows and {r.theme.pk for r in rows} == set(expected)
+    for row in rows:
+        want = expected[row.theme.pk]
+        assert (row.notes, row.accounts, row.open_revenue, row.lost_revenue, row.weekly) == (
+            want["note_count"],
+            want["account_count"],
+            want["open_revenue"],
+            want["lost_revenue"],
+            want["weekly_mentions"],
+        )
+        assert (row.tags, row.competitors) == (want["top_tags"], want["top_competitors"])
+
+
+# --- every kind of change shows at once -------------------------------------------------
+
+
+def _count(**filters) -> int:
+    return sum(f["note_count"] for f in _from_facts(filters).values())
+
+
+def _combination_agrees(**filters) -> None:
+    assert _from_facts(filters) == _reference(filters, SPARK_WEEKS)
+
+
+def test_the_facts_start_equal_to_the_notes(world):
+    assert_facts_are_exact()
+    assert NoteFacts.objects.count() == ThemeAssignment.objects.filter(theme__isnull=False).count()
+
+
+def _themed_note(world, **where) -> CallNote:
+    return CallNote.objects.filter(assignment__theme__isnull=False, **where).first()
+
+
+def test_editing_a_notes_date_account_and_deal_shows_at_once(world):
+    note = _themed_note(world, call_date__lt=TODAY - dt.timedelta(days=100), deal__isnull=True)
+    deal = next(d for d in world["deals"] if d.stage == Stage.NEGOTIATION)
+    filters = {"period": "90", "stage": Stage.NEGOTIATION, "segment": deal.account.segment}
+    before = _count(**filters)
+    note_update(note=note, user=note.author, call_date=TODAY, account=deal.account, deal=deal)
+    assert _count(**filters) == before + 1
+    _combination_agrees(**filters)
+    assert_facts_are_exact()
+
+
+def test_changing_a_notes_tags_and_competitors_shows_at_once(world):
+    rival = world["rivals"][1]
+    note = _themed_note(world)
+    note_update(note=note, user=note.author, tags="", competitors=[])
+    before = _count(tag="export", competitor=rival.pk)
+    note_update(note=note, user=note.author, tags="export, sso", competitors=[rival.pk])
+    assert _count(tag="export", competitor=rival.pk) == before + 1
+    _combination_agrees(tag="export", competitor=rival.pk)
+    assert_facts_are_exact()
+    note.tags.clear()  # the links removed another way than the service
+    _combination_agrees(tag="export", competitor=rival.pk)
+    assert_facts_are_exact()
+
+
+def test_a_deal_changing_stage_amount_or_competitor_shows_at_once(world, admin_user):
+    deal = next(d for d in world["deals"] if d.call_notes.filter(assignment__theme__isnull=False))
+    tag_of_its_notes = Tag.objects.filter(notes__deal=deal).first()
+    filters = {"stage": Stage.CLOSED_LOST, "tag": tag_of_its_notes.name}
+    deal_update(deal=deal, user=admin_user, stage=Stage.NEGOTIATION)
+    before = _count(**filters)
+    deal_update(deal=deal, user=admin_user, stage=Stage.CLOSED_LOST, amount=Decimal("77777"))
+    assert _count(**filters) > before
+    _combination_agrees(**filters)
+    deal_update(deal=deal, user=admin_user, competitor=world["rivals"][1])
+    _combination_agrees(competitor=world["rivals"][1].pk, stage=Stage.CLOSED_LOST)
+    assert_facts_are_exact()
+
+
+def test_an_account_changing_segment_or_region_shows_at_once(world, admin_user):
+    account = next(
+        a for a in world["accounts"] if a.call_notes.filter(assignment__theme__isnull=False)
+    )
+    account_update(account=account, user=admin_user, segment="smb", region="apac")
+    before = _count(segment="enterprise", region="emea")
+    account_update(account=account, user=admin_user, segment="enterprise", region="emea")
+    assert _count(segment="enterprise", region="emea") > before
+    _combination_agrees(segment="enterprise", region="emea")
+    assert_facts_are_exact()
+
+
+def test_moving_removing_and_splitting_notes_shows_at_once(world, pm):
+    first, second = world["themes"][:2]
+    moved = list(first.assignments.values_list("note_id", flat=True)[:3])
+    notes_move(note_ids=moved, target=second, actor=pm)
+    assert_facts_are_exact()
+    notes_remove(theme=second, note_ids=moved[:1], actor=pm)
+    assert not NoteFacts.objects.filter(note_id=moved[0]).exists()
+    theme_split(theme=second, note_ids=moved[1:], title="Split off", actor=pm)
+    assert_facts_are_exact()
+    _combination_agrees(segment="enterprise", period="365")
+
+
+def test_merging_and_undoing_the_merge_shows_at_once(world, pm):
+    source, target = world["themes"][2:4]
+    in_source = source.assignments.count()
+    filters = {"tag": "sso", "period": "365"}
+    theme_merge(source=source, target=target, actor=pm)
+    assert not NoteFacts.objects.filter(theme_id=source.pk).exists()
+    assert_facts_are_exact()
+    _combination_agrees(**filters)
+    theme_merge_undo(source=source, actor=pm)
+    assert NoteFacts.objects.filter(theme_id=source.pk).count() == in_source
+    assert_facts_are_exact()
+    _combination_agrees(**filters)
+
+
+def test_deleting_a_note_a_tag_or_a_competitor_shows_at_once(world, admin_user):
+    note = _themed_note(world)
+    note_delete(note=note, user=admin_user)
+    assert not NoteFacts.objects.filter(note_id=note.pk).exists()
+    Tag.objects.get(name="sso").delete()
+    competitor_delete(competitor=world["rivals"][0], user=admin_user)
+    assert_facts_are_exact()
+    _combination_agrees(tag="pricing", segment="smb")
