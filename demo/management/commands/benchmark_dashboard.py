@@ -222,10 +222,12 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             # The stored figures too: a freshly filled table has no planner statistics.
             # And the notes: assigning them rewrote every row (`awaiting_theme`, kept by
-            # a trigger), and a million dead rows made My notes read 46,000 pages.
+            # a trigger), and a million dead rows made My notes read 46,000 pages. The notes'
+            # facts were written by triggers too, after the migration analysed the table.
             for table in (
                 "insights_callnote",
                 "insights_themeassignment",
+                "insights_notefacts",
                 "insights_theme",
                 "insights_themeperiodfigures",
                 "insights_themefacetfigures",
