@@ -95,6 +95,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="notefacts",
+            index=models.Index(fields=["theme_id"], name="facts_theme_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="notefacts",
             index=models.Index(fields=["deal_id"], name="facts_deal_idx"),
         ),
         migrations.AddIndex(

@@ -67,6 +67,10 @@ def _facts_of(assignments: str) -> str:
 
 # The whole table at once (the migration's backfill): the links grouped once and
 # joined, rather than looked up note by note as the triggers do for their few rows.
+# Written in call-date order, the order in which later rows arrive too (a note is
+# placed soon after the call it tells of): a filter with a period then reads the
+# period's pages, not some rows from every page (segment + 90 days + stage at a
+# million notes, EXPLAIN ANALYZE: 112 ms in note order, 51-79 ms in call-date order).
 BACKFILL = f"""
 INSERT INTO {_FACTS} ({_COLUMNS})
 SELECT a.note_id, a.theme_id, n.call_date, n.account_id, n.author_id, n.deal_id,
@@ -80,7 +84,8 @@ LEFT JOIN (SELECT callnote_id, array_agg(tag_id ORDER BY tag_id) AS ids
            FROM {_TAGS} GROUP BY callnote_id) t ON t.callnote_id = n.id
 LEFT JOIN (SELECT callnote_id, array_agg(competitor_id ORDER BY competitor_id) AS ids
            FROM {_COMPETITORS} GROUP BY callnote_id) c ON c.callnote_id = n.id
-WHERE a.theme_id IS NOT NULL;
+WHERE a.theme_id IS NOT NULL
+ORDER BY n.call_date;
 ANALYZE {_FACTS};
 """
 

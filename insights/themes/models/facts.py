@@ -55,6 +55,8 @@ class NoteFacts(models.Model):
             models.Index(fields=["region"], name="facts_region_idx"),
             models.Index(fields=["author_id"], name="facts_author_idx"),
             models.Index(fields=["call_date"], name="facts_call_date_idx"),
+            # The top tags and competitors of the rows shown: their few themes' notes only.
+            models.Index(fields=["theme_id"], name="facts_theme_idx"),
             # The triggers: a deal's or an account's change reaches its notes' rows.
             models.Index(fields=["deal_id"], name="facts_deal_idx"),
             models.Index(fields=["account_id"], name="facts_account_idx"),
