@@ -31,7 +31,7 @@ counted twice. Two sources of those rows give the same figures:
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -137,7 +137,7 @@ class NoteRows:
     it, and the paths to what the figures read of a note."""
 
     model: type[Model]
-    condition: str  # the NoteFilter method that turns a filter into a condition on `model`
+    condition: Callable[..., Q]  # NoteFilter's method: the filter as a condition on `model`
     account: str
     day: str
     deal: str
@@ -149,13 +149,13 @@ class NoteRows:
         ids = themes.values("pk") if isinstance(themes, QuerySet) else sorted(set(themes))
         scope = Q(theme_id__in=ids)
         if notes is not None:
-            scope &= getattr(notes, self.condition)(today=today)
+            scope &= self.condition(notes, today=today)
         return self.model.objects.filter(scope)
 
 
 ASSIGNMENTS = NoteRows(
     ThemeAssignment,
-    "assignments_q",
+    NoteFilter.assignments_q,
     account="note__account_id",
     day="note__call_date",
     deal="note__deal_id",
@@ -164,7 +164,7 @@ ASSIGNMENTS = NoteRows(
 )
 FACTS = NoteRows(
     NoteFacts,
-    "facts_q",
+    NoteFilter.facts_q,
     account="account_id",
     day="call_date",
     deal="deal_id",

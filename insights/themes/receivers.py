@@ -8,7 +8,9 @@ competitors, a deal whose amount or stage changed, an account whose segment
 or region changed, or a rep joining or leaving a team (the dashboard's
 figures per segment, region and team) refreshes the statistics of the themes
 it touches. Bulk inserts (the demo seeder) send no
-signals: a full run picks those up.
+signals: a full run picks those up. (The notes' facts that the dashboard's
+filter combinations read, NoteFacts, are kept by database triggers instead,
+which every writer fires, bulk ones included: insights/migrations/_note_facts.py.)
 
 When a rep says which known need a new note is (log a call's hint), the notes
 service announces it (`need_named`) inside the note's transaction and the
