@@ -47,9 +47,14 @@ def nginx_binary() -> str | None:
     )
 
 
-def render(*, listen: str, main: str, reports: str) -> str:
+def render(*, listen: str, main: str, reports: str, access_log: str) -> str:
     """The site configuration, as the nginx image's envsubst fills it in."""
-    values = {"FH_LISTEN": listen, "FH_MAIN_POOL": main, "FH_REPORT_POOL": reports}
+    values = {
+        "FH_LISTEN": listen,
+        "FH_MAIN_POOL": main,
+        "FH_REPORT_POOL": reports,
+        "FH_ACCESS_LOG": access_log,
+    }
     template = TEMPLATE.read_text()
     missing = set(PLACEHOLDER.findall(template)) - values.keys()
     if missing:
@@ -73,7 +78,14 @@ class Proxy:
         for sub in ("logs", "tmp"):
             (self.workdir / sub).mkdir(parents=True, exist_ok=True)
         site = self.workdir / "feedbackhub.conf"
-        site.write_text(render(listen=self.listen, main=self.main, reports=self.reports))
+        site.write_text(
+            render(
+                listen=self.listen,
+                main=self.main,
+                reports=self.reports,
+                access_log=str(self.access_log),
+            )
+        )
         conf = self.workdir / "nginx.conf"
         conf.write_text(MAIN_CONF.format(site=site))
         self.proc = subprocess.Popen(
