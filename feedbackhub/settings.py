@@ -159,8 +159,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Behind a reverse proxy every request comes from the proxy's address; say how
 # many proxies append to X-Forwarded-For so the client's own address is used
 # (feedbackhub/client_address.py; docker-compose.yml's nginx: 1).
-AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
-if AXES_PROXY_COUNT < 0:
+TRUSTED_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more")
 AXES_CLIENT_IP_CALLABLE = "feedbackhub.client_address.client_address"
 

@@ -89,7 +89,7 @@ def _through_proxy(username, password, *, client_ip, proxy_ip="172.18.0.5", clai
     )
 
 
-@override_settings(AXES_PROXY_COUNT=1)
+@override_settings(TRUSTED_PROXY_COUNT=1)
 def test_behind_the_proxy_one_persons_wrong_passwords_do_not_lock_out_everyone():
     colleague = RepFactory(username="colleague")
     for n in range(settings.AXES_FAILURE_LIMIT):
@@ -99,7 +99,7 @@ def test_behind_the_proxy_one_persons_wrong_passwords_do_not_lock_out_everyone()
     assert _through_proxy(colleague.username, PASSWORD, client_ip="198.51.100.9").status_code == 302
 
 
-@override_settings(AXES_PROXY_COUNT=1)
+@override_settings(TRUSTED_PROXY_COUNT=1)
 def test_behind_the_proxy_an_address_made_up_by_the_client_does_not_escape_the_lock():
     for n in range(settings.AXES_FAILURE_LIMIT):
         _through_proxy(f"nobody{n}", "wrong", client_ip="203.0.113.7", claimed=f"10.9.9.{n}")
