@@ -71,6 +71,10 @@ class Proxy:
         self.access_log = self.workdir / "logs" / "feedbackhub-access.log"
         self.proc: subprocess.Popen | None = None
 
+    @property
+    def base(self) -> str:
+        return f"http://{self.listen}"
+
     def start(self, timeout: float = 10) -> "Proxy":
         binary = nginx_binary()
         if binary is None:

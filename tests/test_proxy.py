@@ -44,7 +44,6 @@ def pools(django_db_setup, django_db_blocker):
         reports = WebServer(settings.REDIS_URL, workers=1, threads=1).start()
     proxy = Proxy(listen=f"127.0.0.1:{free_port()}", main=main.address, reports=reports.address)
     proxy.start()
-    proxy.base = f"http://{proxy.listen}"
     yield proxy, main, reports
     proxy.stop()
     main.stop()
