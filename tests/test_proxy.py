@@ -26,6 +26,7 @@ from tests.factories import AccountFactory, ProductManagerFactory, RepFactory, T
 from tests.faults import WebServer, free_port
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(
         nginx_binary() is None, reason="nginx is not installed (bin/test installs Debian's nginx)"
     ),
