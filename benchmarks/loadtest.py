@@ -16,6 +16,11 @@ processes (REPORT_POOL_THREADS threads each, default 8), as a proxy routing
 the report paths (/themes/, /overview/, /competitors/, /pmf/) there would:
 product managers' requests go to it, reps' and API clients' to the main one
 (docs/performance.md, "Saves under load").
+
+`--proxy` serves it as docker-compose.yml does: nginx with
+deploy/nginx.conf.template on --port routes the report pages to the report
+pool (--report-pool N processes, default 1) and everything else to the main
+gunicorn, and locust drives the one address, as people would.
 """
 
 import argparse
@@ -33,11 +38,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from deploy.proxy import Proxy  # noqa: E402 - the repository's root is on the path only now
 
 
 def prepare(fixture: Path) -> None:
     """Sessions, tokens and ids for the workload, written as JSON (runs Django once)."""
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "feedbackhub.settings")
     import django
 
@@ -141,7 +148,14 @@ def main() -> None:
         metavar="N",
         help="serve report pages from a second gunicorn of N processes",
     )
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="serve through nginx in front of the two pools, as docker-compose.yml does",
+    )
     args = parser.parse_args()
+    if args.proxy and not args.report_pool:
+        args.report_pool = 1
     if not 1 <= args.users <= 200 or not 1 <= args.duration <= 1800:
         sys.exit("--users 1..200 and --duration 1..1800 seconds")
 
@@ -162,24 +176,32 @@ def main() -> None:
             "CSRF_COOKIE_SECURE": "0",
         }
     )
-    env = {**os.environ, "WEB_BIND": host}
+    # With the proxy, nginx listens on the port and the pools on the next two.
+    main_host = f"127.0.0.1:{args.port + 1}" if args.proxy else host
+    env = {**os.environ, "WEB_BIND": main_host}
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     prepare(fixture)
     log = (out / "gunicorn.log").open("w")
     servers = [_gunicorn(env, log)]
-    report_host = host
+    report_host = main_host
     if args.report_pool:
-        report_host = f"127.0.0.1:{args.port + 1}"
+        report_host = f"127.0.0.1:{args.port + (2 if args.proxy else 1)}"
         threads = os.environ.get("REPORT_POOL_THREADS", "8")
         pool = {"WEB_BIND": report_host, "WEB_CONCURRENCY": str(args.report_pool)}
         servers.append(_gunicorn({**env, **pool, "WEB_THREADS": threads}, log))
+    if args.report_pool and not args.proxy:
         data = json.loads(fixture.read_text())
         fixture.write_text(json.dumps({**data, "report_host": f"http://{report_host}"}))
+    proxy = None
     try:
-        for server_host in {host, report_host}:
+        for server_host in {main_host, report_host}:
             wait_for(f"http://{server_host}/healthz", 60)
+        if args.proxy:
+            proxy = Proxy(listen=host, main=main_host, reports=report_host, workdir=out / "nginx")
+            proxy.start()
+            wait_for(f"http://{host}/healthz", 10)
         locust = [
             PYTHON, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
             "--headless", "--host", f"http://{host}",
@@ -196,14 +218,18 @@ def main() -> None:
             check=False,
         )
     finally:
+        if proxy:
+            proxy.stop()
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
         for server in servers:
             server.wait(timeout=60)
         log.close()
-    served = f"gunicorn.conf.py on {host}"
+    served = f"gunicorn.conf.py on {main_host}"
     if args.report_pool:
         served += f", report pages on {report_host} ({args.report_pool} processes)"
+    if args.proxy:
+        served = f"nginx on {host} (access log {proxy.access_log}) in front of " + served
     print(f"{args.users} users, {args.duration} s, server: {served}")
     print(summary(out / "run_stats.csv"))
     failures = out / "run_failures.csv"

@@ -157,11 +157,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a reverse proxy every request comes from the proxy's address; say how
-# many proxies append to X-Forwarded-For so the client's own address is used.
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# many proxies append to X-Forwarded-For so the client's own address is used
+# (feedbackhub/client_address.py; docker-compose.yml's nginx: 1).
+TRUSTED_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "feedbackhub.client_address.client_address"
 
 # --- Internationalisation and static files ----------------------------------
 

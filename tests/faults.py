@@ -101,12 +101,17 @@ def database_url() -> str:
 
 
 class WebServer:
-    """The app under gunicorn (2 workers, 30 s timeout as deployed), on the given Redis."""
+    """The app under gunicorn (2 workers, 30 s timeout as deployed), on the given Redis.
 
-    def __init__(self, redis_url: str):
+    Threads per worker as gunicorn.conf.py says, unless `threads` is given.
+    """
+
+    def __init__(self, redis_url: str, *, workers: int = 2, threads: int | None = None):
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.address = f"127.0.0.1:{self.port}"
+        self.base = f"http://{self.address}"
         self.redis_url = redis_url
+        self.workers, self.threads = workers, threads
         self.log_path = ROOT / "var-test-web.log"
 
     def start(self) -> "WebServer":
@@ -120,8 +125,9 @@ class WebServer:
             "DB_CONN_MAX_AGE": "0",
         }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "feedbackhub.wsgi", "--workers=2"]
-            + [f"--bind=127.0.0.1:{self.port}", "--timeout=30"],
+            [sys.executable, "-m", "gunicorn", "feedbackhub.wsgi", f"--workers={self.workers}"]
+            + ([f"--threads={self.threads}"] if self.threads else [])
+            + [f"--bind={self.address}", "--timeout=30"],
             cwd=ROOT,
             env=env,
             stdout=self.log,

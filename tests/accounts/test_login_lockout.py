@@ -2,7 +2,7 @@
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.factories import AdminFactory, RepFactory
 
@@ -76,3 +76,32 @@ def test_an_admin_unlocks_a_locked_out_user_in_django_admin():
     )
     assert response.status_code == 302
     assert _try(Client(), "/accounts/login/", user.username, PASSWORD).status_code == 302
+
+
+def _through_proxy(username, password, *, client_ip, proxy_ip="172.18.0.5", claimed=""):
+    """A login as nginx passes it on: from the proxy's address, the client's appended."""
+    forwarded = f"{claimed}, {client_ip}" if claimed else client_ip
+    return Client().post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=proxy_ip,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_one_persons_wrong_passwords_do_not_lock_out_everyone():
+    colleague = RepFactory(username="colleague")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _through_proxy(f"nobody{n}", "wrong", client_ip="203.0.113.7")
+    assert _through_proxy("nobody0", "wrong", client_ip="203.0.113.7").status_code == 429
+    # Everyone comes through the same proxy; the colleague's own address is not locked.
+    assert _through_proxy(colleague.username, PASSWORD, client_ip="198.51.100.9").status_code == 302
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_an_address_made_up_by_the_client_does_not_escape_the_lock():
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _through_proxy(f"nobody{n}", "wrong", client_ip="203.0.113.7", claimed=f"10.9.9.{n}")
+    response = _through_proxy("nobody9", "wrong", client_ip="203.0.113.7", claimed="10.9.9.99")
+    assert response.status_code == 429

@@ -1,0 +1,1 @@
+"""How FeedbackHub is put in front of its users: the reverse proxy's configuration."""
