@@ -225,3 +225,19 @@ def test_headings_labels_and_figures_keep_their_words_whole_on_a_phone(
         _open(page, live_server, path)
         page.wait_for_load_state("networkidle")
         assert_no_split_words(page, where=path)
+
+
+_LINES = """td => {
+    const r = document.createRange();
+    r.selectNodeContents(td);
+    const boxes = [...r.getClientRects()].filter(b => b.width > 0);
+    return new Set(boxes.map(b => Math.round(b.top))).size;
+}"""
+
+
+def test_each_note_of_a_theme_shows_its_date_on_one_line(page, live_server, pm, world):
+    log_in(page, live_server, pm.username)
+    _open(page, live_server, f"/themes/{world['themes'][0].pk}/")
+    dates = page.locator("table.theme-notes tbody td.date")
+    assert dates.count() > 0
+    assert all(d.evaluate(_LINES) == 1 for d in dates.all()), "a date wraps: 26 / Nov / 2026"
