@@ -126,6 +126,17 @@ def deal_problem(*, deal, account_id: int | None) -> str | None:
     return None
 
 
+def importance_from_text(text: str) -> str:
+    """The importance a person wrote in a file, as its stored value: the label the pages
+    show ("Deal blocker") is read like the value ("deal_blocker"), whatever the case.
+    Anything else comes back as written, for `importance_problem` to refuse."""
+    wanted = " ".join(text.replace("_", " ").replace("-", " ").casefold().split())
+    for value, label in Importance.choices:
+        if wanted in (label.casefold(), value.replace("_", " ")):
+            return value
+    return text
+
+
 def importance_problem(importance: str) -> str | None:
     return None if importance in Importance.values else UNKNOWN_IMPORTANCE
 
