@@ -46,6 +46,23 @@ def account_label(account: Account) -> str:
     return f"{account.name} ({account.domain})" if account.domain else account.name
 
 
+def log_call_initial(query) -> dict:
+    """Log a call opened from an account's or a deal's page (?account=…&deal=…) starts
+    with that account and deal filled in; an id that names nothing is ignored."""
+    account = Account.objects.filter(pk=_id(query.get("account"))).first()
+    if account is None:
+        return {}
+    initial = {"account": account_label(account)}
+    deal = Deal.objects.filter(pk=_id(query.get("deal")), account=account).first()
+    if deal is not None:
+        initial["deal"] = deal.pk
+    return initial
+
+
+def _id(raw) -> int | None:
+    return int(raw) if str(raw or "").isdigit() and len(str(raw)) < 19 else None
+
+
 def find_account(text: str) -> tuple[Account | None, str]:
     """The account a rep typed ("Name" or "Name (domain)"), or None and why not."""
     text = text.strip()
