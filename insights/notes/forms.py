@@ -49,13 +49,13 @@ def account_label(account: Account) -> str:
 def log_call_initial(query) -> dict:
     """Log a call opened from an account's or a deal's page (?account=…&deal=…) starts
     with that account and deal filled in; an id that names nothing is ignored."""
-    account = Account.objects.filter(pk=_id(query.get("account"))).first()
+    account_id, deal_id = _id(query.get("account")), _id(query.get("deal"))
+    account = Account.objects.filter(pk=account_id).first() if account_id else None
     if account is None:
         return {}
     initial = {"account": account_label(account)}
-    deal = Deal.objects.filter(pk=_id(query.get("deal")), account=account).first()
-    if deal is not None:
-        initial["deal"] = deal.pk
+    if deal_id and Deal.objects.filter(pk=deal_id, account=account).exists():
+        initial["deal"] = deal_id
     return initial
 
 
