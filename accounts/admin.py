@@ -8,6 +8,7 @@ from django.shortcuts import render
 from accounts.admin_forms import TeamRoleFormSet, UserAddForm, UserRoleChangeForm
 from accounts.models import Team, TeamMembership, User
 from accounts.roles import Role
+from accounts.rules import own_role_problem
 from accounts.services import team_add_members, user_set_role
 
 
@@ -105,6 +106,10 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "teams")
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"editor": request.user}) if obj else form
+
     def get_inlines(self, request, obj):
         # On the add screen the team is a field of the form (one screen, one save).
         return self.inlines if obj is not None else []
@@ -136,6 +141,11 @@ class UserAdmin(BaseUserAdmin):
 
     def _set_role(self, request, queryset, role: str) -> None:
         users = list(queryset)
+        for user in users:
+            problem = own_role_problem(actor=request.user, user=user, role=role)
+            if problem:
+                self.message_user(request, f"Nobody's role was changed. {problem}", messages.ERROR)
+                return
         for user in users:
             user_set_role(user=user, role=role)  # replaces any role they had
         if len(users) == 1:

@@ -10,6 +10,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts.models import Team, User
 from accounts.roles import Role
+from accounts.rules import own_deactivation_problem, own_role_problem
 
 ROLE_HELP = (
     "What they may do: a sales rep logs calls and sees what became of them; a product "
@@ -84,7 +85,22 @@ class UserRoleChangeForm(UserChangeForm):
         help_text=ROLE_HELP,
     )
 
+    # The admin who edits (set by UserAdmin.get_form): nobody may shut themselves out.
+    editor = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["role"].initial = self.instance.role or ""
+
+    def clean(self):
+        data = super().clean()
+        if self.editor is not None and self.instance.pk:
+            me = {"actor": self.editor, "user": self.instance}
+            role = own_role_problem(**me, role=data.get("role") or None)
+            if role:
+                self.add_error("role", role)
+            active = own_deactivation_problem(**me, active=data.get("is_active", True))
+            if active:
+                self.add_error("is_active", active)
+        return data

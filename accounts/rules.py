@@ -4,6 +4,8 @@ Model permissions (accounts.roles) say what kind of thing a user may do; these
 functions say on which rows. Views, API permissions and services all ask here.
 """
 
+from accounts.roles import Role
+
 
 def can_change_note(user, note) -> bool:
     if not user.is_authenticated or not user.has_perm("insights.change_callnote"):
@@ -43,3 +45,22 @@ def can_add_deal_to(user, account) -> bool:
 def can_move_deal(user, deal) -> bool:
     """Moving a deal to another account re-attributes its revenue: admins only."""
     return user.is_authenticated and user.has_perm("deals.change_any_deal")
+
+
+# An admin who removed their own Admin role or deactivated themselves would be shut out of
+# the admin at once, and the last admin would leave nobody able to let anyone in again.
+OWN_ADMIN_ROLE = (
+    "You cannot take away your own Admin role: ask another admin, so that someone can "
+    "always manage people here."
+)
+OWN_DEACTIVATION = "You cannot deactivate yourself: ask another admin."
+
+
+def own_role_problem(*, actor, user, role: str | None) -> str | None:
+    if actor.pk == user.pk and user.role == Role.ADMIN and role != Role.ADMIN:
+        return OWN_ADMIN_ROLE
+    return None
+
+
+def own_deactivation_problem(*, actor, user, active: bool) -> str | None:
+    return OWN_DEACTIVATION if actor.pk == user.pk and not active else None

@@ -54,7 +54,7 @@ def check_notes(rows: list[tuple[int, dict]], checked: Checked, user) -> None:
         )
         tags = parse_tags(row.get("tags", "").split(";"))
         checked.add(line, "tags", rules.tags_problem(tags))
-        importance = row.get("importance") or Importance.IMPORTANT
+        importance = rules.importance_from_text(row.get("importance") or Importance.IMPORTANT)
         checked.add(line, "importance", rules.importance_problem(importance))
         names = _split(row.get("competitors", ""))
         unknown = [n for n in names if n.lower() not in competitors]

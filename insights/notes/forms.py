@@ -46,6 +46,23 @@ def account_label(account: Account) -> str:
     return f"{account.name} ({account.domain})" if account.domain else account.name
 
 
+def log_call_initial(query) -> dict:
+    """Log a call opened from an account's or a deal's page (?account=…&deal=…) starts
+    with that account and deal filled in; an id that names nothing is ignored."""
+    account_id, deal_id = _id(query.get("account")), _id(query.get("deal"))
+    account = Account.objects.filter(pk=account_id).first() if account_id else None
+    if account is None:
+        return {}
+    initial = {"account": account_label(account)}
+    if deal_id and Deal.objects.filter(pk=deal_id, account=account).exists():
+        initial["deal"] = deal_id
+    return initial
+
+
+def _id(raw) -> int | None:
+    return int(raw) if str(raw or "").isdigit() and len(str(raw)) < 19 else None
+
+
 def find_account(text: str) -> tuple[Account | None, str]:
     """The account a rep typed ("Name" or "Name (domain)"), or None and why not."""
     text = text.strip()

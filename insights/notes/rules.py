@@ -35,6 +35,10 @@ BODY_WARN_RATIO = 0.9
 QUOTE_MAX = 1_000
 TAG_MAX = 40
 TAGS_PER_NOTE_MAX = 20
+# A date input takes a two-digit year as written: "20/11/26" is the year 26,
+# and a note dated then falls out of every period, trend and list order for
+# good. No call this product records is older than this, imports included.
+CALL_DATE_MAX_AGE_YEARS = 10
 
 BODY_EMPTY = "Write what the customer said; the note cannot be empty."
 BODY_TOO_SHORT = (
@@ -47,6 +51,9 @@ TAG_TOO_LONG = f"A tag can have at most {TAG_MAX} characters."
 TOO_MANY_TAGS = f"At most {TAGS_PER_NOTE_MAX} tags per note."
 DEAL_OF_ANOTHER_ACCOUNT = "This deal belongs to another account. Pick one of this account's deals."
 CALL_DATE_IN_FUTURE = "The call date cannot be in the future."
+CALL_DATE_TOO_OLD = (
+    f"The call date is more than {CALL_DATE_MAX_AGE_YEARS} years ago: check the year."
+)
 UNKNOWN_IMPORTANCE = f"Importance must be one of: {', '.join(Importance.values)}."
 
 
@@ -104,7 +111,12 @@ def tags_problem(names: Iterable[str]) -> str | None:
 
 
 def call_date_problem(call_date: dt.date) -> str | None:
-    return CALL_DATE_IN_FUTURE if call_date > timezone.localdate() else None
+    today = timezone.localdate()
+    if call_date > today:
+        return CALL_DATE_IN_FUTURE
+    if call_date.year < today.year - CALL_DATE_MAX_AGE_YEARS:
+        return CALL_DATE_TOO_OLD
+    return None
 
 
 def deal_problem(*, deal, account_id: int | None) -> str | None:
@@ -112,6 +124,17 @@ def deal_problem(*, deal, account_id: int | None) -> str | None:
     if deal is not None and account_id is not None and deal.account_id != account_id:
         return DEAL_OF_ANOTHER_ACCOUNT
     return None
+
+
+def importance_from_text(text: str) -> str:
+    """The importance a person wrote in a file, as its stored value: the label the pages
+    show ("Deal blocker") is read like the value ("deal_blocker"), whatever the case.
+    Anything else comes back as written, for `importance_problem` to refuse."""
+    wanted = " ".join(text.replace("_", " ").replace("-", " ").casefold().split())
+    for value, label in Importance.choices:
+        if wanted in (label.casefold(), value.replace("_", " ")):
+            return value
+    return text
 
 
 def importance_problem(importance: str) -> str | None:

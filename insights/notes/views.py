@@ -17,7 +17,13 @@ from deals.services import account_create_prospect
 from feedbackhub.errors import NotYours, nul_is_a_field_error
 from feedbackhub.keyset import keyset_page
 from insights.notes import selectors, services
-from insights.notes.forms import CallNoteForm, NoteFilterForm, account_label, find_account
+from insights.notes.forms import (
+    CallNoteForm,
+    NoteFilterForm,
+    account_label,
+    find_account,
+    log_call_initial,
+)
 from insights.notes.models import CallNote
 
 
@@ -51,7 +57,7 @@ def _apply_service_errors(form, exc: ValidationError) -> None:
 @permission_required("insights.add_callnote", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def log_call(request):
-    form = CallNoteForm(request.POST or None)
+    form = CallNoteForm(request.POST or None, initial=log_call_initial(request.GET))
     duplicate, duplicate_message = None, ""
     if request.method == "POST" and form.is_valid():
         try:

@@ -116,3 +116,46 @@ def assert_no_raw_values(page, *, where: str = "") -> None:
     """The visible text shows labels ("Closed won", "Mid-market"), never stored values."""
     found = raw_values(page.inner_text("body"))
     assert not found, f"{where or page.url} shows raw values: {sorted(set(found))}"
+
+
+_SPLIT_WORDS = """() => {
+  const split = [];
+  const main = document.querySelector('main');
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode()); ) {
+    const el = node.parentElement;
+    // A visually hidden table heading (phone cards) is 1 px wide: every word wraps.
+    if (!el.offsetParent || el.closest('thead')?.getBoundingClientRect().width <= 2) continue;
+    for (const m of node.data.matchAll(/\\S+/g)) {
+      const r = document.createRange();
+      r.setStart(node, m.index);
+      r.setEnd(node, m.index + m[0].length);
+      const boxes = [...r.getClientRects()].filter(b => b.width > 0);
+      const lines = new Set(boxes.map(b => Math.round(b.top)));
+      if (lines.size > 1) split.push(m[0]);
+    }
+  }
+  // A phone card's column label is drawn by CSS (td[data-label]::before).
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const td of main.querySelectorAll('td[data-label]')) {
+    const label = getComputedStyle(td, '::before');
+    if (!td.offsetParent || label.content === 'none' || !parseFloat(label.width)) continue;
+    ctx.font = label.font;
+    const longest = Math.max(...td.dataset.label.split(/\\s+/).map(w => ctx.measureText(w).width));
+    if (longest > parseFloat(label.width) + 1) split.push(td.dataset.label);
+  }
+  return [...new Set(split)];
+}"""
+
+
+def split_words(page, *, longest: int = 24) -> list[str]:
+    """Words of the page's main content broken across two lines ("Gro|wth", "+16|7%").
+
+    Long unbroken strings (a URL, an address) may break: they could not fit otherwise.
+    """
+    return [w for w in page.evaluate(_SPLIT_WORDS) if len(w) <= longest and "/" not in w]
+
+
+def assert_no_split_words(page, *, where: str = "") -> None:
+    found = split_words(page)
+    assert not found, f"{where or page.url} breaks words across lines: {found}"

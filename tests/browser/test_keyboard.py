@@ -62,3 +62,29 @@ def test_every_control_a_rep_tabs_through_shows_a_clear_focus_ring(page, live_se
         assert contrast(tuple(ring["ring"]), tuple(ring["around"])) >= MIN_CONTRAST, ring
         seen.append(ring["name"])
     assert len(seen) >= 8, seen  # skip link, menu, log a call, notes, news…
+
+
+def test_a_keyboard_user_picks_the_overviews_period_then_shows_it(page, live_server):
+    """Arrow keys step through a closed select's options: the page must not reload at the
+    first press, taking the user's place with it."""
+    org = seed_org()
+    sign_in(page, live_server, org.pm)
+    page.goto(f"{live_server.url}/overview/?period=30")
+    page.focus("select[name=period]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)  # a submit would have started by now
+    assert page.url.endswith("/overview/?period=30")
+    assert page.evaluate("document.activeElement.name") == "period"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/overview/?period=180")
+
+
+def test_a_pointer_change_of_the_overviews_period_shows_it_at_once(page, live_server):
+    org = seed_org()
+    sign_in(page, live_server, org.pm)
+    page.goto(f"{live_server.url}/overview/?period=30")
+    page.wait_for_load_state("load")
+    page.select_option("select[name=period]", "365")
+    page.wait_for_url("**/overview/?period=365")

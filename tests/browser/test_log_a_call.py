@@ -109,3 +109,18 @@ def test_a_known_need_picked_then_written_away_is_cleared_not_joined(
     page.wait_for_selector("text=Joined")
     kept = ThemeAssignment.objects.get(note=CallNote.objects.latest("pk"))
     assert (kept.theme, kept.locked, kept.assigned_by_user) == (pricing, True, rep)
+
+
+def test_an_accounts_deals_are_offered_before_the_rep_leaves_the_account_field(
+    page, live_server, rep
+):
+    """Picking a suggested account and going straight to Deal must not show "No deal" only:
+    a phone's deal list opened then would not update while it is open."""
+    account = AccountFactory(name="Initech", owner=rep)
+    deal = DealFactory(account=account, name="Initech renewal", stage="negotiation")
+    log_in(page, live_server, rep.username)
+    page.goto(f"{live_server.url}/notes/new/")
+    wait_for_htmx(page)
+    page.fill("#id_account", "Initech")  # what picking a suggestion does: no change event yet
+    page.wait_for_selector(f"#id_deal option[value='{deal.pk}']", state="attached")
+    assert page.evaluate("document.activeElement.id") == "id_account"

@@ -13,6 +13,7 @@ from deals.models import Competitor
 from insights.notes.models import Tag
 from insights.themes.models import ClusteringRun, Theme, ThemeAssignment, ThemeEvent
 from insights.themes.pipeline.stats import store_theme_stats
+from tests.browser.a11y import assert_no_split_words
 from tests.browser.conftest import SCREENSHOTS, log_in
 from tests.factories import AccountFactory, CallNoteFactory, DealFactory, ThemeFactory
 
@@ -211,3 +212,32 @@ def test_the_product_market_fit_page_has_one_name(page, live_server, pm, world):
     if page.viewport_name == "phone":
         page.click("summary:has-text('Menu')")
     assert page.locator("nav.mainnav a[href='/pmf/']").inner_text() == "Product-market fit"
+
+
+def test_headings_labels_and_figures_keep_their_words_whole_on_a_phone(
+    page, live_server, pm, world
+):
+    """At 390 px a heading "Gro|wth", a label "Importanc|e" or a figure "+16|7%" reads as broken."""
+    if page.viewport_name != "phone":
+        pytest.skip("the phone layout")
+    log_in(page, live_server, pm.username)
+    for path in (f"/themes/{world['themes'][0].pk}/", "/engine/", "/pmf/", "/overview/"):
+        _open(page, live_server, path)
+        page.wait_for_load_state("networkidle")
+        assert_no_split_words(page, where=path)
+
+
+_LINES = """td => {
+    const r = document.createRange();
+    r.selectNodeContents(td);
+    const boxes = [...r.getClientRects()].filter(b => b.width > 0);
+    return new Set(boxes.map(b => Math.round(b.top))).size;
+}"""
+
+
+def test_each_note_of_a_theme_shows_its_date_on_one_line(page, live_server, pm, world):
+    log_in(page, live_server, pm.username)
+    _open(page, live_server, f"/themes/{world['themes'][0].pk}/")
+    dates = page.locator("table.theme-notes tbody td.date")
+    assert dates.count() > 0
+    assert all(d.evaluate(_LINES) == 1 for d in dates.all()), "a date wraps: 26 / Nov / 2026"

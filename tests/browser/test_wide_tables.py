@@ -79,3 +79,31 @@ def test_a_long_win_back_list_fits_the_theme_page_at_1280(page, live_server):
     page.get_by_role("button", name="Show all 14").click()
     rows = "() => document.querySelectorAll('#theme-winback tbody tr').length == 14"
     page.wait_for_function(rows)
+
+
+def test_a_win_back_deal_and_its_account_read_as_one_line_of_text_on_a_phone(page, live_server):
+    """Not the account standing in its own narrow column beside a deal name that wraps."""
+    if page.viewport_name != "phone":
+        pytest.skip("the phone layout")
+    rep, pm = RepFactory(), ProductManagerFactory()
+    theme = _theme_lost_to_many(rep, 1)
+    triage.theme_set_status(theme=theme, status="shipped", actor=pm)
+    fan_out_status_change(theme.events.latest("created_at").pk)
+    sign_in(page, live_server, pm)
+    page.goto(f"{live_server.url}/themes/{theme.pk}/")
+    cell = page.locator("#theme-winback tbody tr td").first
+    cell.wait_for()
+    link_lines, account_below = cell.evaluate(
+        """td => {
+            const a = td.querySelector('a');
+            const tops = node => {
+                const r = document.createRange();
+                r.selectNodeContents(node);
+                return [...r.getClientRects()].map(b => Math.round(b.top));
+            };
+            const after = [...a.parentElement.childNodes].find(n => n.nodeType === 3);
+            return [new Set(tops(a)).size, tops(after)[0] > tops(a)[0]];
+        }"""
+    )
+    assert link_lines > 1, "the deal's name should wrap at 390 px for this test to tell"
+    assert account_below, "the account stands beside the deal's first line, in a column of its own"

@@ -103,3 +103,18 @@ def test_an_admin_imports_accounts_then_deals(admin_client_):
 
 def test_a_product_manager_cannot_import(pm_client):
     assert pm_client.get(reverse("import_csv")).status_code == 403
+
+
+def test_importance_may_be_written_as_the_pages_show_it(rep_client, setup):
+    text = HEADER + (
+        "Initech,,2026-01-05,Wants SSO with Okta,,Deal blocker,,,\n"
+        "Initech,,2026-01-06,Wants CSV exports weekly,,nice to have,,,\n"
+        "Initech,,2026-01-07,Wants a mobile app soon,,IMPORTANT,,,\n"
+    )
+    assert "3 rows ready to import" in _check(rep_client, text).content.decode()
+    rep_client.post(reverse("import_csv"), {"action": "import"})
+    assert list(CallNote.objects.order_by("call_date").values_list("importance", flat=True)) == [
+        "deal_blocker",
+        "nice_to_have",
+        "important",
+    ]

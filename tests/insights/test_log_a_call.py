@@ -1,6 +1,7 @@
 """A rep logs a call in the browser form: one request, clear errors, nothing half-written."""
 
 import datetime as dt
+import re
 from html import unescape
 
 import pytest
@@ -299,3 +300,46 @@ def test_a_need_gone_meanwhile_does_not_stop_the_note(rep_client, account):
 
     assert _post(rep_client, theme=999_999, theme_for=draft_fingerprint(BODY)).status_code == 302
     assert CallNote.objects.count() == 1 and not ThemeAssignment.objects.exists()
+
+
+def test_log_a_call_from_a_deals_page_starts_with_its_account_and_deal(rep_client, rep):
+    account = AccountFactory(name="Initech", domain="initech.example", owner=rep)
+    deal = DealFactory(account=account, name="Initech renewal")
+    page = rep_client.get(reverse("deal_detail", args=[deal.pk])).content.decode()
+    link = f"{reverse('log_call')}?account={account.pk}&amp;deal={deal.pk}"
+    assert f'href="{link}">Log a call</a>' in page
+
+    form = rep_client.get(reverse("log_call"), {"account": account.pk, "deal": deal.pk})
+    html = form.content.decode()
+    assert 'value="Initech (initech.example)"' in html
+    assert f'<option value="{deal.pk}" selected>' in html
+
+
+def test_log_a_call_from_an_accounts_page_starts_with_the_account(rep_client, rep):
+    account = AccountFactory(name="Initech", domain="", owner=rep)
+    page = rep_client.get(reverse("account_detail", args=[account.pk])).content.decode()
+    assert f'href="{reverse("log_call")}?account={account.pk}">Log a call</a>' in page
+    html = rep_client.get(reverse("log_call"), {"account": account.pk}).content.decode()
+    assert 'value="Initech"' in html
+
+
+@pytest.mark.parametrize("query", [{"account": "999999"}, {"account": "x"}, {"deal": "1"}])
+def test_log_a_call_ignores_an_account_that_names_nothing(rep_client, query):
+    response = rep_client.get(reverse("log_call"), query)
+    assert response.status_code == 200
+    assert re.search(r'id="id_account"[^>]*value=""', response.content.decode())
+
+
+def test_a_deal_of_another_account_is_not_filled_in(rep_client, rep):
+    account = AccountFactory(name="Initech", owner=rep)
+    elsewhere = DealFactory(name="Globex renewal")
+    html = rep_client.get(
+        reverse("log_call"), {"account": account.pk, "deal": elsewhere.pk}
+    ).content.decode()
+    assert "Globex renewal" not in html
+
+
+def test_a_product_manager_is_not_offered_to_log_a_call_from_an_account(pm_client):
+    account = AccountFactory(name="Initech")
+    page = pm_client.get(reverse("account_detail", args=[account.pk])).content.decode()
+    assert ">Log a call</a>" not in page

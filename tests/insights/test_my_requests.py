@@ -126,3 +126,12 @@ def test_later_pages_mark_news_since_the_same_visit_as_the_first(rep, pm, rep_cl
     second = rep_client.get(_next_link(first)).content.decode()
     assert len(_themes_on(second)) == 3 and second.count("1 new</strong>") == 3
     assert rep_client.get(_next_link(first)).content.decode().count("1 new</strong>") == 3
+
+
+def test_a_page_past_the_end_says_so_and_leads_back(rep, rep_client):
+    _in(ThemeFactory(title="SSO"), rep)
+    page = rep_client.get(reverse("my_requests"), {"page": 2}).content.decode()
+    # Not "none of your notes is in a theme yet": the first page lists one.
+    assert "None of your notes is in a theme yet" not in page
+    assert "past the end of the list" in page
+    assert f'href="{reverse("my_requests")}"' in page

@@ -16,6 +16,8 @@ from tests.factories import AccountFactory
 pytestmark = pytest.mark.django_db
 
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
+# What a date input makes of "20/11/26": the year 26.
+TWO_DIGIT_YEAR = dt.date(26, 11, 20)
 
 # (what is wrong, the field it concerns, the message everyone shows)
 CASES = {
@@ -25,6 +27,7 @@ CASES = {
     "many tags": ({"tags": [f"t{i}" for i in range(21)]}, "tags", rules.TOO_MANY_TAGS),
     "long tag": ({"tags": ["x" * 41]}, "tags", rules.TAG_TOO_LONG),
     "future call": ({"call_date": TOMORROW}, "call_date", rules.CALL_DATE_IN_FUTURE),
+    "two-digit year": ({"call_date": TWO_DIGIT_YEAR}, "call_date", rules.CALL_DATE_TOO_OLD),
 }
 
 

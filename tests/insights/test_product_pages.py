@@ -258,3 +258,20 @@ def test_the_overviews_most_lost_revenue_follows_the_period_like_the_dashboard(p
     year = pm_client.get(reverse("overview"), {"period": "365"}).content.decode()
     losing = year[year.index("Most lost revenue, last 365 days") :]
     assert losing.index("Old loss") < losing.index("Recent loss")
+
+
+def test_the_overviews_growing_themes_say_what_the_count_beside_the_chart_is(pm_client, rep):
+    theme = ThemeFactory(title="Offline mode")
+    today = dt.date.today()
+    for days_ago in [35, 36, 37, 38, 39, 40, 1, 8, 9, 15, 16, 0, 0]:
+        note = CallNoteFactory(author=rep, call_date=today - dt.timedelta(days=days_ago))
+        ThemeAssignment.objects.create(note=note, theme=theme)
+    store_theme_stats()
+    page = pm_client.get(reverse("overview"), {"period": "90"}).content.decode()
+    row = page[page.index("Offline mode") :]
+    this_week = sum(1 for d in [1, 0, 0] if today - dt.timedelta(days=d) >= _monday(today))
+    assert f"{this_week} this week</span>" in row[: row.index("</tr>")]
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
