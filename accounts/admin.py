@@ -106,6 +106,15 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "teams")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Superuser status passes every permission check, and single permissions
+        # add to a role: only a superuser may hand either out, or an Admin could
+        # make themselves more than an Admin with one tick.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"editor": request.user}) if obj else form

@@ -70,3 +70,35 @@ def test_an_admin_still_changes_another_admins_role(admin_client_):
     assert response.status_code == 302
     other.refresh_from_db()
     assert other.role == Role.PRODUCT_MANAGER and not other.is_staff
+
+
+def test_an_admin_who_is_not_a_superuser_cannot_make_anyone_a_superuser(admin_client_, admin_user):
+    other = AdminFactory()
+    for person in (admin_user, other):
+        url = reverse("admin:accounts_user_change", args=[person.pk])
+        response = admin_client_.post(url, _person(person, is_superuser="on"))
+        assert response.status_code == 302
+        person.refresh_from_db()
+        assert not person.is_superuser
+
+
+def test_an_admin_who_is_not_a_superuser_cannot_hand_out_single_permissions(admin_client_):
+    from django.contrib.auth.models import Permission
+
+    other = AdminFactory()
+    permission = Permission.objects.get(codename="delete_user")
+    url = reverse("admin:accounts_user_change", args=[other.pk])
+    response = admin_client_.post(url, _person(other, user_permissions=[permission.pk]))
+    assert response.status_code == 302
+    assert not other.user_permissions.exists()
+
+
+def test_a_superuser_can_still_make_someone_a_superuser(client):
+    boss = AdminFactory(is_superuser=True)
+    other = AdminFactory()
+    client.force_login(boss)
+    url = reverse("admin:accounts_user_change", args=[other.pk])
+    response = client.post(url, _person(other, is_superuser="on"))
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.is_superuser
