@@ -259,11 +259,15 @@ def competitor_theme_matrix(top_themes: int = 15) -> dict:
                 "title": titles[t],
                 "lost_revenue": theme_total[t],
                 "deals": deals,
-                "competitors": [
-                    {"competitor_id": r["competitor_id"], "name": r["name"], "lost_revenue": c}
-                    for r in rows
-                    if (c := cells.get((r["competitor_id"], t), _ZERO))
-                ],
+                # Whom this theme's deals were lost to, most lost in this theme first.
+                "competitors": sorted(
+                    (
+                        {"competitor_id": r["competitor_id"], "name": r["name"], "lost_revenue": c}
+                        for r in rows
+                        if (c := cells.get((r["competitor_id"], t), _ZERO))
+                    ),
+                    key=lambda c: (-c["lost_revenue"], c["name"], c["competitor_id"]),
+                ),
             }
         )
     distinct = {d for d, cited in deal_themes.items() if cited & shown}

@@ -328,3 +328,23 @@ def test_the_competitors_page_says_a_shared_deal_is_the_same_deal(pm_client, rep
     assert (
         page.count('Initech renewal</a> <span class="muted">(same deal under 1 other theme)') == 2
     )
+
+
+def test_whom_a_themes_deals_were_lost_to_reads_most_lost_in_that_theme_first(rep):
+    """Beta lost us more overall, but in this theme Alpha took more."""
+    alpha, beta = CompetitorFactory(name="Alpha"), CompetitorFactory(name="Beta")
+    theme, elsewhere = ThemeFactory(title="Audit log"), ThemeFactory(title="SSO")
+    for competitor, amount, where in [
+        (alpha, "9000", theme),
+        (beta, "2000", theme),
+        (beta, "50000", elsewhere),
+    ]:
+        deal = DealFactory(stage=Stage.CLOSED_LOST, amount=Decimal(amount), competitor=competitor)
+        note = CallNoteFactory(author=rep, account=deal.account, deal=deal)
+        ThemeAssignment.objects.create(note=note, theme=where)
+    matrix = competitor_theme_matrix()
+    row = next(t for t in matrix["themes"] if t["theme_id"] == theme.pk)
+    assert [(c["name"], c["lost_revenue"]) for c in row["competitors"]] == [
+        ("Alpha", Decimal("9000")),
+        ("Beta", Decimal("2000")),
+    ]
