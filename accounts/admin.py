@@ -106,6 +106,13 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "teams")
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting oneself shuts one out at once, like taking away one's own
+        # Admin role; another admin can do it. Bulk deletes check each person.
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         # Superuser status passes every permission check, and single permissions
         # add to a role: only a superuser may hand either out, or an Admin could

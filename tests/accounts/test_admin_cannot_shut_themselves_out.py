@@ -102,3 +102,21 @@ def test_a_superuser_can_still_make_someone_a_superuser(client):
     assert response.status_code == 302
     other.refresh_from_db()
     assert other.is_superuser
+
+
+def test_an_admin_cannot_delete_themselves(admin_client_, admin_user):
+    url = reverse("admin:accounts_user_delete", args=[admin_user.pk])
+    assert admin_client_.post(url, {"post": "yes"}).status_code == 403
+    other = AdminFactory()
+    admin_client_.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [admin_user.pk, other.pk], "post": "yes"},
+    )
+    assert type(admin_user).objects.filter(pk__in=[admin_user.pk, other.pk]).count() == 2
+
+
+def test_an_admin_can_still_delete_someone_else(admin_client_):
+    other = AdminFactory()
+    url = reverse("admin:accounts_user_delete", args=[other.pk])
+    assert admin_client_.post(url, {"post": "yes"}).status_code == 302
+    assert not type(other).objects.filter(pk=other.pk).exists()
