@@ -8,6 +8,8 @@ merges them; each variant below reads a resolution or a neighbourhood size from 
 graph instead of a constant, then the tag join and tidying run as in `grouping.group`:
 
 - `engine`: the engine as it is (RBConfiguration, resolution 1, k = 10).
+- `cpm-refine`: the engine's communities, each split where `cpm-density` splits it
+  (CPM run on each community's own subgraph), never merged across.
 - `cpm-density`: the Constant Potts Model with its resolution set to the graph's own
   weighted edge density (total weight over pairs of notes): a community must be denser
   than the graph as a whole, the CPM reading of "more densely linked than chance".
@@ -38,7 +40,8 @@ graph instead of a constant, then the tag join and tidying run as in `grouping.g
 
 Prints NMI / ARI / themes (scored as `engine_benchmark` scores them), the resolution or
 k each variant chose, and its seconds. Reads the embeddings `engine_benchmark` cached.
-With `--seeds N`, the engine, cpm-density, champ and champ-cpm over Leiden seeds 0..N-1.
+With `--seeds N`, those of engine, cpm-density, cpm-refine, champ and champ-cpm that
+`--variants` names, over Leiden seeds 0..N-1.
 """
 
 import argparse
@@ -61,6 +64,24 @@ from benchmarks.second_pass import load, scored  # noqa: E402  (sets Django up)
 from insights.themes.engine import grouping  # noqa: E402
 
 K = grouping.K_NEIGHBOURS
+VARIANTS = [
+    "engine",
+    "cpm-density",
+    "cpm-refine",
+    "cpm-out",
+    "cpm-clique",
+    "cpm-typical",
+    "k-connect",
+    "k-log",
+    "significance",
+    "rb-plateau",
+    "champ",
+    "champ-cpm",
+    "csls",
+    "csls-cpm",
+    "abtt",
+    "abtt-cpm",
+]
 
 
 def graph_of(neighbours: np.ndarray) -> ig.Graph:
@@ -237,16 +258,20 @@ def by_own_links(graph: ig.Graph, neighbours: np.ndarray, seed: int = 0) -> np.n
     return np.asarray(found.membership)
 
 
-def over_seeds(stem, tags, truth, text_vectors, seeds):
+def over_seeds(stem, tags, truth, text_vectors, seeds, variants):
     """Whether a variant's difference from the engine is larger than Leiden's seed noise."""
     vectors = grouping._features(text_vectors, tags, 0)
     graph = graph_of(grouping.nearest_neighbours(vectors, min(K, len(vectors) - 1)))
-    for variant, partition in (
-        ("engine", lambda seed: rb(graph, 1.0, seed)),
-        ("cpm-density", lambda seed: cpm(graph, density(graph), seed)),
-        ("champ", lambda seed: champ(graph, None, seed=seed)[0]),
-        ("champ-cpm", lambda seed: champ(graph, None, er=True, seed=seed)[0]),
-    ):
+    partitions = {
+        "engine": lambda seed: rb(graph, 1.0, seed),
+        "cpm-density": lambda seed: cpm(graph, density(graph), seed),
+        "cpm-refine": lambda seed: refine(graph, rb(graph, 1.0, seed), density(graph), seed),
+        "champ": lambda seed: champ(graph, None, seed=seed)[0],
+        "champ-cpm": lambda seed: champ(graph, None, er=True, seed=seed)[0],
+    }
+    for variant, partition in partitions.items():
+        if variant not in variants:
+            continue
         figures = np.array(
             [
                 [float(x) for x in scored(truth, partition(seed), tags).split(" / ")]
@@ -261,25 +286,82 @@ def over_seeds(stem, tags, truth, text_vectors, seeds):
         )
 
 
+def refine(graph: ig.Graph, labels: np.ndarray, resolution: float, seed: int = 0) -> np.ndarray:
+    """Modularity's communities, each split where CPM at the whole graph's density
+    splits it (CPM is local: its optimum inside a community does not depend on the rest
+    of the graph), never merged across."""
+    out, fresh = labels.copy(), int(labels.max()) + 1
+    for c in np.unique(labels):
+        members = np.flatnonzero(labels == c)
+        if len(members) < 2:
+            continue
+        parts = cpm(graph.induced_subgraph(members.tolist()), resolution, seed)
+        for part in range(1, parts.max() + 1):
+            out[members[parts == part]] = fresh
+            fresh += 1
+    return out
+
+
+def strength_and_purity(stem, tags, truth, text_vectors):
+    """Why the uniform null helps: are the engine's merged communities the loosely knit
+    ones (low weighted degree), and are they the ones cpm-density splits?"""
+    from scipy.stats import spearmanr
+
+    vectors = grouping._features(text_vectors, tags, 0)
+    graph = graph_of(grouping.nearest_neighbours(vectors, min(K, len(vectors) - 1)))
+    labels, finer = rb(graph), cpm(graph, density(graph))
+    strength = np.asarray(graph.strength(weights="weight"))
+    truth = np.unique(np.asarray(truth), return_inverse=True)[1]
+    rows = []
+    for c in np.unique(labels):
+        members = labels == c
+        if members.sum() < 6:
+            continue
+        purity = np.bincount(truth[members]).max() / members.sum()
+        kept = np.bincount(finer[members]).max() / members.sum()
+        rows.append((strength[members].mean(), purity, kept < 0.9))
+    rows = np.asarray(rows)
+    split = rows[:, 2] > 0
+    rho = spearmanr(rows[:, 0], rows[:, 1]).statistic
+    print(
+        f"{stem:16} {len(rows)} communities; Spearman(mean strength, purity) = {rho:.2f}; "
+        f"cpm-density splits {split.sum()} (a tenth or more of their notes leave the "
+        f"largest piece): mean purity {rows[split, 1].mean():.3f}, "
+        f"strength {rows[split, 0].mean():.2f}; the rest "
+        f"{rows[~split, 1].mean():.3f}, {rows[~split, 0].mean():.2f}",
+        flush=True,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("sets", nargs="+", help="banking, demo, or a CSV path")
     parser.add_argument(
         "--variants",
         nargs="+",
-        default=["engine", "cpm-density", "cpm-clique", "k-connect", "k-log"],
+        default=VARIANTS,
+        choices=VARIANTS,
     )
     parser.add_argument(
         "--seeds",
         type=int,
         default=0,
-        help="instead: engine, cpm-density, champ, champ-cpm over this many seeds (mean, sd)",
+        help="instead: the variants (engine, cpm-density, cpm-refine, champ, champ-cpm) "
+        "over this many Leiden seeds (mean, sd)",
+    )
+    parser.add_argument(
+        "--strength",
+        action="store_true",
+        help="instead: the engine's communities' weighted degree against their purity",
     )
     args = parser.parse_args()
     for name in args.sets:
         tags, truth, text_vectors = load(name)
+        if args.strength:
+            strength_and_purity(Path(name).stem, tags, truth, text_vectors)
+            continue
         if args.seeds:
-            over_seeds(Path(name).stem, tags, truth, text_vectors, args.seeds)
+            over_seeds(Path(name).stem, tags, truth, text_vectors, args.seeds, args.variants)
             continue
         started = time.perf_counter()
         vectors = grouping._features(text_vectors, tags, 0)
@@ -328,6 +410,8 @@ def main():
                 chose = f"{at:.2f} (best {low:.2f}-{high:.2f})"
             elif variant == "cpm-out":
                 found, chose = by_own_links(graph, neighbours), "out-strength null"
+            elif variant == "cpm-refine":
+                found, chose = refine(graph, labels, density(graph)), "within communities"
             elif variant == "significance":
                 found = np.asarray(
                     leidenalg.find_partition(
