@@ -10,6 +10,8 @@ graph instead of a constant, then the tag join and tidying run as in `grouping.g
 - `engine`: the engine as it is (RBConfiguration, resolution 1, k = 10).
 - `cpm-refine`: the engine's communities, each split where `cpm-density` splits it
   (CPM run on each community's own subgraph), never merged across.
+- `cpm-refine-unjoined`: the tag join first, then `cpm-refine` only inside the themes
+  that are one community of the text graph (not where tags joined phrasings).
 - `cpm-density`: the Constant Potts Model with its resolution set to the graph's own
   weighted edge density (total weight over pairs of notes): a community must be denser
   than the graph as a whole, the CPM reading of "more densely linked than chance".
@@ -40,8 +42,9 @@ graph instead of a constant, then the tag join and tidying run as in `grouping.g
 
 Prints NMI / ARI / themes (scored as `engine_benchmark` scores them), the resolution or
 k each variant chose, and its seconds. Reads the embeddings `engine_benchmark` cached.
-With `--seeds N`, those of engine, cpm-density, cpm-refine, champ and champ-cpm that
-`--variants` names, over Leiden seeds 0..N-1.
+With `--seeds N`, those of engine, cpm-density, cpm-refine, cpm-refine-unjoined, champ
+and champ-cpm that `--variants` names, over Leiden seeds 0..N-1; with `--strength`, the
+engine's communities' weighted degree against their purity.
 """
 
 import argparse
@@ -61,13 +64,14 @@ import scipy.sparse as sp  # noqa: E402
 from scipy.sparse.csgraph import connected_components  # noqa: E402
 
 from benchmarks.second_pass import load, scored  # noqa: E402  (sets Django up)
-from insights.themes.engine import grouping  # noqa: E402
+from insights.themes.engine import grouping, tag_partners  # noqa: E402
 
 K = grouping.K_NEIGHBOURS
 VARIANTS = [
     "engine",
     "cpm-density",
     "cpm-refine",
+    "cpm-refine-unjoined",
     "cpm-out",
     "cpm-clique",
     "cpm-typical",
@@ -266,6 +270,9 @@ def over_seeds(stem, tags, truth, text_vectors, seeds, variants):
         "engine": lambda seed: rb(graph, 1.0, seed),
         "cpm-density": lambda seed: cpm(graph, density(graph), seed),
         "cpm-refine": lambda seed: refine(graph, rb(graph, 1.0, seed), density(graph), seed),
+        "cpm-refine-unjoined": lambda seed: (
+            -1 - refine_unjoined(graph, rb(graph, 1.0, seed), tags, seed)
+        ),
         "champ": lambda seed: champ(graph, None, seed=seed)[0],
         "champ-cpm": lambda seed: champ(graph, None, er=True, seed=seed)[0],
     }
@@ -299,6 +306,22 @@ def refine(graph: ig.Graph, labels: np.ndarray, resolution: float, seed: int = 0
         for part in range(1, parts.max() + 1):
             out[members[parts == part]] = fresh
             fresh += 1
+    return out
+
+
+def refine_unjoined(graph: ig.Graph, labels: np.ndarray, tags, seed: int = 0) -> np.ndarray:
+    """The tag join as the engine runs it, then `refine` inside the themes that are one
+    community of the text graph: where the reps' tags said several phrasings are one
+    need, the density bar does not cut it again."""
+    joined = tag_partners.join(labels, tags)
+    parts_per_theme = {t: len(np.unique(labels[joined == t])) for t in np.unique(joined)}
+    alone = np.array([parts_per_theme[t] == 1 for t in joined])
+    out = joined.copy()
+    cut = refine(graph, labels, density(graph), seed)
+    fresh = int(joined.max()) + 1
+    for piece in np.unique(cut[alone]):  # a piece lies inside one community, so one theme
+        out[alone & (cut == piece)] = fresh
+        fresh += 1
     return out
 
 
@@ -346,7 +369,7 @@ def main():
         "--seeds",
         type=int,
         default=0,
-        help="instead: the variants (engine, cpm-density, cpm-refine, champ, champ-cpm) "
+        help="instead: the variants (engine, cpm-density, cpm-refine[-unjoined], champ[-cpm]) "
         "over this many Leiden seeds (mean, sd)",
     )
     parser.add_argument(
@@ -412,6 +435,9 @@ def main():
                 found, chose = by_own_links(graph, neighbours), "out-strength null"
             elif variant == "cpm-refine":
                 found, chose = refine(graph, labels, density(graph)), "within communities"
+            elif variant == "cpm-refine-unjoined":
+                found, chose = refine_unjoined(graph, labels, tags), "themes text alone made"
+                found = -1 - found  # joined already; `scored` joins no labels below zero
             elif variant == "significance":
                 found = np.asarray(
                     leidenalg.find_partition(
