@@ -92,3 +92,30 @@ def test_the_engine_gives_the_same_themes_and_phrasings_every_run(corpus):
     first = grouping.group_with_phrasings(corpus["vectors"], corpus["tags"])
     second = grouping.group_with_phrasings(corpus["vectors"], corpus["tags"])
     assert (first[0] == second[0]).all() and (first[1] == second[1]).all()
+
+
+def test_above_the_graph_sample_a_note_takes_the_nearest_piece_of_its_community():
+    # Community 0's sample split into pieces 0 (around x) and 1 (around y); community 1
+    # is one piece (2, around z). The notes outside the sample follow them.
+    x, y, z = np.eye(3)
+    sample_vectors = np.vstack([x, x, 0.8 * x + 0.6 * y, y, y, z, z])
+    communities_of_sample = np.asarray([0, 0, 0, 0, 0, 1, 1])
+    pieces_of_sample = np.asarray([0, 0, 1, 1, 1, 2, 2])
+    rest = np.vstack([0.2 * x + 0.98 * y, 0.98 * x + 0.2 * y, 0.1 * x + 0.99 * z])
+    vectors = np.vstack([sample_vectors, rest]).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    communities, pieces = grouping._assign_to_nearest(
+        vectors, communities_of_sample, pieces_of_sample, np.arange(7)
+    )
+    assert communities[7:].tolist() == [0, 0, 1]
+    assert pieces[7:].tolist() == [1, 0, 2]
+    assert (pieces[:7] == pieces_of_sample).all()
+
+
+def test_above_the_graph_sample_every_phrasing_lies_in_one_theme(corpus, monkeypatch):
+    monkeypatch.setattr(grouping, "GRAPH_SAMPLE", len(corpus["vectors"]) * 2 // 3)
+    labels, phrasings = grouping.group_with_phrasings(corpus["vectors"], corpus["tags"])
+    again = grouping.group_with_phrasings(corpus["vectors"], corpus["tags"])
+    assert (labels == again[0]).all() and (phrasings == again[1]).all()
+    for phrasing in np.unique(phrasings):
+        assert len(set(labels[phrasings == phrasing])) == 1

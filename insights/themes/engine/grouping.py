@@ -179,14 +179,21 @@ def _assign_to_nearest(
     pieces[sample] = pieces_of_sample
     rest = np.ones(len(vectors), dtype=bool)
     rest[sample] = False
-    for community in groups:
-        in_sample = communities_of_sample == community
-        own = np.unique(pieces_of_sample[in_sample])
-        members = np.flatnonzero(rest & (communities == community))
+    # Each community's notes found once by sorting, not by a scan per community
+    # (thousands of communities times a million notes).
+    rest_notes = np.flatnonzero(rest)
+    rest_notes = rest_notes[np.argsort(communities[rest_notes], kind="stable")]
+    rest_bounds = np.searchsorted(communities[rest_notes], groups, side="right")
+    in_sample = np.argsort(communities_of_sample, kind="stable")
+    sample_bounds = np.searchsorted(communities_of_sample[in_sample], groups, side="right")
+    for c in range(len(groups)):
+        members = rest_notes[(rest_bounds[c - 1] if c else 0) : rest_bounds[c]]
+        seen = in_sample[(sample_bounds[c - 1] if c else 0) : sample_bounds[c]]
+        own = np.unique(pieces_of_sample[seen])
         if len(own) == 1 or len(members) == 0:
             pieces[members] = own[0]
             continue
-        found, centres = _centroids(vectors[sample[in_sample]], pieces_of_sample[in_sample])
+        found, centres = _centroids(vectors[sample[seen]], pieces_of_sample[seen])
         pieces[members] = found[(vectors[members] @ centres.T).argmax(axis=1)]
     return communities, pieces
 
