@@ -21,9 +21,15 @@ Choices, each made for a reason rather than fitted to a data set:
 - Communities that are phrasings of one need, told apart by meaning but tagged
   alike by reps, are then joined (`tag_partners`, which says when tags are
   specific enough to be trusted for that).
+- A community the tags did not join is split where it is not denser than the
+  graph as a whole (`density_split`: the Constant Potts Model at the graph's
+  own density), so two loosely knit needs that modularity's null lets share a
+  community become two themes.
 - Above GRAPH_SAMPLE notes the graph is built on a fixed random sample and the
   remaining notes join the nearest community centroid, chunk by chunk, so
-  memory and time stay bounded at millions of notes.
+  memory and time stay bounded at millions of notes; the density split is made
+  on the sample's graph, and each other note takes the nearest piece of its
+  community.
 """
 
 import os
@@ -33,7 +39,7 @@ from contextlib import contextmanager
 import numpy as np
 import scipy.sparse as sp
 
-from insights.themes.engine import tag_partners
+from insights.themes.engine import density_split, tag_partners
 from insights.themes.engine.features import combine_rows, tag_matrix
 
 K_NEIGHBOURS = 10
@@ -121,15 +127,22 @@ def shared_neighbour_graph(neighbours: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return i.astype(np.int64), j.astype(np.int64), weight.astype(np.float64)
 
 
-def _communities(vectors: np.ndarray, seed: int) -> np.ndarray:
+def _graph(vectors: np.ndarray):
     import igraph as ig
-    import leidenalg
 
     n = len(vectors)
     k = min(K_NEIGHBOURS, n - 1)
     i, j, weight = shared_neighbour_graph(nearest_neighbours(vectors, k))
     graph = ig.Graph(n=n, edges=np.column_stack([i, j]).tolist())
     graph.es["weight"] = weight.tolist()
+    return graph
+
+
+def _communities(vectors: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(communities, pieces): modularity's communities and their density-split pieces."""
+    import leidenalg
+
+    graph = _graph(vectors)
     partition = leidenalg.find_partition(
         graph,
         leidenalg.RBConfigurationVertexPartition,
@@ -137,19 +150,52 @@ def _communities(vectors: np.ndarray, seed: int) -> np.ndarray:
         resolution_parameter=1.0,
         seed=seed,
     )
-    return np.asarray(partition.membership, dtype=np.int64)
+    communities = np.asarray(partition.membership, dtype=np.int64)
+    return communities, density_split.pieces(graph, communities, seed)
 
 
-def _assign_to_nearest(vectors: np.ndarray, labels_of_sample: np.ndarray, sample: np.ndarray):
-    groups = np.unique(labels_of_sample)
-    centroids = np.vstack([vectors[sample[labels_of_sample == g]].mean(axis=0) for g in groups])
+def _centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    groups = np.unique(labels)
+    centroids = np.vstack([vectors[labels == g].mean(axis=0) for g in groups])
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
-    labels = np.empty(len(vectors), dtype=np.int64)
+    return groups, centroids
+
+
+def _assign_to_nearest(
+    vectors: np.ndarray, communities_of_sample: np.ndarray, pieces_of_sample: np.ndarray, sample
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every note's community (nearest centroid) and piece (nearest within its community).
+
+    The community is chosen as before the density split, so the tag join sees
+    the same communities; the piece is then only a choice among a community's own.
+    """
+    groups, centroids = _centroids(vectors[sample], communities_of_sample)
+    communities = np.empty(len(vectors), dtype=np.int64)
     for start in range(0, len(vectors), 50_000):
         sims = vectors[start : start + 50_000] @ centroids.T
-        labels[start : start + 50_000] = groups[sims.argmax(axis=1)]
-    labels[sample] = labels_of_sample
-    return labels
+        communities[start : start + 50_000] = groups[sims.argmax(axis=1)]
+    communities[sample] = communities_of_sample
+    pieces = np.empty(len(vectors), dtype=np.int64)
+    pieces[sample] = pieces_of_sample
+    rest = np.ones(len(vectors), dtype=bool)
+    rest[sample] = False
+    # Each community's notes found once by sorting, not by a scan per community
+    # (thousands of communities times a million notes).
+    rest_notes = np.flatnonzero(rest)
+    rest_notes = rest_notes[np.argsort(communities[rest_notes], kind="stable")]
+    rest_bounds = np.searchsorted(communities[rest_notes], groups, side="right")
+    in_sample = np.argsort(communities_of_sample, kind="stable")
+    sample_bounds = np.searchsorted(communities_of_sample[in_sample], groups, side="right")
+    for c in range(len(groups)):
+        members = rest_notes[(rest_bounds[c - 1] if c else 0) : rest_bounds[c]]
+        seen = in_sample[(sample_bounds[c - 1] if c else 0) : sample_bounds[c]]
+        own = np.unique(pieces_of_sample[seen])
+        if len(own) == 1 or len(members) == 0:
+            pieces[members] = own[0]
+            continue
+        found, centres = _centroids(vectors[sample[seen]], pieces_of_sample[seen])
+        pieces[members] = found[(vectors[members] @ centres.T).argmax(axis=1)]
+    return communities, pieces
 
 
 def _tidy(labels: np.ndarray) -> np.ndarray:
@@ -173,7 +219,8 @@ def group_with_phrasings(
     text_vectors: np.ndarray, tags: Sequence[Sequence[str]], *, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """(group labels, phrasings): each note's community before phrasings of one need
-    were joined by their tags. Naming counts each phrasing of a theme as one voice."""
+    were joined by their tags (or its density-split piece, which is its own theme).
+    Naming counts each phrasing of a theme as one voice."""
     n = len(text_vectors)
     if n < MIN_THEME_SIZE:
         return np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
@@ -181,7 +228,11 @@ def group_with_phrasings(
     if n > GRAPH_SAMPLE:
         rng = np.random.default_rng(seed)
         sample = np.sort(rng.choice(n, GRAPH_SAMPLE, replace=False))
-        labels = _assign_to_nearest(vectors, _communities(vectors[sample], seed), sample)
+        communities, pieces = _assign_to_nearest(
+            vectors, *_communities(vectors[sample], seed), sample
+        )
     else:
-        labels = _communities(vectors, seed)
-    return _tidy(tag_partners.join(labels, tags)), labels
+        communities, pieces = _communities(vectors, seed)
+    joined = tag_partners.join(communities, tags)
+    labels, phrasings = density_split.split_unjoined(communities, pieces, joined)
+    return _tidy(labels), phrasings
