@@ -8,14 +8,12 @@ once, whichever path made it.
 
 import datetime as dt
 import itertools
-import random
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import TeamMembership
 from deals.models import Stage
 from deals.services import account_update, competitor_delete, deal_update
 from feedbackhub import periods
@@ -34,16 +32,8 @@ from insights.themes.models import NoteFacts, Theme, ThemeAssignment
 from insights.themes.note_moves import notes_move, notes_remove, theme_split
 from insights.themes.pipeline.stats import forget_cached_figures, store_theme_stats
 from insights.themes.triage import theme_merge
-from tests.factories import (
-    AccountFactory,
-    CallNoteFactory,
-    CompetitorFactory,
-    DealFactory,
-    RepFactory,
-    TeamFactory,
-    ThemeFactory,
-)
 from tests.insights.facts_check import assert_facts_are_exact
+from tests.insights.sales_floor import varied_sales_floor
 
 pytestmark = pytest.mark.django_db
 
@@ -57,59 +47,22 @@ def world(rep):
     both sides of every period's start; accounts in every segment, with and without a
     region; authors in one team, two, none; notes in no theme, and one taken out of its
     theme by a person."""
-    rng = random.Random(12)
-    rivals = [CompetitorFactory(name=n) for n in ("Rival", "Other")]
-    tags = [Tag.objects.create(name=n) for n in ("sso", "pricing", "export")]
-    themes = [ThemeFactory() for _ in range(5)]
-    teams = [TeamFactory(name=n) for n in ("Sales EMEA", "Sales APAC")]
-    in_two, loner = RepFactory(), RepFactory()
-    TeamMembership.objects.create(team=teams[0], user=rep)
-    TeamMembership.objects.create(team=teams[0], user=in_two)
-    TeamMembership.objects.create(team=teams[1], user=in_two)
-    accounts = [
-        AccountFactory(
-            owner=rep,
-            segment=rng.choice(["smb", "mid_market", "enterprise"]),
-            region=rng.choice(["emea", "apac", ""]),
-        )
-        for _ in range(8)
-    ]
-    deals = [
-        DealFactory(
-            account=rng.choice(accounts),
-            stage=rng.choice(list(Stage)),
-            amount=Decimal(rng.randrange(1000, 50000)),
-            competitor=rng.choice([*rivals, None]),
-        )
-        for _ in range(14)
-    ]
-    for _ in range(160):
-        deal = rng.choice([*deals, None])
-        note = CallNoteFactory(
-            author=rng.choice([rep, in_two, loner]),
-            account=deal.account if deal else rng.choice(accounts),
-            deal=deal,
-            call_date=TODAY - dt.timedelta(days=rng.randrange(0, rng.choice([40, 120, 500]))),
-        )
-        note.tags.set(rng.sample(tags, rng.randrange(0, 4)))
-        if deal and deal.competitor and rng.random() < 0.5:
-            note.competitors.add(deal.competitor)
-        elif rng.random() < 0.3:
-            note.competitors.add(rng.choice(rivals))
-        theme = rng.choice([*themes, None])
-        if theme:
-            ThemeAssignment.objects.create(note=note, theme=theme)
+    world = varied_sales_floor(
+        rep,
+        seed=12,
+        today=TODAY,
+        themes=5,
+        accounts=8,
+        deals=14,
+        notes=160,
+        segments=["smb", "mid_market", "enterprise"],
+        ages=[40, 120, 500],
+        most_tags=4,
+    )
     ThemeAssignment.objects.filter(pk=ThemeAssignment.objects.first().pk).update(
         theme=None, locked=True, assigned_by="person"
     )
-    return {
-        "themes": themes,
-        "tags": tags,
-        "rivals": rivals,
-        "teams": teams,
-        "accounts": accounts,
-        "deals": deals,
-    }
+    return world
 
 
 def _values(world) -> dict[str, list]:

@@ -3,7 +3,6 @@ team, deal stage) equal the live computation, answer the dashboard filtered by o
 (alone or with a period), and follow a change soon; combinations are still computed live."""
 
 import datetime as dt
-import random
 from decimal import Decimal
 
 import pytest
@@ -33,12 +32,12 @@ from insights.themes.pipeline.stats import store_theme_stats
 from tests.factories import (
     AccountFactory,
     CallNoteFactory,
-    CompetitorFactory,
     DealFactory,
     RepFactory,
     TeamFactory,
     ThemeFactory,
 )
+from tests.insights.sales_floor import varied_sales_floor
 
 pytestmark = pytest.mark.django_db
 
@@ -51,52 +50,20 @@ def world(rep):
     """Deals against a competitor whose notes sometimes name it too (counted once), notes
     naming a competitor without a deal, notes on both sides of every period's start; accounts
     with and without a region; reps in one team, in two, and in none."""
-    rng = random.Random(5)
-    today = dt.date.today()
-    rivals = [CompetitorFactory(name=n) for n in ("Rival", "Other")]
-    tags = [Tag.objects.create(name=n) for n in ("sso", "pricing", "export")]
-    themes = [ThemeFactory() for _ in range(4)]
-    teams = [TeamFactory(name=n) for n in ("Sales EMEA", "Sales APAC")]
-    in_two, loner = RepFactory(), RepFactory()
-    TeamMembership.objects.create(team=teams[0], user=rep)
-    TeamMembership.objects.create(team=teams[0], user=in_two)
-    TeamMembership.objects.create(team=teams[1], user=in_two)
-    authors = [rep, in_two, loner]
-    accounts = [
-        AccountFactory(
-            owner=rep,
-            segment=rng.choice(["smb", "enterprise"]),
-            region=rng.choice(["emea", "apac", ""]),
-        )
-        for _ in range(6)
-    ]
-    deals = [
-        DealFactory(
-            account=rng.choice(accounts),
-            stage=rng.choice(list(Stage)),
-            amount=Decimal(rng.randrange(1000, 50000)),
-            competitor=rng.choice([*rivals, None]),
-        )
-        for _ in range(10)
-    ]
-    for _ in range(100):
-        deal = rng.choice([*deals, None])
-        note = CallNoteFactory(
-            author=rng.choice(authors),
-            account=deal.account if deal else rng.choice(accounts),
-            deal=deal,
-            call_date=today - dt.timedelta(days=rng.randrange(0, rng.choice([40, 500]))),
-        )
-        note.tags.set(rng.sample(tags, rng.randrange(0, 3)))
-        if deal and deal.competitor and rng.random() < 0.5:
-            note.competitors.add(deal.competitor)  # named and its deal's: one note, counted once
-        elif rng.random() < 0.3:
-            note.competitors.add(rng.choice(rivals))
-        theme = rng.choice([*themes, None])
-        if theme:
-            ThemeAssignment.objects.create(note=note, theme=theme)
+    world = varied_sales_floor(
+        rep,
+        seed=5,
+        today=dt.date.today(),
+        themes=4,
+        accounts=6,
+        deals=10,
+        notes=100,
+        segments=["smb", "enterprise"],
+        ages=[40, 500],
+        most_tags=3,
+    )
     store_theme_stats()
-    return {"themes": themes, "rivals": rivals, "tags": tags, "teams": teams}
+    return world
 
 
 def _stored(kind: str, facet, period: str) -> dict[int, dict]:
