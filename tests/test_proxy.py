@@ -23,7 +23,7 @@ from insights.notes.forms import account_label
 from insights.notes.models import CallNote
 from insights.themes.models import Theme
 from tests.factories import AccountFactory, ProductManagerFactory, RepFactory, ThemeFactory
-from tests.faults import WebServer, free_port
+from tests.faults import WebServer, free_port, wait_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -63,12 +63,19 @@ def _browser(proxy, user) -> requests.Session:
 
 
 def _answered_by(proxy, method: str, path: str) -> str:
-    """The pool address nginx passed the request to (its access log)."""
-    for line in reversed(proxy.access_log.read_text().splitlines()):
-        match = LOG_LINE.search(line)
-        if match and (match["method"], match["path"]) == (method, path):
-            return match["upstream"]
-    raise AssertionError(f"{method} {path} is not in nginx's access log")
+    """The pool address nginx passed the request to (its access log).
+
+    nginx writes the line after the response has gone out, so the client can be
+    here first: the line is waited for, a few seconds at most."""
+
+    def logged():
+        for line in reversed(proxy.access_log.read_text().splitlines()):
+            match = LOG_LINE.search(line)
+            if match and (match["method"], match["path"]) == (method, path):
+                return match["upstream"]
+        return None
+
+    return wait_for(logged, 10, f"{method} {path} is not in nginx's access log")
 
 
 def _save_a_note(browser, proxy, account) -> requests.Response:
