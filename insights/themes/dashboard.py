@@ -284,10 +284,21 @@ def theme_row_chunks(*, filters: Filters, sort: str = "revenue", size: int = 500
         yield chunk
 
 
+def export_themes(filters: Filters):
+    """The themes an export of these filters may show (those with notes matching the theme
+    filters; a note filter may leave some out)."""
+    return _candidates(filters)
+
+
+def reads_stored_figures(filters: Filters) -> bool:
+    """Whether these filters' rows are read from stored figures (today's), not computed live."""
+    return _uses_stored_rows(filters, _candidates(filters))
+
+
 def export_size(*, filters: Filters) -> int:
     """How many rows an export of these filters has at most (themes with notes that match the
     theme filters): one indexed count over themes, whatever the note filters."""
-    return _themes(filters).filter(note_count__gt=0).count()
+    return export_themes(filters).count()
 
 
 def _ranked_live_rows(filters: Filters, themes, sort: str) -> list[Row]:

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from feedbackhub import csv_safe
 from feedbackhub.queue import enqueue_on_commit
-from insights.themes import export_rows
+from insights.themes import export_cache, export_rows
 from insights.themes.dashboard import Filters, export_size, theme_row_chunks
 from insights.themes.models import ThemeExport
 
@@ -51,9 +51,9 @@ def is_large(*, filters: Filters) -> bool:
 
 def csv_chunks(*, filters: Filters, sort: str) -> Iterator[str]:
     """The export as CSV text: the header first (before any figure is read), then a chunk
-    of rows at a time."""
-    for _count, text in _counted_chunks(filters=filters, sort=sort):
-        yield text
+    of rows at a time; the same export again, from the cache until what it shows changes."""
+    computed = (text for _count, text in _counted_chunks(filters=filters, sort=sort))
+    return export_cache.cached_text(filters=filters, sort=sort, compute=computed)
 
 
 def _counted_chunks(*, filters: Filters, sort: str) -> Iterator[tuple[int, str]]:
