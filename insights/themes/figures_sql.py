@@ -89,13 +89,21 @@ def figures_by_period(
 
 
 def top_names_by_period(
-    matching_sql: str, params, *, keys: tuple[str, ...], branches, starts: Starts, limit: int
+    matching_sql: str,
+    params,
+    *,
+    keys: tuple[str, ...],
+    branches,
+    starts: Starts,
+    limit: int,
+    columns: tuple[str, ...] = (),
 ) -> dict[str, dict[object, dict[tuple, list[str]]]]:
     """The most frequent names (tags, competitors) among each group's matching notes, per
     period: {kind: {period key: {group key: names}}}, most frequent first, ties by name.
 
-    `matching_sql` yields the group's key columns, then note id and call date (`m_day`);
-    `branches` are (kind, through table, its column, named table). One statement.
+    `matching_sql` yields the group's key columns, then note id and call date (`m_day`),
+    then `columns`; `branches` are (kind, how a row `m` reaches its names, the name's id
+    there, named table). One statement.
     """
     counts = ", ".join(
         "COUNT(*)" if start is None else "COUNT(*) FILTER (WHERE m.m_day >= %s)"
@@ -105,13 +113,13 @@ def top_names_by_period(
     group = ", ".join(f"m.{k}" for k in keys)
     union = " UNION ALL ".join(
         f"""SELECT '{kind}', {group}, x.name, {counts}
-            FROM m JOIN {through} t ON t.callnote_id = m.m_note
-            JOIN {named} x ON x.id = t.{column}
+            FROM m {reach}
+            JOIN {named} x ON x.id = {name_id}
             GROUP BY {group}, x.name"""
-        for kind, through, column, named in branches
+        for kind, reach, name_id, named in branches
     )
-    columns = ", ".join([*keys, "m_note", "m_day"])
-    sql = f"WITH m ({columns}) AS ({matching_sql}) {union}"
+    names = ", ".join([*keys, "m_note", "m_day", *columns])
+    sql = f"WITH m ({names}) AS ({matching_sql}) {union}"
     found: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *marks * len(branches)])

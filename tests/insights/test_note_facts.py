@@ -157,6 +157,9 @@ def test_the_dashboard_answers_a_combination_from_the_facts_without_joining_the_
     statements = " ".join(q["sql"] for q in captured)
     assert "insights_notefacts" in statements
     assert "insights_themeassignment" not in statements and '"deals_deal"' not in statements
+    # Top names from the rows' own arrays, not the tables linking notes to names.
+    assert "insights_callnote_tags" not in statements
+    assert "insights_callnote_competitors" not in statements
     expected = _reference(filters, SPARK_WEEKS)
     assert rows and {r.theme.pk for r in rows} == set(expected)
     for row in rows:
