@@ -123,3 +123,16 @@ def test_the_api_static_files_and_admin_go_to_the_main_pool(path):
 def test_a_file_the_import_accepts_is_not_refused_by_nginx():
     size = re.search(r"client_max_body_size (\d+)m;", _site()).group(1)
     assert int(size) * 1024 * 1024 > import_views.MAX_BYTES
+
+
+def _db_settings() -> dict[str, str]:
+    return dict(re.findall(r"-c (\S+?)=(\S+)", SERVICES["db"]["command"]))
+
+
+def test_the_database_keeps_the_dashboards_pages_in_memory_and_across_restarts():
+    settings = _db_settings()
+    # More than the default 128 MB, which the filter combinations' facts alone outgrow at 1M notes.
+    buffers = re.fullmatch(r"\$\{PG_SHARED_BUFFERS:-(\d+)GB\}", settings["shared_buffers"])
+    assert buffers and int(buffers.group(1)) >= 1
+    assert "pg_prewarm" in settings["shared_preload_libraries"].split(",")
+    assert settings["pg_prewarm.autoprewarm"] == "on"
