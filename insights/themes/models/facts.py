@@ -50,10 +50,13 @@ class NoteFacts(models.Model):
                 condition=models.Q(deal_competitor_id__isnull=False),
                 name="facts_deal_competitor_idx",
             ),
-            models.Index(fields=["deal_stage"], name="facts_stage_idx"),
-            models.Index(fields=["segment"], name="facts_segment_idx"),
-            models.Index(fields=["region"], name="facts_region_idx"),
-            models.Index(fields=["author_id"], name="facts_author_idx"),
+            # With the call date second: a combination with a period (segment + 90 days +
+            # stage) reads the period's rows of the value, not every row of it (cold at
+            # 100k notes: 662 pages read instead of 2,005). Equality alone is served too.
+            models.Index(fields=["deal_stage", "call_date"], name="facts_stage_day_idx"),
+            models.Index(fields=["segment", "call_date"], name="facts_segment_day_idx"),
+            models.Index(fields=["region", "call_date"], name="facts_region_day_idx"),
+            models.Index(fields=["author_id", "call_date"], name="facts_author_day_idx"),
             models.Index(fields=["call_date"], name="facts_call_date_idx"),
             # The top tags and competitors of the rows shown: their few themes' notes only.
             models.Index(fields=["theme_id"], name="facts_theme_idx"),
