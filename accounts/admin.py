@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Count
 from django.shortcuts import render
 
@@ -261,3 +263,27 @@ class LogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The three roles are groups written from code (accounts.roles) at every migrate.
+
+    Deleting one took the role away from everyone who had it (each of them then
+    saw "no role yet" and a 403 everywhere) and renaming one did the same, until
+    the next migrate put it back; changing its permissions lasted only until
+    then. So they are read here and changed in code; other groups are as usual.
+    """
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.name in Role.ALL:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in Role.ALL:
+            return False
+        return super().has_delete_permission(request, obj)
