@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Count
 from django.shortcuts import render
 
 from accounts.admin_forms import TeamRoleFormSet, UserAddForm, UserRoleChangeForm
 from accounts.models import Team, TeamMembership, User
 from accounts.roles import Role
-from accounts.rules import own_role_problem
+from accounts.rules import SUPERUSER_ONLY, can_manage_person, own_role_problem
 from accounts.services import team_add_members, user_set_role
 
 
@@ -106,10 +108,19 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "teams")
 
+    def has_change_permission(self, request, obj=None):
+        # An Admin reads a superuser's page but cannot change it, nor reset
+        # their password (Django's password view asks this too): see SUPERUSER_ONLY.
+        if obj is not None and not can_manage_person(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         # Deleting oneself shuts one out at once, like taking away one's own
         # Admin role; another admin can do it. Bulk deletes check each person.
         if obj is not None and obj.pk == request.user.pk:
+            return False
+        if obj is not None and not can_manage_person(request.user, obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -159,6 +170,8 @@ class UserAdmin(BaseUserAdmin):
         users = list(queryset)
         for user in users:
             problem = own_role_problem(actor=request.user, user=user, role=role)
+            if not can_manage_person(request.user, user):
+                problem = f"{SUPERUSER_ONLY} ({user.display_name})"
             if problem:
                 self.message_user(request, f"Nobody's role was changed. {problem}", messages.ERROR)
                 return
@@ -250,3 +263,27 @@ class LogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The three roles are groups written from code (accounts.roles) at every migrate.
+
+    Deleting one took the role away from everyone who had it (each of them then
+    saw "no role yet" and a 403 everywhere) and renaming one did the same, until
+    the next migrate put it back; changing its permissions lasted only until
+    then. So they are read here and changed in code; other groups are as usual.
+    """
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.name in Role.ALL:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in Role.ALL:
+            return False
+        return super().has_delete_permission(request, obj)

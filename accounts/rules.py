@@ -64,3 +64,14 @@ def own_role_problem(*, actor, user, role: str | None) -> str | None:
 
 def own_deactivation_problem(*, actor, user, active: bool) -> str | None:
     return OWN_DEACTIVATION if actor.pk == user.pk and not active else None
+
+
+# A superuser passes every permission check. An Admin who could set a superuser's
+# password, email or username (then log in as them, or have the reset email sent
+# to themselves), deactivate or delete them would be more than an Admin after all.
+SUPERUSER_ONLY = "Only a superuser can change or delete a superuser."
+
+
+def can_manage_person(actor, user) -> bool:
+    """Whether `actor` may change, reset the password of, or delete `user` in Django admin."""
+    return actor.is_superuser or not user.is_superuser

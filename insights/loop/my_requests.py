@@ -7,6 +7,7 @@ from django.db.models import Count, Max, Q
 
 from feedbackhub.paging import Page
 from insights.themes import rep_figures
+from insights.themes import selectors as theme_selectors
 from insights.themes.models import Theme, ThemeEvent, ThemeStatus
 
 # Timeline lines a rep cares about; note moves and engine updates are noise here.
@@ -27,7 +28,7 @@ def themes_of_my_customers(
 ) -> Page:
     """One page of the themes with the user's notes: status, their notes and accounts, news.
 
-    Five queries whatever the number of themes: the rep's figures per theme
+    Six queries whatever the number of themes: the rep's figures per theme
     (stored by the statistics task, see insights.themes.rep_figures) and the
     time of each theme's latest news decide the order of the whole list (a
     few numbers per theme); only the page's themes and news are then loaded.
@@ -70,11 +71,20 @@ def themes_of_my_customers(
             if event.kind == ThemeEvent.Kind.STATUS and event.data.get("new") in ThemeStatus.values:
                 event.new_status_label = ThemeStatus(event.data["new"]).label
             news[event.theme_id].append(event)
+    # Why a theme is declined stays beside its status, however much news came after.
+    reasons = theme_selectors.status_reasons(themes=themes.values())
     rows = []
     for pk in shown:
         theme = themes[pk]
         theme.my_notes = mine[pk]["note_count"]
         theme.my_accounts = mine[pk]["account_count"]
         new_count = min(latest_news.get(pk, {}).get("fresh", 0), NEWS_PER_THEME)
-        rows.append({"theme": theme, "news": news.get(pk, []), "new_count": new_count})
+        rows.append(
+            {
+                "theme": theme,
+                "news": news.get(pk, []),
+                "new_count": new_count,
+                "reason": reasons.get(pk, ""),
+            }
+        )
     return Page(rows, number, has_next=len(order) > start + per_page)

@@ -29,6 +29,7 @@ STALE_PICK = (
     "You changed the note after picking a known need. Check the suggestions below "
     "again: keep your pick or choose “None of these”, then save."
 )
+ACCOUNT_EMPTY = "Type the customer's account and pick it from the list, or tick “new prospect”."
 _WITH_DOMAIN = re.compile(r"^(?P<name>.*?)\s*\((?P<domain>[^()]+)\)\s*$")
 
 
@@ -126,6 +127,7 @@ class CallNoteForm(forms.Form):
     account = forms.CharField(
         label="Account",
         max_length=260,
+        error_messages={"required": ACCOUNT_EMPTY},
         widget=forms.TextInput(
             attrs={"list": "account-options", "autocomplete": "off", "autofocus": True}
         ),
@@ -139,6 +141,7 @@ class CallNoteForm(forms.Form):
     deal = forms.ModelChoiceField(queryset=Deal.objects.none(), required=False, label="Deal")
     call_date = forms.DateField(
         label="Call date",
+        error_messages={"required": rules.CALL_DATE_EMPTY, "invalid": rules.CALL_DATE_INVALID},
         widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )

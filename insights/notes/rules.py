@@ -50,6 +50,9 @@ TAG_EMPTY = "A tag cannot be empty."
 TAG_TOO_LONG = f"A tag can have at most {TAG_MAX} characters."
 TOO_MANY_TAGS = f"At most {TAGS_PER_NOTE_MAX} tags per note."
 DEAL_OF_ANOTHER_ACCOUNT = "This deal belongs to another account. Pick one of this account's deals."
+CALL_DATE_EMPTY = "Give the date of the call."
+# Only a date that is not on the calendar gets here from a date input (30 February).
+CALL_DATE_INVALID = "That call date is not on the calendar: check the day and the month."
 CALL_DATE_IN_FUTURE = "The call date cannot be in the future."
 CALL_DATE_TOO_OLD = (
     f"The call date is more than {CALL_DATE_MAX_AGE_YEARS} years ago: check the year."

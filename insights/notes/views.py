@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import can_change_note, can_delete_note
@@ -153,9 +154,17 @@ def note_edit(request, pk: int):
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
-            messages.success(request, "Note updated.")
+            # The service saved its own copy (a new prospect's account included).
+            note = CallNote.objects.select_related("account").get(pk=note.pk)
+            messages.success(request, f"Your note {_which(note)} is updated.")
             return redirect("my_notes")
     return render(request, "insights/note_edit.html", {"form": form, "note": note})
+
+
+def _which(note: CallNote) -> str:
+    """The note as the list shows it, so the message says which one changed:
+    My notes can hold many notes of one day, and the edited one may now sit elsewhere."""
+    return f"on {note.account.name} of {date_format(note.call_date)}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,7 +174,7 @@ def note_delete(request, pk: int):
         raise NotYours("You can only delete your own notes: only its author can delete a note.")
     if request.method == "POST":
         services.note_delete(note=note, user=request.user)
-        messages.success(request, "Note deleted.")
+        messages.success(request, f"Your note {_which(note)} is deleted.")
         return redirect("my_notes")
     return render(request, "insights/note_confirm_delete.html", {"note": note})
 

@@ -35,6 +35,36 @@ def theme_detail(*, theme_id: int) -> Theme:
     )
 
 
+def status_reason(*, theme: Theme, events: Iterable[ThemeEvent]) -> str:
+    """Why the theme has its status, in the words the product manager gave when setting it.
+
+    `events` are the theme's timeline lines, newest first. The reason lives on
+    the line that set the current status ("" when none was given, or when a
+    later status change replaced it); a decline's reason is what the reps who
+    asked want to read, long after renames and merges have pushed it out of
+    the latest news.
+    """
+    for event in events:
+        if event.kind == ThemeEvent.Kind.STATUS:
+            return event.data.get("reason", "") if event.data.get("new") == theme.status else ""
+    return ""
+
+
+def status_reasons(*, themes: Iterable[Theme]) -> dict[int, str]:
+    """`status_reason` for many themes at once: one query, however many themes."""
+    themes = {theme.pk: theme for theme in themes}
+    latest = (
+        ThemeEvent.objects.filter(theme_id__in=list(themes), kind=ThemeEvent.Kind.STATUS)
+        .order_by("theme_id", "-created_at", "-id")
+        .distinct("theme_id")
+    )
+    return {
+        event.theme_id: reason
+        for event in latest
+        if (reason := status_reason(theme=themes[event.theme_id], events=[event]))
+    }
+
+
 def possible_duplicates(*, theme_ids: Iterable[int]) -> dict[int, list[tuple[Theme, float]]]:
     """For each of these themes, the active themes that are probably the same need,
     closest first (stored by the last run; one query, however many themes)."""

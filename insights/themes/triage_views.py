@@ -38,16 +38,39 @@ def _back(pk: int, part: str = "triage"):
     return redirect(f"{reverse('theme_page', args=[pk])}#{part}")
 
 
-def _told(request, theme: Theme, status: str) -> None:
-    """Say who hears of a status change: "3 reps with notes in it are being notified"."""
+def _told(request, theme: Theme, status: str) -> str:
+    """Who hears of a status change: "Status set to Shipped: 3 reps … are being notified"."""
     told = theme_selectors.reps_to_notify(theme_id=theme.pk, actor=request.user)
-    messages.success(
-        request,
+    return (
         f"Status set to {ThemeStatus(status).label}: "
         f"{told} rep{pluralize(told)} with notes in it "
-        f"{'is' if told == 1 else 'are'} being notified.",
-        extra_tags="triage",
+        f"{'is' if told == 1 else 'are'} being notified."
     )
+
+
+# The panel's fields as its labels name them, for "Saved: title and owner changed."
+_PANEL_WORDS = {
+    "title": "title",
+    "owner": "owner",
+    "external_url": "roadmap link",
+    "description": "description",
+    "decision": "decision",
+}
+
+
+def _saved(request, theme: Theme, changed: list[str], status: str) -> str:
+    """What the panel's save changed, in the panel's words, instead of a bare "Saved."."""
+    fields = [_PANEL_WORDS[f] for f in changed if f in _PANEL_WORDS]
+    said = []
+    if fields:
+        listed = ", ".join(fields[:-1]) + (" and " if len(fields) > 1 else "") + fields[-1]
+        said.append(f"Saved: {listed} changed.")
+    if "status" in changed:
+        if status in NOTIFYING_STATUSES:
+            said.append(_told(request, theme, status))
+        else:
+            said.append(f"Status set to {ThemeStatus(status).label}.")
+    return " ".join(said)
 
 
 def _panel_changes(post) -> dict:
@@ -88,10 +111,9 @@ def theme_action(request, pk: int):
                 if not hasattr(exc, "error_dict"):
                     raise  # the theme is gone or the like: the page says so
                 return _refused_panel(request, pk, post, exc)
-            if "status" in changed and post["status"] in NOTIFYING_STATUSES:
-                _told(request, theme, post["status"])
-            elif changed:
-                messages.success(request, "Saved.", extra_tags="triage")
+            if changed:
+                said = _saved(request, theme, changed, post.get("status", ""))
+                messages.success(request, said, extra_tags="triage")
             else:
                 messages.info(request, "Nothing changed.", extra_tags="triage")
             return _back(pk)
@@ -113,7 +135,7 @@ def theme_action(request, pk: int):
                 expected_version=version,
             )
             if status != old and status in NOTIFYING_STATUSES:
-                _told(request, theme, status)
+                messages.success(request, _told(request, theme, status), extra_tags="triage")
                 return _back(pk)
         elif action == "owner":
             owner = get_user_model().objects.filter(pk=post.get("owner") or 0).first()
@@ -163,7 +185,7 @@ def theme_action(request, pk: int):
             messages.success(
                 request,
                 f"Removed {count} note{'s' if count != 1 else ''} from this theme; "
-                "no theme run puts them back.",
+                f"no theme run puts {'them' if count != 1 else 'it'} back.",
                 extra_tags=part,
             )
         elif action == "split":

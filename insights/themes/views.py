@@ -172,6 +172,7 @@ def render_theme_page(
     # are served by their own areas (analytics, loop).
     context = {
         "theme": theme,
+        "status_reason": theme_selectors.status_reason(theme=theme, events=theme.events.all()),
         **theme_selectors.theme_statistics(theme=theme),
         "notes": notes,
         "representatives": theme_selectors.representative_notes(theme=theme),

@@ -83,6 +83,8 @@ def test_a_known_need_picked_then_written_away_is_cleared_not_joined(
 
     sso, pricing = instant_hint
     AccountFactory(name="Granite Foods", owner=rep)
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     log_in(page, live_server, rep.username)
     go_to(page, "Log a call")
     wait_for_htmx(page)
@@ -109,6 +111,8 @@ def test_a_known_need_picked_then_written_away_is_cleared_not_joined(
     page.wait_for_selector("text=Joined")
     kept = ThemeAssignment.objects.get(note=CallNote.objects.latest("pk"))
     assert (kept.theme, kept.locked, kept.assigned_by_user) == (pricing, True, rep)
+    # Typing before any hint is shown sent nothing wrong, and said so in the console.
+    assert not [e for e in errors if "hx-include" in e], errors
 
 
 def test_an_accounts_deals_are_offered_before_the_rep_leaves_the_account_field(

@@ -107,3 +107,25 @@ def test_a_win_back_deal_and_its_account_read_as_one_line_of_text_on_a_phone(pag
     )
     assert link_lines > 1, "the deal's name should wrap at 390 px for this test to tell"
     assert account_below, "the account stands beside the deal's first line, in a column of its own"
+
+
+def test_my_requests_news_and_a_decline_reason_wrap_within_the_page_at_1280(page, live_server):
+    """The news column kept each line whole: a decline's reason ran past the table's
+    edge (read only by scrolling sideways) and squeezed the theme titles to a word a line."""
+    if page.viewport_name != "desktop":
+        pytest.skip("the desktop layout")
+    rep, pm = RepFactory(), ProductManagerFactory()
+    theme = ThemeFactory(title="Two-way sync with Pipedrive")
+    ThemeAssignment.objects.create(note=CallNoteFactory(author=rep), theme=theme)
+    reason = "Not on this year's roadmap: we focus on the core product first, then integrations."
+    triage.theme_set_status(theme=theme, status="declined", actor=pm, reason=reason)
+    sign_in(page, live_server, rep)
+    page.goto(f"{live_server.url}/my-requests/")
+    table = page.locator("main table")
+    fits = table.evaluate("t => t.getBoundingClientRect().width <= t.parentElement.clientWidth + 1")
+    assert fits, "the table is wider than the page: its news is cut at the edge"
+    lines = page.get_by_role("link", name="Two-way sync with Pipedrive").evaluate(
+        "a => Math.round(a.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(a).lineHeight))"
+    )
+    assert lines <= 2, f"the theme's title wraps onto {lines} lines"

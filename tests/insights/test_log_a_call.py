@@ -75,12 +75,18 @@ def test_a_new_prospect_is_created_inline(rep_client, rep):
         ({"tags": "x" * 41}, "at most 40 characters"),
         ({"call_date": (dt.date.today() + dt.timedelta(days=1)).isoformat()}, "cannot be in the"),
         ({"account": "Nobody Inc"}, "No account with this name"),
+        # A form sent without the browser's checks (no script, an old browser) hears
+        # which field and what to do, not Django's "This field is required."
+        ({"account": ""}, "Type the customer's account"),
+        ({"call_date": ""}, "Give the date of the call."),
+        ({"call_date": "2026-02-30"}, "That call date is not on the calendar"),
     ],
 )
 def test_bad_input_gets_a_clear_error_and_saves_nothing(rep_client, account, fields, message):
     response = _post(rep_client, **fields)
     assert response.status_code == 200
-    assert message in response.content.decode()
+    assert message in unescape(response.content.decode())
+    assert "This field is required." not in response.content.decode()
     assert not CallNote.objects.exists()
 
 

@@ -260,3 +260,19 @@ def test_my_notes_search_finds_every_word_in_any_order(rep_client, rep):
     assert shown("okta rollout") == {"before rollout", "Okta only"}
     assert shown("ROLLOUT   okta") == {"before rollout", "Okta only"}
     assert shown("okta mobile") == set()
+
+
+def test_editing_or_deleting_says_which_note_it_was(rep_client, rep):
+    """A bare "Note updated." left the rep to find which of a day's notes had changed."""
+    initech = AccountFactory(name="Initech", owner=rep)
+    note = CallNoteFactory(author=rep, account=initech, call_date=dt.date(2026, 11, 20))
+    data = {
+        "account": "Initech",
+        "call_date": "2026-11-19",
+        "body": "Edited: they need SCIM too.",
+        "importance": "important",
+    }
+    edited = rep_client.post(reverse("note_edit", args=[note.pk]), data, follow=True)
+    assert "Your note on Initech of 19 Nov 2026 is updated." in edited.content.decode()
+    deleted = rep_client.post(reverse("note_delete", args=[note.pk]), follow=True)
+    assert "Your note on Initech of 19 Nov 2026 is deleted." in deleted.content.decode()

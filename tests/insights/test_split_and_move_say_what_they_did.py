@@ -87,3 +87,13 @@ def test_removing_notes_says_how_many_left_the_theme(pm_client, rep):
     assert "Removed 2 notes from this theme" in page
     assert ">Saved.<" not in page
     assert ThemeAssignment.objects.filter(theme=theme).count() == 1
+
+
+def test_removing_one_note_says_no_run_puts_it_back(pm_client, rep):
+    theme, notes = _theme_with_notes("Login", 2, rep)
+    page = pm_client.post(
+        reverse("theme_action", args=[theme.pk]),
+        {"action": "remove", "note": [notes[0].pk]},
+        follow=True,
+    ).content.decode()
+    assert "Removed 1 note from this theme; no theme run puts it back." in page

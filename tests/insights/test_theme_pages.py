@@ -183,8 +183,9 @@ def test_a_triage_message_shows_in_the_panel_the_page_returns_to(pm_client, rep)
         follow=True,
     )
     page = response.content.decode()
-    assert page.index('id="triage"') < page.index("Saved.") < page.index('id="notes"')
-    assert page.count("Saved.") == 1
+    said = "Saved: title changed."
+    assert page.index('id="triage"') < page.index(said) < page.index('id="notes"')
+    assert page.count(said) == 1
 
 
 def test_the_accounts_list_says_it_is_the_top_ten_of_all_accounts(pm_client, rep):
