@@ -43,7 +43,8 @@ negligible next to the neighbour graph; a community contributes at most
 MAX_NOTES_TESTED notes to a test.
 """
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from math import comb
 
 import numpy as np
@@ -122,21 +123,56 @@ def told_apart(
 
     The same test as joining, the other way round: used to keep a text-only
     "probably the same need" suggestion from pairing themes that reps tag
-    differently. Untagged notes are left out; too few tagged notes is no
-    evidence, so the answer is then False.
+    differently. Too few tagged notes is no evidence, so the answer is then False.
     """
+    p_value = tag_p_value(first, second, seed=seed)
+    return p_value is not None and p_value <= SIGNIFICANCE
+
+
+def alike(
+    first: Sequence[Sequence[str]], second: Sequence[Sequence[str]], everyone: Mapping[str, int]
+) -> bool:
+    """Whether two themes' tag profiles are more alike than either is to the tags of
+    all other notes: positive evidence, the first condition of `join`.
+
+    everyone: tag → how many notes carry it, the two themes' included; their
+    notes given here are taken out of it. When those are a sample of a big
+    theme, part of the theme stays in "all other notes", which only makes the
+    bar harder to clear. Untagged themes have no profile, so they are not alike.
+    """
+    profiles = [
+        Counter(normalise_tag(t) for row in side for t in set(row) if t.strip())
+        for side in (first, second)
+    ]
+    if not profiles[0] or not profiles[1]:
+        return False
+    rest: Counter = Counter()
+    for name, count in everyone.items():
+        rest[normalise_tag(name)] += count
+    rest.subtract(profiles[0] + profiles[1])
+    names = sorted(set(rest) | set(profiles[0]) | set(profiles[1]))
+    a, b, others = (
+        np.array([max(p[n], 0) for n in names], dtype=np.float64) for p in (*profiles, rest)
+    )
+    return bool(_cosine(a, b) > max(_cosine(a, others), _cosine(b, others)))
+
+
+def tag_p_value(
+    first: Sequence[Sequence[str]], second: Sequence[Sequence[str]], *, seed: tuple[int, int]
+) -> float | None:
+    """The permutation test's p-value for two themes' notes (each a list of tags);
+    untagged notes are left out; None when too few are tagged for any evidence."""
     first = [row for row in first if any(t.strip() for t in row)]
     second = [row for row in second if any(t.strip() for t in row)]
     if not first or not second:
-        return False
+        return None
     rows, owner = _tag_rows(np.repeat([0, 1], [len(first), len(second)]), first + second)
     samples = []
     for side in (0, 1):
         notes = np.flatnonzero(owner == side)
         step = -(-len(notes) // MAX_NOTES_TESTED)
         samples.append(rows[notes[::step]].toarray())
-    p_value = _p_value(samples[0], samples[1], seed)
-    return p_value is not None and p_value <= SIGNIFICANCE
+    return _p_value(samples[0], samples[1], seed)
 
 
 def join(labels: np.ndarray, tags: Sequence[Sequence[str]]) -> np.ndarray:
