@@ -1,9 +1,10 @@
 """Themes that are probably one need, found after each full run and stored for the pages.
 
-The rule is the numeric core's (insights.themes.engine.duplicates): centres at
-least as similar as each theme's notes usually are to their own centre, unless
-the reps' tags clearly tell the two apart (insights.themes.engine.tag_partners). It is
-computed once per run, in the worker, from the run's matrix and the centres
+The rule is the numeric core's (insights.themes.engine.duplicates.suggest):
+centres at least as similar as each theme's notes usually are to their own
+centre, unless the reps' tags clearly tell the two apart; or two themes that
+are each other's closest by far and whose tags agree (two phrasings of one
+need). It is computed once per run, in the worker, from the run's matrix and the centres
 the run just wrote; the dashboard and the theme page only read the stored
 pairs, so they stay as fast as before. Centres change only in runs, so
 nothing else needs to recompute them: a merge retires a theme (pages show
