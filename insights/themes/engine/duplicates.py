@@ -72,10 +72,12 @@ def twins(centres: np.ndarray) -> list[tuple[int, int, float]]:
     for start in range(0, k, BLOCK):
         sims = centres[start : start + BLOCK] @ centres.T
         rows = np.arange(start, min(start + BLOCK, k))
-        sims[rows - start, rows] = np.nan  # a theme is not compared with itself
-        q1, q3 = np.nanpercentile(sims, [25, 75], axis=1)
+        sims[rows - start, rows] = np.inf  # a theme is not compared with itself:
+        others = np.sort(sims, axis=1)[:, :-1]  # sorted last, then left out
+        q1, q3 = np.percentile(others, [25, 75], axis=1)
         fences[rows] = q3 + 1.5 * (q3 - q1)
-        nearest[rows] = np.nanargmax(sims, axis=1)
+        sims[rows - start, rows] = -np.inf
+        nearest[rows] = np.argmax(sims, axis=1)
         closest[rows] = sims[rows - start, nearest[rows]]
     return [
         (int(i), int(j), float(closest[i]))
@@ -141,11 +143,12 @@ def suggest(
     paired = {(i, j): s for i, j, s in twins(centres)}
     candidates = {pair: s for pair, s in (close | paired).items() if frozenset(pair) not in apart}
     tags = tags_of({t for pair in candidates for t in pair})
+    everyone = tag_partners.tag_totals(all_tags)
 
     def kept(i: int, j: int) -> bool:
         if (i, j) in close and not tag_partners.told_apart(tags[i], tags[j], seed=(i, j)):
             return True
-        return (i, j) in paired and tag_partners.alike(tags[i], tags[j], all_tags)
+        return (i, j) in paired and tag_partners.alike(tags[i], tags[j], everyone)
 
     return sorted(
         ((i, j, s) for (i, j), s in candidates.items() if kept(i, j)),

@@ -45,6 +45,7 @@ MAX_NOTES_TESTED notes to a test.
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from math import comb
 
 import numpy as np
@@ -129,32 +130,55 @@ def told_apart(
     return p_value is not None and p_value <= SIGNIFICANCE
 
 
+@dataclass(frozen=True)
+class TagTotals:
+    """How many notes carry each tag (normalised names), and the squared norm of
+    those counts: built once per run, read for every pair `alike` compares."""
+
+    counts: dict[str, int]
+    squared: float
+
+
+def tag_totals(notes_per_tag: Mapping[str, int]) -> TagTotals:
+    counts: Counter = Counter()
+    for name, notes in notes_per_tag.items():
+        if name.strip():
+            counts[normalise_tag(name)] += notes
+    return TagTotals(dict(counts), float(sum(c * c for c in counts.values())))
+
+
 def alike(
-    first: Sequence[Sequence[str]], second: Sequence[Sequence[str]], everyone: Mapping[str, int]
+    first: Sequence[Sequence[str]], second: Sequence[Sequence[str]], everyone: TagTotals
 ) -> bool:
     """Whether two themes' tag profiles are more alike than either is to the tags of
     all other notes: positive evidence, the first condition of `join`.
 
-    everyone: tag → how many notes carry it, the two themes' included; their
-    notes given here are taken out of it. When those are a sample of a big
-    theme, part of the theme stays in "all other notes", which only makes the
-    bar harder to clear. Untagged themes have no profile, so they are not alike.
+    everyone: all notes' tags, the two themes' included; the notes given here
+    are taken out of it. When those are a sample of a big theme, part of the
+    theme stays in "all other notes", which only makes the bar harder to clear.
+    Untagged themes have no profile, so they are not alike. Costs the pair's
+    own tags, not the whole vocabulary.
     """
-    profiles = [
+    a, b = (
         Counter(normalise_tag(t) for row in side for t in set(row) if t.strip())
         for side in (first, second)
-    ]
-    if not profiles[0] or not profiles[1]:
-        return False
-    rest: Counter = Counter()
-    for name, count in everyone.items():
-        rest[normalise_tag(name)] += count
-    rest.subtract(profiles[0] + profiles[1])
-    names = sorted(set(rest) | set(profiles[0]) | set(profiles[1]))
-    a, b, others = (
-        np.array([max(p[n], 0) for n in names], dtype=np.float64) for p in (*profiles, rest)
     )
-    return bool(_cosine(a, b) > max(_cosine(a, others), _cosine(b, others)))
+    if not a or not b:
+        return False
+    names = set(a) | set(b)
+    total = {n: everyone.counts.get(n, 0) for n in names}
+    rest = {n: max(total[n] - a[n] - b[n], 0) for n in names}
+    rest_norm = np.sqrt(
+        max(everyone.squared - sum(v * v for v in total.values()), 0)
+        + sum(v * v for v in rest.values())
+    )
+
+    def cosine(x: Counter, y: Mapping[str, int], y_norm: float) -> float:
+        x_norm = np.sqrt(sum(v * v for v in x.values()))
+        return sum(x[n] * y.get(n, 0) for n in x) / max(x_norm * y_norm, 1e-12)
+
+    b_norm = np.sqrt(sum(v * v for v in b.values()))
+    return cosine(a, b, b_norm) > max(cosine(a, rest, rest_norm), cosine(b, rest, rest_norm))
 
 
 def tag_p_value(
