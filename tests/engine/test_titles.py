@@ -5,7 +5,7 @@ import re
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from insights.themes.engine import naming, placement
+from insights.themes.engine import naming, phrases, placement
 
 NEGATIONS = {"no", "not", "without", "never", "instead"}
 
@@ -141,3 +141,41 @@ def test_a_title_from_before_the_phrase_rules_gives_way_at_the_next_run():
     title = _by_meaning(texts, labels, current={0: "Roll out without SAML SSO"})[0][0]
     assert title != "Roll out without SAML SSO"
     assert _by_meaning(texts, labels, current={0: title})[0][0] == title  # and then stays
+
+
+CRMS = ("Salesforce", "HubSpot", "Dynamics 365", "Pipedrive")
+CRM_SYNC = [
+    framing + f"Need a two-way sync with {crm} so reps don't double-enter notes."
+    for crm in CRMS
+    for framing in ("", "Quick sync: ", "Renewal call: ")
+]
+
+
+def test_a_title_names_the_need_not_the_one_product_some_of_its_notes_name():
+    # Every note asks for two-way sync; each names one of four CRMs. A title
+    # naming one of them would tell the product manager a quarter of the story.
+    texts, labels = _themes(CRM_SYNC, SSO, PRICING, MOBILE)
+    title = _by_meaning(texts, labels)[0][0]
+    assert not any(crm.lower() in title.lower() for crm in CRMS), title
+    candidates = phrases.candidate_titles(texts, labels)[0]
+    assert "Two-way sync" in candidates
+    assert not any(crm in option for option in candidates for crm in CRMS), candidates
+
+
+def test_a_detail_most_of_the_notes_share_stays_in_the_title():
+    # "requires MFA" is said by most notes that say "security policy": not a variant.
+    mfa = ["Their security policy requires MFA for every tool."] * 5 + [
+        "Security policy review next month."
+    ]
+    texts, labels = _themes(mfa, PRICING, MOBILE)
+    candidates = phrases.candidate_titles(texts, labels)[0]
+    assert "Security policy requires MFA" in candidates
+
+
+def test_the_reps_framing_that_every_theme_shares_does_not_title_one_of_them():
+    # "Quick sync:" opens notes of every need (a call type, not a need); grouping
+    # may lean such notes one way, but most notes saying it are in other themes.
+    framed = [[f"Quick sync: {text}", text] for text in (SSO[5], PRICING[4], MOBILE[0])]
+    texts, labels = _themes(CRM_SYNC, SSO + framed[0], PRICING + framed[1], MOBILE + framed[2])
+    for options in phrases.candidate_titles(texts, labels).values():
+        assert "Quick sync" not in options

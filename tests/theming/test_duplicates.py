@@ -135,3 +135,37 @@ def test_themes_alike_in_words_but_tagged_as_different_needs_are_not_suggested(t
     for note in CallNote.objects.filter(assignment__theme=sso):
         note.tags.set([Tag.objects.get_or_create(name="sso")[0]])
     assert not any({sso.pk, twin.pk} == {a, b} for a, b, _ in duplicates.find_suggestions())
+
+
+@pytest.fixture
+def two_phrasings(themed):
+    """The sign-on need as two engine-made themes, one per phrasing, that reps
+    tagged in their own proportions: "single sign-on" / "SAML" notes sso + saml,
+    the log-in notes sso + okta (half of them)."""
+    sso = _sso_theme(themed)
+    members = list(sso.assignments.select_related("note").order_by("note_id"))
+    assert len(members) >= 8, "the corpus's sign-on notes should make one theme"
+    said_sso = [a for a in members if "single sign-on" in a.note.body or "SAML" in a.note.body]
+    logins = [a for a in members if a not in said_sso]
+    login = Theme.objects.create(title="Log in with their identity provider", auto_title="Log in")
+    ThemeAssignment.objects.filter(pk__in=[a.pk for a in logins]).update(theme=login)
+    tag = {name: Tag.objects.get_or_create(name=name)[0] for name in ("sso", "saml", "okta")}
+    for a in said_sso:
+        a.note.tags.set([tag["sso"], tag["saml"]])
+    for i, a in enumerate(logins):
+        a.note.tags.set([tag["sso"], tag["okta"]] if i % 2 else [tag["okta"]])
+    _recentre(sso)
+    _recentre(login)
+    return sso, login
+
+
+def test_two_phrasings_of_one_need_tagged_differently_are_suggested_as_one_need(
+    two_phrasings, pm_client
+):
+    sso, login = two_phrasings
+    run_now()
+    suggestion = _pair(sso, login)
+    assert suggestion is not None
+    assert DuplicateSuggestion.objects.count() == 1  # the other needs are other needs
+    page = pm_client.get(reverse("theme_page", args=[login.pk])).content.decode()
+    assert f"#{sso.pk} " in page and "Not the same" in page

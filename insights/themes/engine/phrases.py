@@ -190,6 +190,35 @@ def _said(texts, tags) -> list[set[tuple[str, ...]]]:
     return found
 
 
+def _whole_need(ranked, rows, per_note, count: Counter, limit: int) -> list[tuple[str, ...]]:
+    """The first `limit` of the ranked phrases that say the need rather than one variant of it.
+
+    A phrase is a variant when every note that says it also says another
+    phrase, which more than twice as many of the theme's notes say: it adds a
+    detail that only a minority of those notes share ("Two-way sync with
+    Pipedrive" where the notes say "two-way sync" with four different CRMs;
+    "Dynamics 365 is a dealbreaker" where they say "manual export" from each).
+    Half is the line because a title should hold for most of the notes that
+    say its core. A detail that most of them share stays ("security policy
+    requires MFA" where most notes that say "security policy" say that).
+    """
+    chosen = []
+    for phrase in ranked:
+        saying = [row for row in rows if phrase in per_note[row]]
+        also: Counter = Counter()
+        for row in saying:
+            also.update(per_note[row])
+        if not any(
+            together == len(saying) and count[other] > 2 * len(saying)
+            for other, together in also.items()
+            if other != phrase
+        ):
+            chosen.append(phrase)
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
 def candidate_titles(
     texts: Sequence[str],
     labels: np.ndarray,
@@ -245,7 +274,12 @@ def candidate_titles(
         scored.sort()
         members = [texts[i] for i in rows]
         theme_tags = [t for i in rows for t in tags[i]] if tags is not None else []
-        chosen = [phrase for _, _, phrase in scored[:limit]]
+        ranked = [phrase for _, _, phrase in scored]
+        # A phrase most of whose notes are in other themes is the reps' framing
+        # ("Quick sync:", "came up twice"), however much grouping leaned it here;
+        # a title says what is this theme's. If nothing is, the ranking stands.
+        own = [phrase for phrase in ranked if 2 * count[phrase] > overall[phrase]]
+        chosen = _whole_need(own or ranked, rows, per_note, count, limit)
         titles = [surface(members, phrase, theme_tags) for phrase in chosen]
         now = tuple(w.lower() for w in _WORD.findall(current.get(g) or ""))
         if now in count:  # still said: kept as written, so hysteresis can keep it

@@ -43,7 +43,9 @@ negligible next to the neighbour graph; a community contributes at most
 MAX_NOTES_TESTED notes to a test.
 """
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from math import comb
 
 import numpy as np
@@ -122,21 +124,79 @@ def told_apart(
 
     The same test as joining, the other way round: used to keep a text-only
     "probably the same need" suggestion from pairing themes that reps tag
-    differently. Untagged notes are left out; too few tagged notes is no
-    evidence, so the answer is then False.
+    differently. Too few tagged notes is no evidence, so the answer is then False.
     """
+    p_value = tag_p_value(first, second, seed=seed)
+    return p_value is not None and p_value <= SIGNIFICANCE
+
+
+@dataclass(frozen=True)
+class TagTotals:
+    """How many notes carry each tag (normalised names), and the squared norm of
+    those counts: built once per run, read for every pair `alike` compares."""
+
+    counts: dict[str, int]
+    squared: float
+
+
+def tag_totals(notes_per_tag: Mapping[str, int]) -> TagTotals:
+    counts: Counter = Counter()
+    for name, notes in notes_per_tag.items():
+        if name.strip():
+            counts[normalise_tag(name)] += notes
+    return TagTotals(dict(counts), float(sum(c * c for c in counts.values())))
+
+
+def alike(
+    first: Sequence[Sequence[str]], second: Sequence[Sequence[str]], everyone: TagTotals
+) -> bool:
+    """Whether two themes' tag profiles are more alike than either is to the tags of
+    all other notes: positive evidence, the first condition of `join`.
+
+    everyone: all notes' tags, the two themes' included; the notes given here
+    are taken out of it. When those are a sample of a big theme, part of the
+    theme stays in "all other notes", which only makes the bar harder to clear.
+    Untagged themes have no profile, so they are not alike. Costs the pair's
+    own tags, not the whole vocabulary.
+    """
+    a, b = (
+        Counter(normalise_tag(t) for row in side for t in set(row) if t.strip())
+        for side in (first, second)
+    )
+    if not a or not b:
+        return False
+    names = set(a) | set(b)
+    total = {n: everyone.counts.get(n, 0) for n in names}
+    rest = {n: max(total[n] - a[n] - b[n], 0) for n in names}
+    rest_norm = np.sqrt(
+        max(everyone.squared - sum(v * v for v in total.values()), 0)
+        + sum(v * v for v in rest.values())
+    )
+
+    def cosine(x: Counter, y: Mapping[str, int], y_norm: float) -> float:
+        x_norm = np.sqrt(sum(v * v for v in x.values()))
+        return sum(x[n] * y.get(n, 0) for n in x) / max(x_norm * y_norm, 1e-12)
+
+    b_norm = np.sqrt(sum(v * v for v in b.values()))
+    return cosine(a, b, b_norm) > max(cosine(a, rest, rest_norm), cosine(b, rest, rest_norm))
+
+
+def tag_p_value(
+    first: Sequence[Sequence[str]], second: Sequence[Sequence[str]], *, seed: tuple[int, int]
+) -> float | None:
+    """The permutation test's p-value for two themes' notes (each a list of tags);
+    untagged notes are left out; None when too few are tagged for any evidence."""
     first = [row for row in first if any(t.strip() for t in row)]
     second = [row for row in second if any(t.strip() for t in row)]
     if not first or not second:
-        return False
+        return None
     rows, owner = _tag_rows(np.repeat([0, 1], [len(first), len(second)]), first + second)
     samples = []
     for side in (0, 1):
         notes = np.flatnonzero(owner == side)
         step = -(-len(notes) // MAX_NOTES_TESTED)
         samples.append(rows[notes[::step]].toarray())
-    p_value = _p_value(samples[0], samples[1], seed)
-    return p_value is not None and p_value <= SIGNIFICANCE
+    return _p_value(samples[0], samples[1], seed)
 
 
 def join(labels: np.ndarray, tags: Sequence[Sequence[str]]) -> np.ndarray:

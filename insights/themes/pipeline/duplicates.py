@@ -1,9 +1,10 @@
 """Themes that are probably one need, found after each full run and stored for the pages.
 
-The rule is the numeric core's (insights.themes.engine.duplicates): centres at
-least as similar as each theme's notes usually are to their own centre, unless
-the reps' tags clearly tell the two apart (insights.themes.engine.tag_partners). It is
-computed once per run, in the worker, from the run's matrix and the centres
+The rule is the numeric core's (insights.themes.engine.duplicates.suggest):
+centres at least as similar as each theme's notes usually are to their own
+centre, unless the reps' tags clearly tell the two apart; or two themes that
+are each other's closest by far and whose tags agree (two phrasings of one
+need). It is computed once per run, in the worker, from the run's matrix and the centres
 the run just wrote; the dashboard and the theme page only read the stored
 pairs, so they stay as fast as before. Centres change only in runs, so
 nothing else needs to recompute them: a merge retires a theme (pages show
@@ -14,10 +15,10 @@ from collections import defaultdict
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Count
 
 from insights.notes.models import CallNote
 from insights.themes.engine import duplicates as rule
-from insights.themes.engine import tag_partners
 from insights.themes.models import DistinctThemes, DuplicateSuggestion, Theme, ThemeAssignment
 from insights.themes.pipeline import vectors
 
@@ -69,30 +70,32 @@ def find_suggestions(
         return []
     centre_matrix = np.vstack([vectors.from_bytes(centres[t]) for t in theme_ids])
     typical = np.asarray([rule.typical_similarity(matrix[members[t]]) for t in theme_ids])
-    decided = kept_apart()
-    pairs = [
-        (theme_ids[i], theme_ids[j], similarity)
-        for i, j, similarity in rule.probable_duplicates(centre_matrix, typical)
-        if frozenset((theme_ids[i], theme_ids[j])) not in decided
-    ]
-    # Text alone pairs themes whose notes share boilerplate; reps' tags that
-    # clearly tell two themes apart (the test the run uses to join phrasings
-    # of one need) veto the suggestion.
-    tags = _tags_of_sample({t: note_ids[members[t]] for pair in pairs for t in pair[:2]})
-    return [
-        (a, b, similarity)
-        for a, b, similarity in pairs
-        if not tag_partners.told_apart(tags[a], tags[b], seed=(a, b))
-    ]
+    row_of = {theme: row for row, theme in enumerate(theme_ids)}
+    apart = {
+        frozenset(row_of[t] for t in pair)
+        for pair in kept_apart()
+        if all(t in row_of for t in pair)
+    }
+
+    def tags_of(rows: set[int]) -> dict[int, list[list[str]]]:
+        return _tags_of_sample({row: note_ids[members[theme_ids[row]]] for row in rows})
+
+    pairs = rule.suggest(centre_matrix, typical, tags_of, all_tags=_tag_counts(), apart=apart)
+    return [(theme_ids[i], theme_ids[j], similarity) for i, j, similarity in pairs]
+
+
+def _tag_counts() -> dict[str, int]:
+    """tag name → how many notes carry it (all notes: the profile twins are compared with)."""
+    return dict(
+        CallNote.tags.through.objects.values("tag__name")
+        .annotate(notes=Count("callnote_id"))
+        .values_list("tag__name", "notes")
+    )
 
 
 def _tags_of_sample(notes_of: dict[int, np.ndarray]) -> dict[int, list[list[str]]]:
-    """theme id → the tags of (at most MAX_NOTES_TESTED of) its notes, one list per note."""
-    sample = {}
-    for theme_id, ids in notes_of.items():
-        ids = np.sort(ids)
-        step = -(-len(ids) // tag_partners.MAX_NOTES_TESTED)
-        sample[theme_id] = ids[::step].tolist()
+    """key → the tags of (a fixed sample of, `rule.every_kth`) its notes, one list per note."""
+    sample = {key: rule.every_kth(ids).tolist() for key, ids in notes_of.items()}
     wanted = {note for ids in sample.values() for note in ids}
     names: dict[int, list[str]] = defaultdict(list)
     rows = CallNote.tags.through.objects.filter(callnote_id__in=wanted).values_list(
@@ -100,7 +103,7 @@ def _tags_of_sample(notes_of: dict[int, np.ndarray]) -> dict[int, list[list[str]
     )
     for note_id, name in rows.iterator(chunk_size=20_000):
         names[note_id].append(name)
-    return {theme_id: [names[n] for n in ids] for theme_id, ids in sample.items()}
+    return {key: [names[n] for n in ids] for key, ids in sample.items()}
 
 
 @transaction.atomic
