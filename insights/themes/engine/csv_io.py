@@ -41,7 +41,7 @@ def cluster_texts(
     started = time.perf_counter()
     vectors = embed(texts)
     embedded = time.perf_counter()
-    labels, phrasings = grouping.group_with_phrasings(vectors, tags)
+    labels, phrasings = grouping.group_with_phrasings(vectors, tags, texts=texts)
     centres = {int(g): placement.centroid(vectors[labels == g]) for g in set(labels) if g >= 0}
     names = naming.name_groups(
         texts, labels, centres=centres, embed=embed, tags=tags, phrasings=phrasings

@@ -25,6 +25,10 @@ Choices, each made for a reason rather than fitted to a data set:
   graph as a whole (`density_split`: the Constant Potts Model at the graph's
   own density), so two loosely knit needs that modularity's null lets share a
   community become two themes.
+- Given the notes' texts, a note's neighbours are chosen by meaning plus a
+  fifth for the words it uses (`words`: TF-IDF of word uni/bigrams, weighted
+  as the tags are), so two requests a small sentence model blurs ("request a
+  refund", "refund not showing up") are told apart by their own words.
 - Above GRAPH_SAMPLE notes the graph is built on a fixed random sample and the
   remaining notes join the nearest community centroid, chunk by chunk, so
   memory and time stay bounded at millions of notes; the density split is made
@@ -33,13 +37,14 @@ Choices, each made for a reason rather than fitted to a data set:
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
 
 from insights.themes.engine import density_split, tag_partners
+from insights.themes.engine import words as words_module
 from insights.themes.engine.features import combine_rows, tag_matrix
 
 K_NEIGHBOURS = 10
@@ -48,6 +53,9 @@ REDUCED_DIMENSIONS = 128
 GRAPH_SAMPLE = 100_000
 PCA_SAMPLE = 20_000
 _SLICE = 20_000
+
+# The notes' texts: all of them in row order, or a function giving those of given rows.
+Texts = Sequence[str] | Callable[[np.ndarray], Sequence[str]]
 
 
 def _features(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], seed: int) -> np.ndarray:
@@ -73,20 +81,29 @@ def _features(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], seed: int
     return reduced / np.maximum(norms, 1e-12)
 
 
-def nearest_neighbours(vectors: np.ndarray, k: int) -> np.ndarray:
-    """Indices of each row's k most cosine-similar other rows (exact search with faiss)."""
+def nearest_neighbours(vectors: np.ndarray, k: int, words=None) -> np.ndarray:
+    """Indices of each row's k most cosine-similar other rows (exact search with faiss).
+
+    With `words` (the notes' TF-IDF rows), the similarity is meaning plus the
+    words' share (`words.rerank`), searched among the nearest by meaning.
+    """
     import faiss
 
     data = np.ascontiguousarray(vectors, dtype=np.float32)
+    width = k if words is None else min(k * words_module.POOL, len(data) - 1)
     index = faiss.IndexFlatIP(data.shape[1])
     index.add(data)
     with _search_threads(os.cpu_count() or 1):
-        _, found = index.search(data, k + 1)
-    neighbours = np.empty((len(data), k), dtype=np.int64)
-    for row, candidates in enumerate(found):
-        others = candidates[candidates != row]  # a note is not its own neighbour
-        neighbours[row] = others[:k]
-    return neighbours
+        scores, found = index.search(data, width + 1)
+    candidates = np.empty((len(data), width), dtype=np.int64)
+    candidate_scores = np.empty((len(data), width), dtype=np.float32)
+    for row in range(len(data)):
+        others = found[row] != row  # a note is not its own neighbour
+        candidates[row] = found[row][others][:width]
+        candidate_scores[row] = scores[row][others][:width]
+    if words is None:
+        return candidates
+    return words_module.rerank(candidates, candidate_scores, words, k)
 
 
 @contextmanager
@@ -127,22 +144,22 @@ def shared_neighbour_graph(neighbours: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return i.astype(np.int64), j.astype(np.int64), weight.astype(np.float64)
 
 
-def _graph(vectors: np.ndarray):
+def _graph(vectors: np.ndarray, words=None):
     import igraph as ig
 
     n = len(vectors)
     k = min(K_NEIGHBOURS, n - 1)
-    i, j, weight = shared_neighbour_graph(nearest_neighbours(vectors, k))
+    i, j, weight = shared_neighbour_graph(nearest_neighbours(vectors, k, words))
     graph = ig.Graph(n=n, edges=np.column_stack([i, j]).tolist())
     graph.es["weight"] = weight.tolist()
     return graph
 
 
-def _communities(vectors: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _communities(vectors: np.ndarray, seed: int, words=None) -> tuple[np.ndarray, np.ndarray]:
     """(communities, pieces): modularity's communities and their density-split pieces."""
     import leidenalg
 
-    graph = _graph(vectors)
+    graph = _graph(vectors, words)
     partition = leidenalg.find_partition(
         graph,
         leidenalg.RBConfigurationVertexPartition,
@@ -152,6 +169,11 @@ def _communities(vectors: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray
     )
     communities = np.asarray(partition.membership, dtype=np.int64)
     return communities, density_split.pieces(graph, communities, seed)
+
+
+def _word_rows(texts: Texts | None, rows: np.ndarray, n: int):
+    found = _texts_of(texts, rows, n)
+    return None if found is None else words_module.word_rows(found)
 
 
 def _centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -210,17 +232,43 @@ def _tidy(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def group(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], *, seed: int = 0) -> np.ndarray:
-    """Group labels (0..k-1, or -1 for unthemed) for notes given their vectors and tags."""
-    return group_with_phrasings(text_vectors, tags, seed=seed)[0]
+def _texts_of(texts: Texts | None, rows: np.ndarray, n: int) -> Sequence[str] | None:
+    """The texts of the given rows: from a sequence of all n, or a function of row indices."""
+    if texts is None:
+        return None
+    if callable(texts):
+        return list(texts(rows))
+    if len(texts) != n:
+        raise ValueError(f"{n} vectors but {len(texts)} texts")
+    return [texts[i] for i in rows]
+
+
+def group(
+    text_vectors: np.ndarray,
+    tags: Sequence[Sequence[str]],
+    *,
+    texts: Texts | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    """Group labels (0..k-1, or -1 for unthemed) for notes given their vectors and tags
+    (and, when given, their texts: their words then help choose neighbours)."""
+    return group_with_phrasings(text_vectors, tags, texts=texts, seed=seed)[0]
 
 
 def group_with_phrasings(
-    text_vectors: np.ndarray, tags: Sequence[Sequence[str]], *, seed: int = 0
+    text_vectors: np.ndarray,
+    tags: Sequence[Sequence[str]],
+    *,
+    texts: Texts | None = None,
+    seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(group labels, phrasings): each note's community before phrasings of one need
     were joined by their tags (or its density-split piece, which is its own theme).
-    Naming counts each phrasing of a theme as one voice."""
+    Naming counts each phrasing of a theme as one voice.
+
+    texts: the notes' texts, or a function giving the texts of given row indices
+    (only the graph's sample is read above GRAPH_SAMPLE notes); None groups by
+    meaning and tags alone."""
     n = len(text_vectors)
     if n < MIN_THEME_SIZE:
         return np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
@@ -228,11 +276,13 @@ def group_with_phrasings(
     if n > GRAPH_SAMPLE:
         rng = np.random.default_rng(seed)
         sample = np.sort(rng.choice(n, GRAPH_SAMPLE, replace=False))
+        words = _word_rows(texts, sample, n)
         communities, pieces = _assign_to_nearest(
-            vectors, *_communities(vectors[sample], seed), sample
+            vectors, *_communities(vectors[sample], seed, words), sample
         )
     else:
-        communities, pieces = _communities(vectors, seed)
+        words = _word_rows(texts, np.arange(n), n)
+        communities, pieces = _communities(vectors, seed, words)
     joined = tag_partners.join(communities, tags)
     labels, phrasings = density_split.split_unjoined(communities, pieces, joined)
     return _tidy(labels), phrasings

@@ -42,12 +42,18 @@ def _embeddings(texts: list[str], cache_dir: Path | None) -> np.ndarray:
     return vectors
 
 
-def stability(vectors: np.ndarray, tags: list[list[str]], *, seed: int = 1) -> float:
+def stability(
+    vectors: np.ndarray, tags: list[list[str]], *, texts: list[str] | None = None, seed: int = 1
+) -> float:
     """Share of notes that keep their theme when 5% new notes arrive and a run regroups."""
     n = len(vectors)
     rng = np.random.default_rng(seed)
     old = np.sort(rng.choice(n, int(n * 0.95), replace=False))
-    before = grouping.group(vectors[old], [tags[i] for i in old])
+    before = grouping.group(
+        vectors[old],
+        [tags[i] for i in old],
+        texts=None if texts is None else [texts[i] for i in old],
+    )
     previous = {int(i): int(label) for i, label in zip(old, before, strict=True) if label >= 0}
     centres, thresholds = {}, {}
     for theme in set(previous.values()):
@@ -58,7 +64,7 @@ def stability(vectors: np.ndarray, tags: list[list[str]], *, seed: int = 1) -> f
     def still_fits(note: int, theme: int) -> bool:
         return float(vectors[note] @ centres[theme]) >= thresholds[theme]
 
-    after = grouping.group(vectors, tags)
+    after = grouping.group(vectors, tags, texts=texts)
     decision = decide(
         note_ids=list(range(n)),
         labels=after.tolist(),
@@ -124,7 +130,7 @@ def score_rows(
 
     vectors = _embeddings(texts, cache_dir)
     started = time.perf_counter()
-    labels, phrasings = grouping.group_with_phrasings(vectors, tags)
+    labels, phrasings = grouping.group_with_phrasings(vectors, tags, texts=texts)
     group_seconds = time.perf_counter() - started
     scorable = _scorable(labels)
     themes = int(len(set(labels[labels >= 0].tolist())))
@@ -140,7 +146,7 @@ def score_rows(
     }
     figures.update(title_figures(texts, vectors, labels, truth, tags=tags, phrasings=phrasings))
     if with_stability:
-        figures["stability"] = stability(vectors, tags)
+        figures["stability"] = stability(vectors, tags, texts=texts)
     figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 

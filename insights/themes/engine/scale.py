@@ -36,6 +36,19 @@ def synthetic_notes(n: int, *, needs: int, dim: int = 384, seed: int = 0):
     return vectors, tags, need_of
 
 
+def synthetic_texts(need_of: np.ndarray, *, seed: int = 0) -> list[str]:
+    """A text per note: four words of its need's own dozen and six common words
+    (Zipf-distributed over 2,000), so the word channel costs what real notes cost."""
+    rng = np.random.default_rng(seed)
+    n = len(need_of)
+    own = rng.integers(0, 12, size=(n, 4))
+    common = np.minimum(rng.zipf(1.3, size=(n, 6)), 2000)
+    return [
+        " ".join([f"need{need}word{w}" for w in own[i]] + [f"word{c}" for c in common[i]])
+        for i, need in enumerate(need_of.tolist())
+    ]
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -43,8 +56,9 @@ def peak_rss_mb() -> float:
 def measure_regroup(n: int, *, needs: int | None = None) -> dict:
     needs = needs or max(20, min(2000, n // 200))
     vectors, tags, truth = synthetic_notes(n, needs=needs)
+    texts = synthetic_texts(truth)
     started = time.perf_counter()
-    labels = grouping.group(vectors, tags)
+    labels = grouping.group(vectors, tags, texts=texts)
     seconds = time.perf_counter() - started
     from sklearn.metrics import normalized_mutual_info_score
 

@@ -30,9 +30,11 @@ def warm_up() -> None:
     embeddings.embed(["warming up"])
 
 
-def group(vectors: np.ndarray, tags: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+def group(
+    vectors: np.ndarray, tags: list[list[str]], texts: grouping.Texts | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(group labels, each note's phrasing: its community before phrasings were joined)."""
-    return grouping.group_with_phrasings(vectors, tags)
+    return grouping.group_with_phrasings(vectors, tags, texts=texts)
 
 
 def name_groups(

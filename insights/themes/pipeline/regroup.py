@@ -46,6 +46,20 @@ def _bodies(note_ids: list[int]) -> dict[int, str]:
     return dict(CallNote.objects.filter(id__in=note_ids).values_list("id", "body"))
 
 
+def _texts_of_rows(note_ids: np.ndarray):
+    """The grouping reads the texts of the rows it builds its graph on (a sample
+    above a hundred thousand notes), so only those are fetched, in chunks."""
+
+    def texts(rows: np.ndarray) -> list[str]:
+        wanted = note_ids[rows].tolist()
+        found: dict[int, str] = {}
+        for start in range(0, len(wanted), WRITE_BATCH):
+            found.update(_bodies(wanted[start : start + WRITE_BATCH]))
+        return [found.get(note_id, "") for note_id in wanted]
+
+    return texts
+
+
 FAN_OUT_AT = 2_000  # notes to embed above which other workers are asked to help
 
 
@@ -90,7 +104,9 @@ def execute_full_run(*, run_id: int, holder: str = "") -> str:
         note_ids, matrix = vectors.load_matrix()
         tags = _note_tags(note_ids)
         empty = np.zeros(0, dtype=np.int64)
-        labels, phrasings = core.group(matrix, tags) if len(note_ids) else (empty, empty)
+        labels, phrasings = (
+            core.group(matrix, tags, _texts_of_rows(note_ids)) if len(note_ids) else (empty, empty)
+        )
 
         progress("writing", 75, force=True)
         summary, touched = _write(lease, note_ids, labels, matrix, phrasings=phrasings, tags=tags)
