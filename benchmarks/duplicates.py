@@ -50,8 +50,8 @@ def texts_of(name: str) -> list[str]:
     return [row["text"] or "" for row in read_rows(BANKING if name == "banking" else Path(name))[1]]
 
 
-def themes_of(vectors: np.ndarray, tags, truth):
-    labels, _ = grouping.group_with_phrasings(vectors, tags)
+def themes_of(vectors: np.ndarray, tags, truth, texts):
+    labels, _ = grouping.group_with_phrasings(vectors, tags, texts=texts)
     groups = sorted(int(g) for g in set(labels.tolist()) if g >= 0)
     rows = {g: np.flatnonzero(labels == g) for g in groups}
     truth = np.asarray(truth)
@@ -59,8 +59,8 @@ def themes_of(vectors: np.ndarray, tags, truth):
     return groups, rows, need
 
 
-def evaluate(vectors: np.ndarray, tags, truth, *, detail: bool, before: bool) -> dict:
-    groups, rows, need = themes_of(vectors, tags, truth)
+def evaluate(vectors: np.ndarray, tags, truth, texts, *, detail: bool, before: bool) -> dict:
+    groups, rows, need = themes_of(vectors, tags, truth, texts)
     centres = np.vstack([placement.centroid(vectors[rows[g]]) for g in groups])
     typical = np.asarray([duplicates.typical_similarity(vectors[rows[g]]) for g in groups])
     theme_tags = [[tags[r] for r in duplicates.every_kth(rows[g])] for g in groups]
@@ -121,7 +121,7 @@ def titles(vectors: np.ndarray, tags, truth, texts) -> None:
     """Each theme's title, its need, and the share of its notes that say the title
     (in their words or tags, by the phrase rules): a title most notes do not say
     names part of the need (one product, one phrasing)."""
-    labels, phrasings = grouping.group_with_phrasings(vectors, tags)
+    labels, phrasings = grouping.group_with_phrasings(vectors, tags, texts=texts)
     groups = sorted(int(g) for g in set(labels.tolist()) if g >= 0)
     centres = {g: placement.centroid(vectors[labels == g]) for g in groups}
     names = naming.name_groups(
@@ -153,9 +153,10 @@ def main():
     for name in args.sets:
         tags, truth, vectors = load(name)
         print(f"{name}:")
+        texts = texts_of(name)  # the engine groups by the notes' words as well as their meaning
         if args.titles:
-            titles(vectors, tags, truth, texts_of(name))
-        figures = evaluate(vectors, tags, truth, detail=args.detail, before=args.before)
+            titles(vectors, tags, truth, texts)
+        figures = evaluate(vectors, tags, truth, texts, detail=args.detail, before=args.before)
         recall = figures["split_suggested"] / max(figures["split_pairs"], 1)
         precision = 1 - figures["false_suggestions"] / max(figures["suggested"], 1)
         print(
