@@ -9,12 +9,13 @@ the page names what it ignored (`ignored_notice`).
 from django import forms
 
 
-def without_invalid(form: forms.Form) -> tuple[forms.Form, list[str]]:
-    """The form with its invalid fields dropped, and a description of each one dropped."""
+def without_invalid(form: forms.Form) -> tuple[forms.Form, dict[str, str]]:
+    """The form with its invalid fields dropped, and a description of each one dropped,
+    by field name (a page may say something else of a field that is not a filter)."""
     if not form.is_bound or form.is_valid():
-        return form, []
+        return form, {}
     bad = [name for name in form.errors if name in form.fields]
-    ignored = [f"{form[name].label.lower()} “{form.data.get(name, '')}”" for name in bad]
+    ignored = {name: f"{form[name].label.lower()} “{form.data.get(name, '')}”" for name in bad}
     data = form.data.copy()
     for name in bad:
         data.pop(name, None)

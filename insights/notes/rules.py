@@ -108,9 +108,16 @@ def tags_problem(names: Iterable[str]) -> str | None:
     names = list(names)
     if len(names) > TAGS_PER_NOTE_MAX:
         return TOO_MANY_TAGS
-    if any(len(name) > TAG_MAX for name in names):
-        return TAG_TOO_LONG
+    for name in names:
+        if len(name) > TAG_MAX:
+            return tag_too_long(name)
     return None
+
+
+def tag_too_long(name: str) -> str:
+    """Names the tag: among several typed in one box, the rep must see which one is long."""
+    shown = name if len(name) <= 60 else f"{name[:57]}…"
+    return f"The tag “{shown}” has {len(name)} characters; a tag can have at most {TAG_MAX}."
 
 
 def call_date_problem(call_date: dt.date) -> str | None:

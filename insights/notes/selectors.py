@@ -1,6 +1,7 @@
 """Reads about call notes for the rep pages and the API."""
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -71,6 +72,19 @@ def tag_search(*, query: str, limit: int = 10) -> list[str]:
             .values_list("name", flat=True)[: limit - len(starts)]
         ]
     return starts
+
+
+def tag_unknown(name: str) -> tuple[bool, list[str]]:
+    """Whether no tag has this name, and up to three known names it may be a slip for.
+
+    Asked only when a page filtered by the tag shows nothing, so a typo ("ssso")
+    is told apart from a real tag whose notes fall outside the other filters.
+    """
+    name = Tag.normalise(name)
+    if not name or Tag.objects.filter(name=name).exists():
+        return False, []
+    known = list(Tag.objects.values_list("name", flat=True))
+    return True, difflib.get_close_matches(name, known, n=3)
 
 
 def deals_for_account(*, account: Account) -> list[Deal]:

@@ -16,6 +16,7 @@ from deals.models import Account
 from deals.selectors import account_search
 from deals.services import account_create_prospect
 from feedbackhub.errors import NotYours, nul_is_a_field_error
+from feedbackhub import next_url
 from feedbackhub.keyset import keyset_page
 from insights.notes import selectors, services
 from insights.notes.forms import (
@@ -157,8 +158,12 @@ def note_edit(request, pk: int):
             # The service saved its own copy (a new prospect's account included).
             note = CallNote.objects.select_related("account").get(pk=note.pk)
             messages.success(request, f"Your note {_which(note)} is updated.")
-            return redirect("my_notes")
-    return render(request, "insights/note_edit.html", {"form": form, "note": note})
+            return redirect(next_url.safe_next(request, reverse("my_notes")))
+    return render(
+        request,
+        "insights/note_edit.html",
+        {"form": form, "note": note, "back": next_url.safe_next(request, reverse("my_notes"))},
+    )
 
 
 def _which(note: CallNote) -> str:
@@ -175,8 +180,12 @@ def note_delete(request, pk: int):
     if request.method == "POST":
         services.note_delete(note=note, user=request.user)
         messages.success(request, f"Your note {_which(note)} is deleted.")
-        return redirect("my_notes")
-    return render(request, "insights/note_confirm_delete.html", {"note": note})
+        return redirect(next_url.safe_next(request, reverse("my_notes")))
+    return render(
+        request,
+        "insights/note_confirm_delete.html",
+        {"note": note, "back": next_url.safe_next(request, reverse("my_notes"))},
+    )
 
 
 @permission_required("deals.view_account", raise_exception=True)

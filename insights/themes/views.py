@@ -14,6 +14,7 @@ from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
 from feedbackhub import periods, url_filters
 from feedbackhub.paging import fetch_page, page_of
+from insights.notes import selectors as note_selectors
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
 from insights.themes import export_views, exports, merge_undo
@@ -70,6 +71,19 @@ class DashboardFilterForm(forms.Form):
         )
 
 
+def _ignored_notice(ignored: dict[str, str]) -> str:
+    """What the dashboard says of values it did not know: a ranking is not a filter."""
+    sort = ignored.pop("sort", None)
+    default = dashboard_figures.SORTS["revenue"].lower()
+    notices = [
+        url_filters.ignored_notice(list(ignored.values())),
+        url_filters.ignored_notice(
+            [sort] if sort else [], instead=f"so the themes are ranked by {default}"
+        ),
+    ]
+    return " ".join(notice for notice in notices if notice)
+
+
 @permission_required("insights.view_theme", raise_exception=True)
 @require_GET
 def dashboard(request):
@@ -106,7 +120,7 @@ def dashboard(request):
             "page": page,
             "rows": [(r, same_need.get(r.theme.pk, [])[:1]) for r in page.object_list],
             "form": form,
-            "ignored": url_filters.ignored_notice(ignored),
+            "ignored": _ignored_notice(ignored),
             "query": query.urlencode(),
             "last_visit": last_visit,
             # Ticked on a first visit: nothing to compare with, so all themes are shown.
@@ -119,8 +133,25 @@ def dashboard(request):
             "any_themes": bool(page.object_list)
             or Theme.objects.filter(merged_into__isnull=True, note_count__gt=0).exists(),
             "can_export": exports.may_export(request.user),
+            "unknown_tag": _unknown_tag(filters, page, query),
         },
     )
+
+
+def _unknown_tag(filters, page, query) -> dict | None:
+    """On an empty page filtered by a tag nobody used: the tag, and the same view with
+    each name it may be a slip for."""
+    if page.object_list or not filters.tag:
+        return None
+    unknown, close = note_selectors.tag_unknown(filters.tag)
+    if not unknown:
+        return None
+    links = []
+    for name in close:
+        other = query.copy()
+        other["tag"] = name
+        links.append((name, other.urlencode()))
+    return {"name": filters.tag, "close": links}
 
 
 @permission_required("insights.view_theme", raise_exception=True)

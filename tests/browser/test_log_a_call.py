@@ -40,7 +40,7 @@ def test_a_rep_logs_a_call_finds_it_edits_it_and_cannot_edit_anothers(
 
     go_to(page, "My notes")
     page.wait_for_selector("text=Their CISO will not sign")
-    page.click(f"a[href='/notes/{note.pk}/edit/']")
+    page.click(f"a[href^='/notes/{note.pk}/edit/']")
     page.fill("#id_body", "Their CISO will not sign without SAML SSO; SCIM would be a bonus.")
     page.click("button:has-text('Save changes')")
     page.wait_for_selector("text=SCIM would be a bonus")

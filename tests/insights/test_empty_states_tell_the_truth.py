@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from insights.themes.models import ThemeAssignment
 from insights.themes.pipeline.stats import store_theme_stats
-from tests.factories import CallNoteFactory, ThemeFactory
+from tests.factories import CallNoteFactory, TagFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,9 @@ def test_an_inbox_page_past_the_end_says_so(pm_client):
 
 def test_no_match_over_all_time_does_not_suggest_a_longer_period(pm_client, rep):
     ThemeAssignment.objects.create(note=CallNoteFactory(author=rep), theme=ThemeFactory())
+    TagFactory(name="unused")
     store_theme_stats()
-    page = pm_client.get(reverse("dashboard"), {"tag": "no-such-tag"}).content.decode()
+    page = pm_client.get(reverse("dashboard"), {"tag": "unused"}).content.decode()
     assert "No themes match these filters." in page
     assert "longer period" not in page
     assert "Try fewer filters" in page
@@ -43,5 +44,18 @@ def test_no_match_over_all_time_does_not_suggest_a_longer_period(pm_client, rep)
 def test_no_match_within_a_period_suggests_a_longer_one(pm_client, rep):
     ThemeAssignment.objects.create(note=CallNoteFactory(author=rep), theme=ThemeFactory())
     store_theme_stats()
-    page = pm_client.get(reverse("dashboard"), {"tag": "no-such-tag", "period": "30"})
+    TagFactory(name="unused")
+    page = pm_client.get(reverse("dashboard"), {"tag": "unused", "period": "30"})
     assert "Try a longer period or fewer filters" in page.content.decode()
+
+
+def test_a_tag_nobody_used_is_named_with_the_tags_it_may_be_a_slip_for(pm_client, rep):
+    note = CallNoteFactory(author=rep)
+    note.tags.add(TagFactory(name="sso"))
+    ThemeAssignment.objects.create(note=note, theme=ThemeFactory())
+    store_theme_stats()
+    page = pm_client.get(reverse("dashboard"), {"tag": "ssso", "period": "90"}).content.decode()
+    assert "No note is tagged “ssso”." in page
+    assert "No themes match these filters." not in page
+    # The suggestion keeps the rest of the view.
+    assert 'Did you mean <a href="?tag=sso&amp;period=90">sso</a>?' in page

@@ -98,7 +98,7 @@ def test_deleting_asks_for_confirmation_first(rep_client, rep):
 
 
 def _edit_links(html: str) -> list[int]:
-    return [int(pk) for pk in re.findall(r'href="/notes/(\d+)/edit/"', html)]
+    return [int(pk) for pk in re.findall(r'href="/notes/(\d+)/edit/[?"]', html)]
 
 
 def _link(html: str, rel: str) -> str | None:
@@ -276,3 +276,51 @@ def test_editing_or_deleting_says_which_note_it_was(rep_client, rep):
     assert "Your note on Initech of 19 Nov 2026 is updated." in edited.content.decode()
     deleted = rep_client.post(reverse("note_delete", args=[note.pk]), follow=True)
     assert "Your note on Initech of 19 Nov 2026 is deleted." in deleted.content.decode()
+
+
+def test_editing_from_a_customers_page_returns_to_it(rep_client, rep):
+    initech = AccountFactory(name="Initech", owner=rep)
+    note = CallNoteFactory(author=rep, account=initech)
+    account_page = reverse("account_detail", args=[initech.pk])
+    edit_link = unescape(
+        re.search(r'href="([^"]*/edit/[^"]*)"', rep_client.get(account_page).content.decode())[1]
+    )
+    form = rep_client.get(edit_link).content.decode()
+    assert f'name="next" value="{account_page}"' in form
+    assert f'<a href="{account_page}">Cancel</a>' in form
+    data = {
+        "account": "Initech",
+        "call_date": note.call_date.isoformat(),
+        "body": "Edited: they need SCIM too.",
+        "importance": "important",
+        "next": account_page,
+    }
+    response = rep_client.post(reverse("note_edit", args=[note.pk]), data)
+    assert response.url == account_page
+    deleted = rep_client.post(reverse("note_delete", args=[note.pk]), {"next": account_page})
+    assert deleted.url == account_page
+    assert not CallNote.objects.filter(pk=note.pk).exists()
+
+
+def test_a_next_page_on_another_site_is_not_followed(rep_client, rep):
+    note = CallNoteFactory(author=rep)
+    data = {
+        "account": note.account.name,
+        "call_date": note.call_date.isoformat(),
+        "body": "Edited: they need SCIM too.",
+        "importance": "important",
+        "next": "https://evil.example/phish",
+    }
+    response = rep_client.post(reverse("note_edit", args=[note.pk]), data)
+    assert response.url == reverse("my_notes")
+
+
+def test_a_note_card_names_its_author_only_where_others_write_too(rep_client, rep, other_rep):
+    initech = AccountFactory(name="Initech", owner=rep)
+    CallNoteFactory(author=rep, account=initech)
+    CallNoteFactory(author=other_rep, account=initech)
+    mine = rep_client.get(reverse("my_notes")).content.decode()
+    assert rep.display_name not in mine.split("<main", 1)[1].split("</main>", 1)[0]
+    account_page = rep_client.get(reverse("account_detail", args=[initech.pk])).content.decode()
+    assert other_rep.display_name in account_page
+    assert " · you" in account_page

@@ -25,7 +25,11 @@ CASES = {
     "long body": ({"body": "x" * 10_001}, "body", rules.BODY_TOO_LONG),
     "long quote": ({"quote": "q" * 1_001}, "quote", rules.QUOTE_TOO_LONG),
     "many tags": ({"tags": [f"t{i}" for i in range(21)]}, "tags", rules.TOO_MANY_TAGS),
-    "long tag": ({"tags": ["x" * 41]}, "tags", rules.TAG_TOO_LONG),
+    "long tag": (
+        {"tags": ["sso", "x" * 41]},
+        "tags",
+        "The tag “" + "x" * 41 + "” has 41 characters; a tag can have at most 40.",
+    ),
     "future call": ({"call_date": TOMORROW}, "call_date", rules.CALL_DATE_IN_FUTURE),
     "two-digit year": ({"call_date": TWO_DIGIT_YEAR}, "call_date", rules.CALL_DATE_TOO_OLD),
 }

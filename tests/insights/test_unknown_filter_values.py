@@ -29,6 +29,19 @@ def test_the_dashboard_keeps_the_valid_filters_next_to_an_ignored_one(pm_client)
     assert f'<option value="{rival.pk}" selected>' in page
 
 
+def test_an_unknown_ranking_says_how_the_themes_are_ranked_instead(pm_client):
+    page = pm_client.get(reverse("dashboard"), {"sort": "bogus", "segment": "nope"}).content
+    page = page.decode()
+    assert (
+        "Ignored segment “nope”: not a value this page knows, "
+        "so the figures below are not filtered by it." in page
+    )
+    assert (
+        "Ignored rank by “bogus”: not a value this page knows, "
+        "so the themes are ranked by open pipeline." in page
+    )
+
+
 def test_valid_filters_give_no_notice(pm_client):
     page = pm_client.get(reverse("dashboard"), {"period": "30"}).content.decode()
     assert "Ignored" not in page

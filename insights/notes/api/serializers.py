@@ -18,10 +18,21 @@ class NoteThemeSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class TagNameField(serializers.CharField):
+    """One tag's name; a long one is refused by name, as the form and the import do."""
+
+    def to_internal_value(self, data):
+        name = super().to_internal_value(data)
+        if len(name) > rules.TAG_MAX:
+            raise serializers.ValidationError(rules.tag_too_long(name))
+        return name
+
+
 class TagNamesField(serializers.ListField):
     """Tags as a list of names on the way in and out."""
 
-    child = serializers.CharField(
+    # max_length stays for the OpenAPI schema; the name check above answers first.
+    child = TagNameField(
         max_length=rules.TAG_MAX,
         allow_blank=False,
         error_messages={"max_length": rules.TAG_TOO_LONG, "blank": rules.TAG_EMPTY},
