@@ -11,14 +11,24 @@ from insights.themes import selectors as theme_selectors
 from insights.themes.models import Theme, ThemeEvent, ThemeStatus
 
 # Timeline lines a rep cares about; note moves and engine updates are noise here.
+# A merge that was undone (within minutes, by a product manager correcting a
+# slip) is not news either: both its lines are left out, as its notifications
+# are withdrawn, and the theme's own timeline keeps them.
 NEWSWORTHY = (
     ThemeEvent.Kind.STATUS,
     ThemeEvent.Kind.RENAMED,
     ThemeEvent.Kind.MERGED,
-    ThemeEvent.Kind.UNMERGED,  # else "Merged into…" would stay the latest news after an undo
     ThemeEvent.Kind.DECISION,
     ThemeEvent.Kind.LINKED,
 )
+
+
+def _news(**filters):
+    return ThemeEvent.objects.filter(kind__in=NEWSWORTHY, **filters).exclude(
+        # `contains`, not `data__undone`: a missing key would make the whole test NULL.
+        kind=ThemeEvent.Kind.MERGED,
+        data__contains={"undone": True},
+    )
 NEWS_PER_THEME = 3
 PER_PAGE = 50
 
@@ -41,7 +51,7 @@ def themes_of_my_customers(
         figures["fresh"] = Count("id", filter=Q(created_at__gt=since))
     latest_news = {
         row["theme_id"]: row
-        for row in ThemeEvent.objects.filter(theme_id__in=list(mine), kind__in=NEWSWORTHY)
+        for row in _news(theme_id__in=list(mine))
         .values("theme_id")
         .annotate(**figures)
     }
@@ -62,7 +72,7 @@ def themes_of_my_customers(
     themes = Theme.objects.select_related("owner").in_bulk(shown)
     news: dict[int, list[ThemeEvent]] = defaultdict(list)
     events = (
-        ThemeEvent.objects.filter(theme_id__in=shown, kind__in=NEWSWORTHY)
+        _news(theme_id__in=shown)
         .select_related("actor")
         .order_by("-created_at", "-pk")
     )

@@ -125,6 +125,8 @@ def theme_merge_undo(*, source: Theme, actor, now: dt.datetime | None = None) ->
     )
     told = _target_merge_event(target_id=target.pk, source_id=source.pk)
     if told is not None:
+        told.data = {**told.data, "undone": True}
+        told.save(update_fields=["data"])
         # The reps were told their notes are now under the target's status; they
         # are back where they were, so that news is no longer true.
         theme_merge_undone.send(sender=Theme, event_id=told.pk)
