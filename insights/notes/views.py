@@ -15,8 +15,8 @@ from accounts.rules import can_change_note, can_delete_note
 from deals.models import Account
 from deals.selectors import account_search
 from deals.services import account_create_prospect
-from feedbackhub.errors import NotYours, nul_is_a_field_error
 from feedbackhub import next_url
+from feedbackhub.errors import NotYours, nul_is_a_field_error
 from feedbackhub.keyset import keyset_page
 from insights.notes import selectors, services
 from insights.notes.forms import (
