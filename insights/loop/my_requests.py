@@ -29,6 +29,8 @@ def _news(**filters):
         kind=ThemeEvent.Kind.MERGED,
         data__contains={"undone": True},
     )
+
+
 NEWS_PER_THEME = 3
 PER_PAGE = 50
 
@@ -51,9 +53,7 @@ def themes_of_my_customers(
         figures["fresh"] = Count("id", filter=Q(created_at__gt=since))
     latest_news = {
         row["theme_id"]: row
-        for row in _news(theme_id__in=list(mine))
-        .values("theme_id")
-        .annotate(**figures)
+        for row in _news(theme_id__in=list(mine)).values("theme_id").annotate(**figures)
     }
     # News since the last visit first, then any news (latest first), then the
     # rest by the rep's latest note (newest first), the theme id breaking ties.
@@ -71,11 +71,7 @@ def themes_of_my_customers(
     shown = order[start : start + per_page]
     themes = Theme.objects.select_related("owner").in_bulk(shown)
     news: dict[int, list[ThemeEvent]] = defaultdict(list)
-    events = (
-        _news(theme_id__in=shown)
-        .select_related("actor")
-        .order_by("-created_at", "-pk")
-    )
+    events = _news(theme_id__in=shown).select_related("actor").order_by("-created_at", "-pk")
     for event in events:
         if len(news[event.theme_id]) < NEWS_PER_THEME:
             if event.kind == ThemeEvent.Kind.STATUS and event.data.get("new") in ThemeStatus.values:
