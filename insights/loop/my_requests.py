@@ -21,6 +21,8 @@ NEWSWORTHY = (
     ThemeEvent.Kind.DECISION,
     ThemeEvent.Kind.LINKED,
 )
+NEWS_PER_THEME = 3
+PER_PAGE = 50
 
 
 def _news(**filters):
@@ -30,9 +32,6 @@ def _news(**filters):
         data__contains={"undone": True},
     )
 
-
-NEWS_PER_THEME = 3
-PER_PAGE = 50
 
 
 def themes_of_my_customers(
