@@ -33,7 +33,6 @@ def _news(**filters):
     )
 
 
-
 def themes_of_my_customers(
     user, *, since: dt.datetime | None = None, page: int = 1, per_page: int = PER_PAGE
 ) -> Page:
