@@ -56,22 +56,24 @@ def compute(days: int) -> dict:
             callnote__call_date__gte=periods.first_week(today, COMPETITOR_WEEKS)
         )
         .annotate(week=TruncWeek("callnote__call_date"))
-        .values_list("competitor__name", "week")
+        .values_list("competitor__name", "competitor_id", "week")
         .annotate(n=Count("id"))
         .order_by("competitor__name")
     )
-    by_name: dict[str, list[tuple]] = {}
-    for name, week, n in mentions:
-        by_name.setdefault(name, []).append((week, n))
+    by_name: dict[tuple[str, int], list[tuple]] = {}
+    for name, pk, week, n in mentions:
+        by_name.setdefault((name, pk), []).append((week, n))
     return {
         "notes": totals["n"],
         "accounts": totals["accounts"],
         "open_pipeline": str(open_pipeline),
         "growing": growing,
         "losing": losing,
+        # [name, weekly counts, id]: the id (added later; older snapshots lack
+        # it) links each row to the competitor's page.
         "competitors": [
-            [name, periods.weekly_series(counts, today=today, weeks=COMPETITOR_WEEKS)]
-            for name, counts in sorted(by_name.items())
+            [name, periods.weekly_series(counts, today=today, weeks=COMPETITOR_WEEKS), pk]
+            for (name, pk), counts in sorted(by_name.items())
         ],
     }
 

@@ -275,3 +275,21 @@ def test_the_overviews_growing_themes_say_what_the_count_beside_the_chart_is(pm_
 
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
+
+
+def test_the_overviews_competitor_rows_lead_to_each_competitors_page(pm_client, rep):
+    from insights.analytics import overview
+    from insights.analytics.models import OverviewSnapshot
+    from tests.factories import CompetitorFactory
+
+    rival = CompetitorFactory(name="Productboard")
+    CallNoteFactory(author=rep).competitors.add(rival)
+    page = pm_client.get(reverse("overview")).content.decode()
+    assert f'<a href="{reverse("competitor_page", args=[rival.pk])}">Productboard</a>' in page
+    # A snapshot stored before rows carried the id still shows the name.
+    overview.refresh([90])
+    stored = OverviewSnapshot.objects.get(period_days=90)
+    stored.figures["competitors"] = [row[:2] for row in stored.figures["competitors"]]
+    stored.save()
+    page = pm_client.get(reverse("overview")).content.decode()
+    assert "<td>Productboard</td>" in page
