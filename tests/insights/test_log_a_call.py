@@ -72,7 +72,7 @@ def test_a_new_prospect_is_created_inline(rep_client, rep):
         ({"body": "x" * 10_001}, "A note can have at most 10,000 characters."),
         ({"quote": "q" * 1001}, "A quote can have at most 1,000 characters."),
         ({"tags": ",".join(f"t{i}" for i in range(21))}, "At most 20 tags"),
-        ({"tags": "x" * 41}, "at most 40 characters"),
+        ({"tags": "x" * 41}, "has 41 characters; a tag can have at most 40."),
         ({"call_date": (dt.date.today() + dt.timedelta(days=1)).isoformat()}, "cannot be in the"),
         ({"account": "Nobody Inc"}, "No account with this name"),
         # A form sent without the browser's checks (no script, an old browser) hears
