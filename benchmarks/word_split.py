@@ -19,6 +19,9 @@ each variant post-processes the themes that are one community:
   are (the median, over themes, of the cosine to the nearest other theme's centre):
   two needs are as far apart as two themes the engine already tells apart; two
   phrasings of one need are closer.
+- `meaning`: no word test; each theme's 2-means halves in the engine's features,
+  kept under the same "as far apart as neighbouring themes" rule, recursing
+  (`meaning-once`: the sides not tested again).
 
 Prints NMI / ARI / themes (scored as `engine_benchmark` scores them) and seconds
 (the shared grouping plus the variant); `--purity`: how many themes each variant
@@ -117,13 +120,21 @@ def separates(x: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
     return side
 
 
-def _split_notes(notes, vectors, words, rng, depth=0, max_depth=8, apart=None) -> list[np.ndarray]:
+def _split_notes(
+    notes, vectors, words, rng, depth=0, max_depth=8, apart=None, by_meaning=False
+) -> list[np.ndarray]:
     tested = notes
     if len(notes) > MAX_NOTES_TESTED:
         tested = np.sort(rng.choice(notes, MAX_NOTES_TESTED, replace=False))
-    x = _theme_words(words, tested)
-    has_words = x.any(axis=1)
-    side = separates(x[has_words], rng)
+    if by_meaning:
+        has_words = np.ones(len(tested), dtype=bool)
+        index, side = _cluster_index(vectors[tested])
+        if side is not None and min(side.sum(), (~side).sum()) < FLOOR:
+            side = None
+    else:
+        x = _theme_words(words, tested)
+        has_words = x.any(axis=1)
+        side = separates(x[has_words], rng)
     if side is None or depth >= max_depth:
         return [notes]
     # Every note (untested, or with no word of the theme's) joins the side whose
@@ -139,7 +150,7 @@ def _split_notes(notes, vectors, words, rng, depth=0, max_depth=8, apart=None) -
             return [notes]  # the sides are closer than neighbouring themes: phrasings
     out = []
     for part in (notes[first], notes[~first]):
-        out.extend(_split_notes(part, vectors, words, rng, depth + 1, max_depth, apart))
+        out.extend(_split_notes(part, vectors, words, rng, depth + 1, max_depth, apart, by_meaning))
     return out
 
 
@@ -151,13 +162,21 @@ def split(labels, phrasings, communities, vectors, words, seed, mode="perm"):
         return labels, phrasings
     rng = np.random.default_rng(seed)
     next_label = int(max(labels.max(initial=-1), phrasings.max(initial=-1))) + 1
-    apart = _neighbour_closeness(labels, vectors) if mode.startswith("far") else None
+    far = mode.startswith(("far", "meaning"))
+    apart = _neighbour_closeness(labels, vectors) if far else None
     for theme in np.unique(labels):
         notes = np.flatnonzero(labels == theme)
         if len(np.unique(communities[notes])) > 1:
             continue  # joined by the tags from several phrasings
+        depth = 1 if mode.endswith("once") else 8
         parts = _split_notes(
-            notes, vectors, words, rng, max_depth=1 if mode.endswith("once") else 8, apart=apart
+            notes,
+            vectors,
+            words,
+            rng,
+            max_depth=depth,
+            apart=apart,
+            by_meaning=mode.startswith("meaning"),
         )
         for part in parts[1:]:
             labels[part] = next_label
