@@ -13,12 +13,15 @@ reading them (n / buckets notes each). A note's neighbours are then sought
 only in the PROBED buckets nearest to it. Notes are grouped by meaning
 because notes about one need lie close together; the nearest neighbours of
 a note lie in the buckets nearest to it for the same reason, so few are
-missed (recall measured in docs/theme-engine.md, session 9). The cost per
-note grows with √n instead of n.
+missed (on Banking77's real vectors the buckets hold 99.9% of the exact ten
+nearest; docs/theme-engine.md, session 9). The cost per note grows with √n
+instead of n.
 
-Below APPROXIMATE_FROM the search stays exact: there it costs seconds, a
-small share of a regroup, and the themes of a data set of that size are
-exactly those of before (Banking77's 13,083 notes, the demo).
+Below APPROXIMATE_FROM the search stays exact: there it costs about a
+second, a small share of a regroup, and the themes of a data set of that
+size are exactly those of before (Banking77's 13,083 notes, the demo). From
+about 24,000 notes faiss has the 39 training notes per centre it asks for;
+50,000 leaves room above that.
 
 Determinism: the k-means starts from a fixed seed, and the caller fixes the
 number of threads (`grouping._search_threads`), so the same notes always get
@@ -32,8 +35,8 @@ import numpy as np
 APPROXIMATE_FROM = 50_000
 PROBED = 32
 # Lloyd rounds for the bucket centres: buckets need to be compact, not the best
-# k-means; on Banking77's vectors 10 rounds find the same neighbours as 25
-# (faiss's default) in 40% of the time (docs/theme-engine.md, session 9).
+# k-means; on Banking77's vectors 10 rounds find as many of the exact neighbours
+# as 25 (faiss's default) in about a third of the training time.
 _ROUNDS = 10
 _SEED = 0
 
