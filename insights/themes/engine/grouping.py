@@ -15,7 +15,9 @@ Choices, each made for a reason rather than fitted to a data set:
   needs together.
 - Vectors are reduced to REDUCED_DIMENSIONS with PCA before the graph is built
   (for speed; quality is unchanged at 128, see docs/theme-engine.md), and
-  neighbours are found by faiss's exact inner-product search.
+  neighbours are found by faiss's inner-product search: exact up to tens of
+  thousands of notes, among the nearest k-means buckets above
+  (`neighbour_search`).
 - Communities smaller than MIN_THEME_SIZE are left unthemed (-1): a need heard
   once is not yet a theme; it may join one later by incremental placement.
 - Communities that are phrasings of one need, told apart by meaning but tagged
@@ -43,7 +45,7 @@ from contextlib import contextmanager
 import numpy as np
 import scipy.sparse as sp
 
-from insights.themes.engine import density_split, tag_partners
+from insights.themes.engine import density_split, neighbour_search, tag_partners
 from insights.themes.engine import words as words_module
 from insights.themes.engine.features import combine_rows, tag_matrix
 
@@ -82,25 +84,22 @@ def _features(text_vectors: np.ndarray, tags: Sequence[Sequence[str]], seed: int
 
 
 def nearest_neighbours(vectors: np.ndarray, k: int, words=None) -> np.ndarray:
-    """Indices of each row's k most cosine-similar other rows (exact search with faiss).
+    """Indices of each row's k most cosine-similar other rows (faiss; exact below
+    `neighbour_search.APPROXIMATE_FROM` rows, from the nearest buckets above).
 
     With `words` (the notes' TF-IDF rows), the similarity is meaning plus the
     words' share (`words.rerank`), searched among the nearest by meaning.
     """
-    import faiss
-
     data = np.ascontiguousarray(vectors, dtype=np.float32)
     width = k if words is None else min(k * words_module.POOL, len(data) - 1)
-    index = faiss.IndexFlatIP(data.shape[1])
-    index.add(data)
     with _search_threads(os.cpu_count() or 1):
-        scores, found = index.search(data, width + 1)
-    candidates = np.empty((len(data), width), dtype=np.int64)
-    candidate_scores = np.empty((len(data), width), dtype=np.float32)
-    for row in range(len(data)):
-        others = found[row] != row  # a note is not its own neighbour
-        candidates[row] = found[row][others][:width]
-        candidate_scores[row] = scores[row][others][:width]
+        scores, found = neighbour_search.search(data, width + 1)
+    # A note is not its own neighbour: drop it where it was found, else drop the
+    # last (width + 1)th result (one array operation, not a loop over the notes).
+    others = found != np.arange(len(data))[:, None]
+    others[others.all(axis=1), -1] = False
+    candidates = found[others].reshape(len(data), width).astype(np.int64)
+    candidate_scores = scores[others].reshape(len(data), width)
     if words is None:
         return candidates
     return words_module.rerank(candidates, candidate_scores, words, k)
