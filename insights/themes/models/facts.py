@@ -59,7 +59,9 @@ class NoteFacts(models.Model):
             models.Index(fields=["author_id", "call_date"], name="facts_author_day_idx"),
             models.Index(fields=["call_date"], name="facts_call_date_idx"),
             # The top tags and competitors of the rows shown: their few themes' notes only.
-            models.Index(fields=["theme_id"], name="facts_theme_idx"),
+            # With the call date and note second: a page of a theme's notes, latest call
+            # first, is the first entries of the theme's range (selectors.theme_notes_page).
+            models.Index(fields=["theme_id", "call_date", "note_id"], name="facts_theme_day_idx"),
             # The triggers: a deal's or an account's change reaches its notes' rows.
             models.Index(fields=["deal_id"], name="facts_deal_idx"),
             models.Index(fields=["account_id"], name="facts_account_idx"),
