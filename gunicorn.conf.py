@@ -11,8 +11,8 @@ the database. The gthread worker is never killed for a long request (its
 main thread keeps reporting in), so `timeout` only catches a stuck process.
 
 Every value can be overridden by the environment (WEB_CONCURRENCY,
-WEB_THREADS, WEB_TIMEOUT, WEB_BIND; WEB_WORKER_CLASS only to compare with
-other worker classes) or on the command line.
+WEB_THREADS, WEB_TIMEOUT, WEB_BIND, WEB_NICE; WEB_WORKER_CLASS only to compare
+with other worker classes) or on the command line.
 """
 
 import multiprocessing
