@@ -7,8 +7,8 @@ class Migration(migrations.Migration):
     The theme page lists a theme's notes latest call first, ten a page. Joined
     through the assignments, PostgreSQL read each of the theme's notes and
     deals to keep ten (5,217 buffers for a 500-note theme at a million notes),
-    or walked all notes by call date when the theme was a large share of them
-    (docs/performance.md, session 9). With the call date and note in the index
+    or walked the notes by call date, probing each one's assignment until ten
+    were the theme's (docs/performance.md, session 9). With the call date and note in the index
     the page's ids are sorted from the index alone. It replaces the theme-only
     index (the same key, so the top names of the dashboard's rows are found as
     before).
