@@ -11,8 +11,8 @@ the database. The gthread worker is never killed for a long request (its
 main thread keeps reporting in), so `timeout` only catches a stuck process.
 
 Every value can be overridden by the environment (WEB_CONCURRENCY,
-WEB_THREADS, WEB_TIMEOUT, WEB_BIND; WEB_WORKER_CLASS only to compare with
-other worker classes) or on the command line.
+WEB_THREADS, WEB_TIMEOUT, WEB_BIND, WEB_NICE; WEB_WORKER_CLASS only to compare
+with other worker classes) or on the command line.
 """
 
 import multiprocessing
@@ -30,3 +30,22 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+
+
+def _nice() -> int:
+    value = int(os.environ.get("WEB_NICE", 0))
+    if not 0 <= value <= 19:
+        raise ValueError(f"WEB_NICE must be 0 (normal) to 19 (lowest CPU priority), not {value}")
+    return value
+
+
+# The pool's CPU priority, lowered by WEB_NICE (0-19, default 0): compose gives the
+# report pool a lower one than the main pool, so that when both want the CPU, the
+# kernel runs a rep's save before a report's Python (docs/performance.md, session 9).
+# Lowering needs no privilege; the workers inherit it from the master.
+WEB_NICE = _nice()
+
+
+def on_starting(server):
+    if WEB_NICE:
+        os.nice(WEB_NICE)

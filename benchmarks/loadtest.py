@@ -12,7 +12,8 @@ Extra environment for the server (WEB_THREADS=…, REPORT_CONCURRENCY=…) is
 passed through.
 
 `--report-pool N` serves the report pages from a second gunicorn of N
-processes (REPORT_POOL_THREADS threads each, default 8), as a proxy routing
+processes (REPORT_POOL_THREADS threads each, default 8; CPU priority lowered by
+REPORT_POOL_NICE, default 10, as compose does), as a proxy routing
 the report paths (/themes/, /overview/, /competitors/, /pmf/) there would:
 product managers' requests go to it, reps' and API clients' to the main one
 (docs/performance.md, "Saves under load").
@@ -189,8 +190,14 @@ def main() -> None:
     if args.report_pool:
         report_host = f"127.0.0.1:{args.port + (2 if args.proxy else 1)}"
         threads = os.environ.get("REPORT_POOL_THREADS", "8")
-        pool = {"WEB_BIND": report_host, "WEB_CONCURRENCY": str(args.report_pool)}
-        servers.append(_gunicorn({**env, **pool, "WEB_THREADS": threads}, log))
+        pool = {
+            "WEB_BIND": report_host,
+            "WEB_CONCURRENCY": str(args.report_pool),
+            "WEB_THREADS": threads,
+            # As compose runs it: the report pool at a lower CPU priority (gunicorn.conf.py).
+            "WEB_NICE": os.environ.get("REPORT_POOL_NICE", "10"),
+        }
+        servers.append(_gunicorn({**env, **pool}, log))
     if args.report_pool and not args.proxy:
         data = json.loads(fixture.read_text())
         fixture.write_text(json.dumps({**data, "report_host": f"http://{report_host}"}))
@@ -227,7 +234,11 @@ def main() -> None:
         log.close()
     served = f"gunicorn.conf.py on {main_host}"
     if args.report_pool:
-        served += f", report pages on {report_host} ({args.report_pool} processes)"
+        served += (
+            f", report pages on {report_host} ({args.report_pool} processes, "
+            f"nice {pool['WEB_NICE']}, REPORT_CONCURRENCY "
+            f"{os.environ.get('REPORT_CONCURRENCY', 'default')})"
+        )
     if args.proxy:
         served = f"nginx on {host} (access log {proxy.access_log}) in front of " + served
     print(f"{args.users} users, {args.duration} s, server: {served}")

@@ -136,3 +136,10 @@ def test_the_database_keeps_the_dashboards_pages_in_memory_and_across_restarts()
     assert buffers and int(buffers.group(1)) >= 1
     assert "pg_prewarm" in settings["shared_preload_libraries"].split(",")
     assert settings["pg_prewarm.autoprewarm"] == "on"
+
+
+def test_the_report_pool_yields_the_cpu_to_the_main_pool():
+    nice = {
+        pool: int(SERVICES[pool]["environment"].get("WEB_NICE", 0)) for pool in ("web", "reports")
+    }
+    assert nice["reports"] > nice["web"] == 0

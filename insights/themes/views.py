@@ -13,7 +13,7 @@ from accounts.models import Region, Team
 from accounts.rules import can_triage
 from deals.models import Competitor, Segment, Stage
 from feedbackhub import periods, url_filters
-from feedbackhub.paging import fetch_page, page_of
+from feedbackhub.paging import fetch_page
 from insights.notes import selectors as note_selectors
 from insights.notes.models import Tag
 from insights.themes import dashboard as dashboard_figures
@@ -191,7 +191,7 @@ def render_theme_page(
     """
     # Ten notes a page keeps the page readable on a phone, where each is a card;
     # the pager (and the notes' own pages) lead to the rest.
-    notes = page_of(theme_selectors.theme_notes(theme=theme), request.GET.get("page"), 10)
+    notes = theme_selectors.theme_notes_page(theme=theme, page=request.GET.get("page"), per_page=10)
     values = {f: getattr(theme, f, "") for f in _PANEL_FIELDS}
     values["owner"], values["reason"] = theme.owner_id, ""
     if panel is not None:

@@ -329,3 +329,14 @@ def test_a_rep_joining_and_leaving_a_team_moves_their_figures_soon(
     with django_capture_on_commit_callbacks(execute=True):
         membership.delete()
     assert _stored(FacetKind.TEAM, apac.pk, "") == _live(team=apac.pk)
+
+
+def test_stored_rows_of_one_value_and_period_are_written_side_by_side(world, monkeypatch):
+    """What the dashboard by one tag reads is a run of rows written together, not one row
+    per theme scattered across the table: the rows go to the table in that order."""
+    written = []
+    monkeypatch.setattr(stats, "copy_rows", lambda model, rows: written.extend(rows))
+    store_theme_stats(theme_ids=[theme.pk for theme in world["themes"]])
+    keys = [(row["kind"], row["facet"], row["period_days"], row["theme_id"]) for row in written]
+    assert len({key[:3] for key in keys}) > 10 and len({key[3] for key in keys}) == 4
+    assert keys == sorted(keys)

@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -246,3 +247,27 @@ def test_a_dashboard_page_past_the_end_says_so_and_leads_back(pm_client, rep):
     assert "No themes match these filters" not in page
     assert "past the end of the list" in page
     assert f'href="{reverse("dashboard")}?segment=smb"' in page
+
+
+def test_a_theme_page_lists_its_own_notes_latest_call_first_ten_a_page(pm_client, rep):
+    theme, other = ThemeFactory(title="Mine"), ThemeFactory(title="Other")
+    today = dt.date(2026, 11, 20)
+    notes = []
+    for days_ago in [3, 0, 7, 3, 12, 1, 40, 3, 5, 9, 2, 30]:  # a tie on day 3: newest note first
+        note = CallNoteFactory(author=rep, call_date=today - dt.timedelta(days=days_ago))
+        ThemeAssignment.objects.create(note=note, theme=theme)
+        notes.append(note)
+    for days_ago in [0, 1]:  # newer notes of another theme are not listed
+        note = CallNoteFactory(author=rep, call_date=today - dt.timedelta(days=days_ago))
+        ThemeAssignment.objects.create(note=note, theme=other)
+    expected = [n.pk for n in sorted(notes, key=lambda n: (n.call_date, n.pk), reverse=True)]
+    url = reverse("theme_page", args=[theme.pk])
+
+    first = pm_client.get(url).context["notes"]
+    second = pm_client.get(url, {"page": 2}).context["notes"]
+
+    assert [n.pk for n in first.object_list] == expected[:10] and first.has_next
+    assert [n.pk for n in second.object_list] == expected[10:] and not second.has_next
+    moved = notes[1]  # the latest call, moved away: the page follows at once
+    ThemeAssignment.objects.filter(note=moved).update(theme=other)
+    assert moved.pk not in [n.pk for n in pm_client.get(url).context["notes"].object_list]

@@ -128,6 +128,10 @@ def _store_chunk(chunk: list[int], *, today: dt.date, every_page: bool) -> None:
     ]
     due = chunk if every_page else _pages_due(chunk, today)
     facets = facet_stats.facet_figures(due, starts=starts, today=today) if due else []
+    # Written in the order the dashboard reads them: a tag's (or any value's) rows for one
+    # period then share a few pages of the table instead of each theme's row being on a
+    # page of its own (2,000 themes: 2,411 buffers of a 522 MB table per request at 1M).
+    facets.sort(key=lambda row: (row["kind"], row["facet"], row["period_days"], row["theme_id"]))
     page_json = selectors.page_statistics_json(
         note_counts={theme_id: all_time.get(theme_id, Figures()).note_count for theme_id in due}
     )
