@@ -107,24 +107,37 @@ def leiden(graph: ig.Graph, seed: int = 0, weights: str | None = "weight"):
     return membership, graph.modularity(found.membership, weights=weights)
 
 
-def two_means(x: np.ndarray):
-    """Cluster index (within / total sum of squares) of a 2-means split started on the
-    first principal axis, and the two centres (None when it does not split)."""
-    xc = x - x.mean(axis=0)
-    side = xc @ np.linalg.svd(xc, full_matrices=False)[2][0] > 0
-    for _ in range(20):
+def two_means_sides(xc: np.ndarray, side: np.ndarray, rounds: int) -> np.ndarray | None:
+    """Lloyd's 2-means on centred rows `xc` from a first split `side`; None when a side
+    empties (also used by benchmarks/word_split.py)."""
+    for _ in range(rounds):
         if side.all() or not side.any():
-            return 1.0, None
+            return None
         c1, c0 = xc[side].mean(axis=0), xc[~side].mean(axis=0)
         new = ((xc - c1) ** 2).sum(1) < ((xc - c0) ** 2).sum(1)
         if (new == side).all():
             break
         side = new
-    if side.all() or not side.any():
-        return 1.0, None
+    return None if side.all() or not side.any() else side
+
+
+def within_share(xc: np.ndarray, side: np.ndarray) -> float:
+    """The cluster index of a split: within-sides over total sum of squares."""
     c1, c0 = xc[side].mean(axis=0), xc[~side].mean(axis=0)
     within = ((xc[side] - c1) ** 2).sum() + ((xc[~side] - c0) ** 2).sum()
-    return within / (xc * xc).sum(), (c1 + x.mean(axis=0), c0 + x.mean(axis=0))
+    return float(within / (xc * xc).sum())
+
+
+def two_means(x: np.ndarray):
+    """Cluster index (within / total sum of squares) of a 2-means split started on the
+    first principal axis, and the two centres (None when it does not split)."""
+    mean = x.mean(axis=0)
+    xc = x - mean
+    side = two_means_sides(xc, xc @ np.linalg.svd(xc, full_matrices=False)[2][0] > 0, 20)
+    if side is None:
+        return 1.0, None
+    centres = (xc[side].mean(axis=0) + mean, xc[~side].mean(axis=0) + mean)
+    return within_share(xc, side), centres
 
 
 def gaussians(x: np.ndarray, seed: int):

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import scipy.sparse as sp  # noqa: E402
 
 from benchmarks.lexical import scored, texts_of  # noqa: E402
-from benchmarks.second_pass import load  # noqa: E402  (sets Django up)
+from benchmarks.second_pass import load, two_means_sides, within_share  # noqa: E402  (sets Django up)
 from insights.themes.engine import density_split, grouping, tag_partners  # noqa: E402
 from insights.themes.engine import words as words_module  # noqa: E402
 
@@ -54,23 +54,12 @@ def _cluster_index(x: np.ndarray) -> tuple[float, np.ndarray | None]:
     """Within / total sum of squares of the 2-means split started on the first
     principal axis, and the side of each row (None when it does not split)."""
     xc = x - x.mean(axis=0)
-    total = float((xc * xc).sum())
-    if total <= 1e-12:
+    if float((xc * xc).sum()) <= 1e-12:
         return 1.0, None
-    side = xc @ _first_axis(xc) > 0
-    for _ in range(30):
-        if side.all() or not side.any():
-            return 1.0, None
-        c1, c0 = xc[side].mean(axis=0), xc[~side].mean(axis=0)
-        new = ((xc - c1) ** 2).sum(1) < ((xc - c0) ** 2).sum(1)
-        if (new == side).all():
-            break
-        side = new
-    if side.all() or not side.any():
+    side = two_means_sides(xc, xc @ _first_axis(xc) > 0, 30)
+    if side is None:
         return 1.0, None
-    c1, c0 = xc[side].mean(axis=0), xc[~side].mean(axis=0)
-    within = float(((xc[side] - c1) ** 2).sum() + ((xc[~side] - c0) ** 2).sum())
-    return within / total, side
+    return within_share(xc, side), side
 
 
 def _first_axis(xc: np.ndarray) -> np.ndarray:
