@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from feedbackhub import visits
+from feedbackhub import next_url, visits
 from feedbackhub.paging import page_number, page_of
 from insights.loop import my_requests, notify, winback
 from insights.loop.models import WinBackTask
@@ -168,7 +168,4 @@ def winback_action(request, pk: int):
             messages.error(request, exc.messages[0])
         else:
             messages.success(request, done)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = "winback"
-    return redirect(back or "winback")
+    return redirect(next_url.safe_next(request, reverse("winback")))

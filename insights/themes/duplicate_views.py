@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.rules import can_triage
+from feedbackhub import next_url
 from insights.themes import triage
 from insights.themes.models import Theme
 
@@ -29,10 +29,7 @@ def _pair(request, pk: int, other: int) -> tuple[Theme, Theme]:
 
 def _back(request, theme: Theme) -> str:
     """Where to go afterwards: the page the person came from, else the theme."""
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
-        return wanted
-    return reverse("theme_page", args=[theme.pk])
+    return next_url.safe_next(request, reverse("theme_page", args=[theme.pk]))
 
 
 def _go(request, url: str) -> HttpResponse:
