@@ -4,6 +4,31 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
+# What a dashboard filter combination reads of a row besides the value it is led by:
+# the other scalar filters (a team is a condition on the author) and the figures'
+# columns (insights.themes.figures.theme_figures_by_period). Not the tag and
+# competitor arrays: as wide as the rest of the row together, they would double the
+# index for filters a GIN index already finds.
+COVERED = (
+    "segment",
+    "region",
+    "deal_stage",
+    "author_id",
+    "theme_id",
+    "account_id",
+    "deal_id",
+    "deal_amount",
+)
+
+
+def _covering(column: str, *, name: str) -> models.Index:
+    """An index on `column` and the call date that also holds the rest of COVERED."""
+    return models.Index(
+        fields=[column, "call_date"],
+        include=[c for c in COVERED if c != column],
+        name=name,
+    )
+
 
 class NoteFacts(models.Model):
     """One themed note with everything a dashboard filter or figure reads of it.
@@ -53,9 +78,14 @@ class NoteFacts(models.Model):
             # With the call date second: a combination with a period (segment + 90 days +
             # stage) reads the period's rows of the value, not every row of it (cold at
             # 100k notes: 662 pages read instead of 2,005). Equality alone is served too.
-            models.Index(fields=["deal_stage", "call_date"], name="facts_stage_day_idx"),
-            models.Index(fields=["segment", "call_date"], name="facts_segment_day_idx"),
-            models.Index(fields=["region", "call_date"], name="facts_region_day_idx"),
+            # Stage, segment and region each have a handful of values, so one value holds
+            # a large share of the notes, one or two to a table page: these indexes also
+            # carry the other scalar filters and what the figures read, and a combination
+            # led by one of them is answered from the index alone (COVERED), not from a
+            # table page per matching note (docs/performance.md, session 10).
+            _covering("deal_stage", name="facts_stage_day_cover"),
+            _covering("segment", name="facts_segment_day_cover"),
+            _covering("region", name="facts_region_day_cover"),
             models.Index(fields=["author_id", "call_date"], name="facts_author_day_idx"),
             models.Index(fields=["call_date"], name="facts_call_date_idx"),
             # The top tags and competitors of the rows shown: their few themes' notes only.
