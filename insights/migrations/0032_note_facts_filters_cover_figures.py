@@ -25,7 +25,9 @@ class Migration(migrations.Migration):
     the one page whose time grew more than 2× from 100,000 notes. With the
     other scalar filters and the figures' columns in the index
     (models.facts.COVERED), the same rows are read from the index's own pages,
-    where they sit side by side. Same keys as the indexes they replace.
+    where they sit side by side. The narrow indexes on the same keys stay for
+    the combinations with a tag or a competitor, where the planner ANDs their
+    keys with the tag's or competitor's index before it reads the table.
     """
 
     dependencies = [
@@ -33,9 +35,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(model_name="notefacts", name="facts_stage_day_idx"),
-        migrations.RemoveIndex(model_name="notefacts", name="facts_segment_day_idx"),
-        migrations.RemoveIndex(model_name="notefacts", name="facts_region_day_idx"),
         migrations.AddIndex(
             model_name="notefacts",
             index=models.Index(
