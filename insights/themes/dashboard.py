@@ -315,7 +315,11 @@ def _live_figures(filters: Filters, themes) -> dict[int, Figures]:
     return _cached(
         ("figures", astuple(filters), today),
         lambda: theme_figures.theme_figures(
-            themes=themes, notes=filters, weeks=SPARK_WEEKS, today=today, rows=FACTS
+            themes=themes,
+            notes=filters,
+            weeks=SPARK_WEEKS,
+            today=today,
+            rows=theme_figures.facts_for(filters),
         ),
     )
 

@@ -19,14 +19,17 @@ filter differ. Definitions (docs/definitions.md):
 
 A filter never turns into a list of note ids: it is a condition on the
 rows the notes are read from, one row per note, so that a note is never
-counted twice. Two sources of those rows give the same figures:
+counted twice. Three sources of those rows give the same figures:
 
 - ASSIGNMENTS, the assignment rows joined to notes, deals and accounts, with
   many-valued relations (tags, competitors, teams) as subqueries: the
   statistics task and the theme page, which read whole themes;
 - FACTS, one NoteFacts row per themed note with everything a filter or a
   figure reads, tags and competitors as arrays: the dashboard's filter
-  combinations, one scan of one table through its indexes, without joins.
+  combinations, one scan of one table through its indexes, without joins;
+- NAMED, the same rows again under each tag and competitor of the note: the
+  combinations with a tag or a competitor, read from one index alone
+  (`facts_for` picks; models.facts.NoteNameFacts says why).
 """
 
 import datetime as dt
@@ -46,7 +49,7 @@ from deals.models import Competitor
 from feedbackhub import periods
 from insights.notes.models import CallNote, Tag
 from insights.themes import figures_sql
-from insights.themes.models import NoteFacts, ThemeAssignment
+from insights.themes.models import NoteFacts, NoteNameFacts, ThemeAssignment
 
 WEEKS = 26  # the weekly series kept on each theme
 TOP_NAMES = 3
@@ -106,6 +109,30 @@ class NoteFilter:
 
     def facts_q(self, *, today: dt.date) -> Q:
         """The same filter as a condition on NoteFacts rows (one row per themed note)."""
+        q = self._scalar_facts_q(today)
+        if self.tag:
+            # Overlap with the tag's id, not containment: an unknown name is an empty
+            # array, which every row contains and none overlaps.
+            named = ArraySubquery(Tag.objects.filter(name=self.tag).values("pk"))
+            q &= Q(tag_ids__overlap=named)
+        if self.competitor:
+            q &= self._competitor_facts_q()
+        return q
+
+    def name_facts_q(self, *, today: dt.date) -> Q:
+        """The filter as a condition on NoteNameFacts rows, when it has a tag or a competitor:
+        the rows of the tag (an unknown tag has none), else of the competitor, one per note."""
+        q = self._scalar_facts_q(today)
+        if self.tag:
+            tag = Tag.objects.filter(name=self.tag).values("pk")
+            q &= Q(kind=NoteNameFacts.Kind.TAG, name_id__in=tag)
+            if self.competitor:
+                q &= self._competitor_facts_q()
+        else:
+            q &= Q(kind=NoteNameFacts.Kind.COMPETITOR, name_id=self.competitor)
+        return q
+
+    def _scalar_facts_q(self, today: dt.date) -> Q:
         q = Q()
         start = periods.since(self.period, today=today)
         if start:
@@ -117,18 +144,12 @@ class NoteFilter:
         if self.team:
             members = TeamMembership.objects.filter(team_id=self.team).values("user_id")
             q &= Q(author_id__in=members)
-        if self.tag:
-            # Overlap with the tag's id, not containment: an unknown name is an empty
-            # array, which every row contains and none overlaps.
-            named = ArraySubquery(Tag.objects.filter(name=self.tag).values("pk"))
-            q &= Q(tag_ids__overlap=named)
         if self.stage:
             q &= Q(deal_stage=self.stage)
-        if self.competitor:
-            q &= Q(competitor_ids__contains=[self.competitor]) | Q(
-                deal_competitor_id=self.competitor
-            )
         return q
+
+    def _competitor_facts_q(self) -> Q:
+        return Q(competitor_ids__contains=[self.competitor]) | Q(deal_competitor_id=self.competitor)
 
 
 @dataclass(frozen=True)
@@ -173,6 +194,25 @@ FACTS = NoteRows(
     stage="deal_stage",
     names=("tag_ids", "competitor_ids"),
 )
+
+# A tag's or competitor's notes from the rows kept per name: read from one index alone,
+# where in FACTS each would be a table page (models.facts.NoteNameFacts). Figures only:
+# no tag arrays for top names.
+NAMED = NoteRows(
+    NoteNameFacts,
+    NoteFilter.name_facts_q,
+    account="account_id",
+    day="call_date",
+    deal="deal_id",
+    amount="deal_amount",
+    stage="deal_stage",
+)
+
+
+def facts_for(notes: NoteFilter) -> NoteRows:
+    """Where the dashboard reads a live filter's figures from: the rows kept per name when
+    the filter has a tag or a competitor, else one row per note."""
+    return NAMED if notes.tag or notes.competitor else FACTS
 
 
 @dataclass

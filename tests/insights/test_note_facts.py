@@ -23,7 +23,9 @@ from insights.themes.dashboard import SPARK_WEEKS, Filters, theme_rows
 from insights.themes.figures import (
     ASSIGNMENTS,
     FACTS,
+    NAMED,
     NoteFilter,
+    facts_for,
     theme_figures,
     theme_figures_by_period,
 )
@@ -105,16 +107,22 @@ def _reference(filters: dict, weeks: int) -> dict[int, dict]:
     return {theme_id: vars(figures) for theme_id, figures in found.items()}
 
 
-def _from_facts(filters: dict, weeks: int = SPARK_WEEKS) -> dict[int, dict]:
+def _from_facts(filters: dict, weeks: int = SPARK_WEEKS, rows=FACTS) -> dict[int, dict]:
     found = theme_figures(
         themes=Theme.objects.all(),
         notes=NoteFilter(**filters),
         weeks=weeks,
         today=TODAY,
-        top_names=True,
-        rows=FACTS,
+        top_names=rows is not NAMED,  # the rows per name carry no tags to rank
+        rows=rows,
     )
     return {theme_id: vars(figures) for theme_id, figures in found.items()}
+
+
+def _without_top_names(figures: dict[int, dict]) -> dict[int, dict]:
+    return {
+        theme_id: {**f, "top_tags": [], "top_competitors": []} for theme_id, f in figures.items()
+    }
 
 
 def test_every_combination_of_filters_gives_the_figures_of_the_notes_themselves(world):
@@ -125,6 +133,9 @@ def test_every_combination_of_filters_gives_the_figures_of_the_notes_themselves(
         for weeks in (SPARK_WEEKS, 26):
             found = _from_facts(filters, weeks)
             assert found == _reference(filters, weeks), (filters, weeks)
+            if facts_for(NoteFilter(**filters)) is NAMED:  # with a tag or a competitor
+                by_name = _from_facts(filters, weeks, rows=NAMED)
+                assert by_name == _without_top_names(found), (filters, weeks)
         answered += bool(found)
     assert answered > len(combinations) // 2  # most combinations match some notes
 
@@ -141,10 +152,13 @@ def test_a_competitor_counts_a_note_that_names_it_or_whose_deal_is_against_it_on
     assert both.exists()  # such notes are in the world, and counted once
     found = _from_facts({"competitor": rival.pk, "segment": "enterprise"})
     assert found == _reference({"competitor": rival.pk, "segment": "enterprise"}, SPARK_WEEKS)
+    by_name = _from_facts({"competitor": rival.pk, "segment": "enterprise"}, rows=NAMED)
+    assert by_name == _without_top_names(found)
 
 
 def test_an_unknown_tag_matches_no_note(world):
     assert _from_facts({"tag": "no-such-tag", "segment": "smb"}) == {}
+    assert _from_facts({"tag": "no-such-tag", "segment": "smb"}, rows=NAMED) == {}
 
 
 def test_the_dashboard_answers_a_combination_from_the_facts_without_joining_the_notes(world, pm):
@@ -155,7 +169,7 @@ def test_the_dashboard_answers_a_combination_from_the_facts_without_joining_the_
     with CaptureQueriesContext(connection) as captured:
         rows = theme_rows(filters=Filters(**filters), sort="notes")
     statements = " ".join(q["sql"] for q in captured)
-    assert "insights_notefacts" in statements
+    assert "insights_notefacts" in statements and "insights_notenamefacts" in statements
     assert "insights_themeassignment" not in statements and '"deals_deal"' not in statements
     # Top names from the rows' own arrays, not the tables linking notes to names.
     assert "insights_callnote_tags" not in statements
@@ -176,16 +190,27 @@ def test_the_dashboard_answers_a_combination_from_the_facts_without_joining_the_
 
 @pytest.mark.parametrize(
     "combination",
-    ["segment + 90 days + stage", "region + stage", "segment + region + 365 days", "stage + team"],
+    [
+        "segment + 90 days + stage",
+        "region + stage",
+        "segment + region + 365 days",
+        "stage + team",
+        "tag + segment",
+        "competitor + stage",
+        "tag + competitor",
+        "tag + 90 days + region",
+    ],
 )
-def test_a_combination_led_by_stage_segment_or_region_reads_no_table_page(world, combination):
+def test_a_combination_reads_its_notes_from_an_index_alone(world, combination):
     """At a million notes a matching note costs a table page (or two) when the index that
     finds it does not hold what the figures read: the growth issue 12 names. A combination
-    with a stage, a segment or a region is answered from one covering index alone.
+    with a stage, a segment or a region is answered from one covering index of NoteFacts
+    alone, one with a tag or a competitor from the index of the rows kept per name.
 
     The planner would scan these few rows whole; with sequential and bitmap scans off, the
     index it takes is read alone ("Index Only Scan") exactly when it holds every column
     the statement reads of a note."""
+    tag, rival = world["tags"][0].name, world["rivals"][0].pk
     filters = {
         "segment + 90 days + stage": {
             "segment": "enterprise",
@@ -195,18 +220,25 @@ def test_a_combination_led_by_stage_segment_or_region_reads_no_table_page(world,
         "region + stage": {"region": "emea", "stage": Stage.CLOSED_LOST},
         "segment + region + 365 days": {"segment": "smb", "region": "apac", "period": "365"},
         "stage + team": {"stage": Stage.NEGOTIATION, "team": world["teams"][0].pk},
+        "tag + segment": {"tag": tag, "segment": "enterprise"},
+        "competitor + stage": {"competitor": rival, "stage": Stage.NEGOTIATION},
+        "tag + competitor": {"tag": tag, "competitor": rival},
+        "tag + 90 days + region": {"tag": tag, "period": "90", "region": "emea"},
     }[combination]
+    notes = NoteFilter(**filters)
     with CaptureQueriesContext(connection) as captured:
-        theme_figures(
-            themes=Theme.objects.all(), notes=NoteFilter(**filters), today=TODAY, rows=FACTS
-        )
-    (statement,) = [q["sql"] for q in captured if "insights_notefacts" in q["sql"]]
+        theme_figures(themes=Theme.objects.all(), notes=notes, today=TODAY, rows=facts_for(notes))
+    (statement,) = [q["sql"] for q in captured if "facts" in q["sql"]]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute("EXPLAIN " + statement)
         plan = "\n".join(line for (line,) in cursor.fetchall())
-    reads_of_facts = [line for line in plan.splitlines() if "on insights_notefacts" in line]
+    reads_of_facts = [
+        line
+        for line in plan.splitlines()
+        if "on insights_notefacts" in line or "on insights_notenamefacts" in line
+    ]
     assert len(reads_of_facts) == 1, plan
     assert "Index Only Scan using facts_" in reads_of_facts[0], plan
 

@@ -2,7 +2,7 @@
 stored statistics and exports."""
 
 from insights.themes.models.exports import ThemeExport
-from insights.themes.models.facts import NoteFacts
+from insights.themes.models.facts import NoteFacts, NoteNameFacts
 from insights.themes.models.pairs import DistinctThemes, DuplicateSuggestion
 from insights.themes.models.rep_figures import RepFiguresStored, RepThemeFigures
 from insights.themes.models.runs import ClusteringRun, NoteEmbedding
@@ -25,6 +25,7 @@ __all__ = [
     "ALL_TIME_DAYS",
     "ThemeExport",
     "NoteFacts",
+    "NoteNameFacts",
     "ThemePageStats",
     "RepFiguresStored",
     "RepThemeFigures",
