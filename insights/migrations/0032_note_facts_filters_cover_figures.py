@@ -26,8 +26,8 @@ class Migration(migrations.Migration):
     other scalar filters and the figures' columns in the index
     (models.facts.COVERED), the same rows are read from the index's own pages,
     where they sit side by side. The narrow indexes on the same keys stay for
-    the combinations with a tag or a competitor, where the planner ANDs their
-    keys with the tag's or competitor's index before it reads the table.
+    the top tags and competitors of the rows shown, which read the table's tag
+    arrays: the planner ANDs their keys with the themes' and a tag's index.
     """
 
     dependencies = [

@@ -40,7 +40,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
-from django.db.models import F, Model, Q, QuerySet, Window
+from django.db.models import F, Model, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -120,12 +120,16 @@ class NoteFilter:
         return q
 
     def name_facts_q(self, *, today: dt.date) -> Q:
-        """The filter as a condition on NoteNameFacts rows, when it has a tag or a competitor:
-        the rows of the tag (an unknown tag has none), else of the competitor, one per note."""
+        """The filter as a condition on NoteNameFacts rows: the rows of its tag (an unknown
+        tag has none), else of its competitor, one per note. Without either, a note has a
+        row per name and would be counted as many times: refused."""
+        if not (self.tag or self.competitor):
+            raise ValueError("Rows per name count a note once only under a tag or competitor.")
         q = self._scalar_facts_q(today)
         if self.tag:
-            tag = Tag.objects.filter(name=self.tag).values("pk")
-            q &= Q(kind=NoteNameFacts.Kind.TAG, name_id__in=tag)
+            # The tag's id as a value in the index condition, not a join with the tags.
+            tag = Subquery(Tag.objects.filter(name=self.tag).values("pk")[:1])
+            q &= Q(kind=NoteNameFacts.Kind.TAG, name_id=tag)
             if self.competitor:
                 q &= self._competitor_facts_q()
         else:
@@ -169,9 +173,8 @@ class NoteRows:
     def matching(self, themes, notes: "NoteFilter | None", today: dt.date) -> QuerySet:
         # A queryset stays a subquery; ids (a chunk of themes, never notes) are a list.
         ids = themes.values("pk") if isinstance(themes, QuerySet) else sorted(set(themes))
-        scope = Q(theme_id__in=ids)
-        if notes is not None:
-            scope &= self.condition(notes, today=today)
+        # No filter is the empty one, which every source but NAMED reads as "every note".
+        scope = Q(theme_id__in=ids) & self.condition(notes or NoteFilter(), today=today)
         return self.model.objects.filter(scope)
 
 

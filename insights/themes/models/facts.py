@@ -86,8 +86,9 @@ class NoteFacts(models.Model):
             # also holding the other scalar filters and what the figures read (COVERED):
             # a combination of those filters is answered from the index alone, not from a
             # table page per matching note (docs/performance.md, session 10). The narrow
-            # indexes above stay: combined with a tag's or a competitor's (a bitmap AND)
-            # they are read for their keys only, and these are nine times their size.
+            # indexes above stay for the top tags and competitors of the rows shown, which
+            # read the tag arrays from the table: there the planner ANDs a narrow index
+            # with the themes' and a tag's (keys only; these are nine times their size).
             _covering("deal_stage", name="facts_stage_day_cover"),
             _covering("segment", name="facts_segment_day_cover"),
             _covering("region", name="facts_region_day_cover"),
