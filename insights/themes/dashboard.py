@@ -321,18 +321,23 @@ def _live_figures(filters: Filters, themes) -> dict[int, Figures]:
             today=today,
             rows=theme_figures.facts_for(filters),
         ),
+        store=theme_figures.packed,
+        load=theme_figures.unpacked,
     )
 
 
-def _cached(what: tuple, compute):
+def _cached(what: tuple, compute, *, store=None, load=None):
     """`compute()`, kept per `what` for DASHBOARD_FILTER_CACHE_SECONDS, and only until the
-    statistics task next stores anything (the key carries its generation)."""
+    statistics task next stores anything (the key carries its generation). `store` and
+    `load` turn the value into what the cache keeps and back."""
     key = "dashboard:" + hashlib.sha256(repr((*what, stats.generation())).encode()).hexdigest()
     found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, timeout=settings.DASHBOARD_FILTER_CACHE_SECONDS)
-    return found
+    if found is not None:
+        return load(found) if load else found
+    value = compute()
+    kept = store(value) if store else value
+    cache.set(key, kept, timeout=settings.DASHBOARD_FILTER_CACHE_SECONDS)
+    return value
 
 
 def _attach_themes(rows: list[Row], themes, filters: Filters | None) -> None:

@@ -238,6 +238,49 @@ class Figures:
         return growth(self.weekly_mentions)
 
 
+def packed(figures_of: dict[int, Figures]) -> list[tuple]:
+    """Figures per theme as ints and strings, for a cache: money as its exact decimal text,
+    a date as its day number. Pickled as Decimals and dates, the figures of 1,948 themes (a
+    combination at a million notes, where most themes have matching notes) took 6.4 ms to
+    write and 11.9 ms to read back; packed, 1.3 ms to pack and write, 5.4 ms to read and
+    unpack (benchmarks/figures_cache.py)."""
+    return [
+        (
+            theme_id,
+            f.note_count,
+            f.account_count,
+            f.last_mentioned_on.toordinal() if f.last_mentioned_on else 0,
+            str(f.open_revenue),
+            str(f.lost_revenue),
+            str(f.won_revenue),
+            str(f.weighted_revenue),
+            tuple(f.weekly_mentions),
+            tuple(f.top_tags),
+            tuple(f.top_competitors),
+        )
+        for theme_id, f in figures_of.items()
+    ]
+
+
+def unpacked(rows: list[tuple]) -> dict[int, Figures]:
+    """What `packed` was given."""
+    return {
+        theme_id: Figures(
+            note_count=notes,
+            account_count=accounts,
+            last_mentioned_on=dt.date.fromordinal(day) if day else None,
+            open_revenue=Decimal(open_),
+            lost_revenue=Decimal(lost),
+            won_revenue=Decimal(won),
+            weighted_revenue=Decimal(weighted),
+            weekly_mentions=list(weekly),
+            top_tags=list(tags),
+            top_competitors=list(rivals),
+        )
+        for theme_id, notes, accounts, day, open_, lost, won, weighted, weekly, tags, rivals in rows
+    }
+
+
 # The fewest mentions in the earlier four weeks for a percentage to mean
 # something: below it one note more or less swings the figure by tens of
 # percent ("1 → 10" is "+900%"). See docs/definitions.md, Growth.

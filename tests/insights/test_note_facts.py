@@ -184,6 +184,26 @@ def test_the_dashboard_answers_a_combination_from_the_facts_without_joining_the_
 
 
 @pytest.mark.parametrize(
+    "filters",
+    [{"segment": "enterprise", "stage": Stage.NEGOTIATION}, {"tag": "first", "region": "apac"}],
+    ids=["segment + stage", "tag + region"],
+)
+def test_a_combination_shown_again_comes_from_the_cache_unchanged(world, pm, filters):
+    """The dashboard keeps a combination's figures briefly, packed as plain text and numbers
+    (figures.packed): shown again, the rows are the same, money to the last decimal, and
+    no facts are read."""
+    if filters.get("tag") == "first":
+        filters = {**filters, "tag": world["tags"][0].name}
+    store_theme_stats()
+    forget_cached_figures()
+    first = theme_rows(filters=Filters(**filters), sort="revenue")
+    with CaptureQueriesContext(connection) as captured:
+        again = theme_rows(filters=Filters(**filters), sort="revenue")
+    assert "facts" not in " ".join(q["sql"] for q in captured)
+    assert first and [vars(row) for row in again] == [vars(row) for row in first]
+
+
+@pytest.mark.parametrize(
     "combination",
     [
         "segment + 90 days + stage",
