@@ -62,6 +62,7 @@ import leidenalg  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
 from scipy.sparse.csgraph import connected_components  # noqa: E402
 
+from benchmarks.grain import leiden  # noqa: E402
 from benchmarks.lexical import scored, texts_of  # noqa: E402
 from benchmarks.second_pass import load  # noqa: E402  (sets Django up)
 from insights.themes.engine import density_split, grouping, tag_partners  # noqa: E402
@@ -80,15 +81,9 @@ MAX_ROUNDS = 10
 
 
 def modularity(graph: ig.Graph, seed: int, passes: int = 2) -> np.ndarray:
-    found = leidenalg.find_partition(
-        graph,
-        leidenalg.RBConfigurationVertexPartition,
-        weights="weight",
-        resolution_parameter=1.0,
-        seed=seed,
-        n_iterations=passes,
-    )
-    return np.asarray(found.membership, dtype=np.int64)
+    """The engine's communities: modularity at resolution 1."""
+    found = leiden(graph, leidenalg.RBConfigurationVertexPartition, 1.0, seed, passes)
+    return found.astype(np.int64)
 
 
 def agreement(edges: np.ndarray, memberships: list[np.ndarray]) -> np.ndarray:
