@@ -103,9 +103,15 @@ def cpm(graph: ig.Graph, resolution: float, seed: int = 0) -> np.ndarray:
     return leiden(graph, leidenalg.CPMVertexPartition, resolution, seed)
 
 
-def leiden(graph: ig.Graph, quality, resolution: float, seed: int) -> np.ndarray:
+def leiden(graph: ig.Graph, quality, resolution: float, seed: int, passes: int = 2) -> np.ndarray:
+    """Leiden's partition; `passes` = -1 iterates until a pass changes nothing."""
     found = leidenalg.find_partition(
-        graph, quality, weights="weight", resolution_parameter=resolution, seed=seed
+        graph,
+        quality,
+        weights="weight",
+        resolution_parameter=resolution,
+        seed=seed,
+        n_iterations=passes,
     )
     return np.asarray(found.membership)
 
