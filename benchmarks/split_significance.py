@@ -54,6 +54,7 @@ import leidenalg  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
 
 from benchmarks import second_pass  # noqa: E402  (sets Django up)
+from benchmarks.lexical import engine_partition  # noqa: E402
 from benchmarks.second_pass import BANKING, DRAWS, FLOOR, ROOT  # noqa: E402
 from demo.seed import builder  # noqa: E402
 from insights.themes.engine import density_split, embeddings, grouping, tag_partners  # noqa: E402
@@ -183,15 +184,7 @@ def stages(texts, tags, vectors, seed=0):
     features = grouping._features(vectors, tags, seed)
     words = grouping._word_rows(texts, np.arange(n), n)
     graph = grouping._graph(features, words)
-    found = leidenalg.find_partition(
-        graph,
-        leidenalg.RBConfigurationVertexPartition,
-        weights="weight",
-        resolution_parameter=1.0,
-        seed=seed,
-    )
-    communities = np.asarray(found.membership, dtype=np.int64)
-    return graph, communities, density_split.pieces(graph, communities, seed)
+    return (graph, *engine_partition(graph, seed))
 
 
 def finish(communities, pieces, tags):
@@ -290,13 +283,7 @@ def weakest_cuts(truth, final, edges, weight):
             labels[cut[2][cut[3]]] = fresh
             fresh += 1
             steps.append(scored(truth, _re(labels)) + (cut[key],))
-        best = int(np.argmax([s[1] for s in steps]))
-        nmi, ari, count, bar = steps[best]
-        print(
-            f"weakest {statistic} first: best after {best + 1} cuts (bar {bar:.4f}):"
-            f" {nmi:.3f} / {ari:.3f} / {count}; after 1, 5, 10, 20 cuts ARI "
-            f"{[round(steps[i][1], 3) for i in (0, 4, 9, 19) if i < len(steps)]}"
-        )
+        print_best(f"weakest {statistic} first", steps, (1, 5, 10, 20))
 
 
 def best_bisection(members, edges, weight):
@@ -335,6 +322,16 @@ def best_bisection(members, edges, weight):
     return contrast, best[0], side
 
 
+def spread(what, rows, extra=""):
+    """Print the 10/50/90% points of (contrast, conductance) rows."""
+    if len(rows):
+        print(
+            f"best bisection of {len(rows)} {what}: contrast 10/50/90%"
+            f" {np.percentile(rows[:, 0], [10, 50, 90]).round(4).tolist()}, conductance"
+            f" {np.percentile(rows[:, 1], [10, 50, 90]).round(3).tolist()}{extra}"
+        )
+
+
 def cut_strength(truth, final, edges, weight):
     """How weakly the best bisection of one need is linked, against that of a theme
     holding two: if the ranges overlap, no test of cut strength tells them apart."""
@@ -344,13 +341,7 @@ def cut_strength(truth, final, edges, weight):
         members = np.flatnonzero((truth == need) & (final == theme))
         if len(members) >= 20:
             single.append(best_bisection(members, edges, weight)[:2])
-    single = np.asarray(single).reshape(-1, 2)
-    if len(single):
-        print(
-            f"best bisection of {len(single)} needs alone (their notes in their main theme, >= 20):"
-            f" contrast 10/50/90% {np.percentile(single[:, 0], [10, 50, 90]).round(4).tolist()},"
-            f" conductance {np.percentile(single[:, 1], [10, 50, 90]).round(3).tolist()}"
-        )
+    spread("needs alone (their notes in their main theme, >= 20)", np.reshape(single, (-1, 2)))
     mixed, pure, along = [], [], 0
     for theme in range(final.max() + 1):
         members = np.flatnonzero(final == theme)
@@ -365,14 +356,8 @@ def cut_strength(truth, final, edges, weight):
         first = Counter(truth[members][side].tolist()).most_common(1)[0][0]
         second = Counter(truth[members][~side].tolist()).most_common(1)[0][0]
         along += first != second
-    mixed = np.asarray(mixed)
-    pure = np.asarray(pure).reshape(-1, 2)
-    if len(pure):
-        print(
-            f"best bisection of {len(pure)} themes of one need (>= 20 notes):"
-            f" contrast 10/50/90% {np.percentile(pure[:, 0], [10, 50, 90]).round(4).tolist()},"
-            f" conductance {np.percentile(pure[:, 1], [10, 50, 90]).round(3).tolist()}"
-        )
+    mixed, pure = np.reshape(mixed, (-1, 2)), np.reshape(pure, (-1, 2))
+    spread("themes of one need (>= 20 notes)", pure)
     if len(mixed) == 0:
         return
     from sklearn.metrics import roc_auc_score
@@ -383,11 +368,10 @@ def cut_strength(truth, final, edges, weight):
         f" contrast {roc_auc_score(labels, -np.r_[pure[:, 0], mixed[:, 0]]):.2f},"
         f" conductance {roc_auc_score(labels, -np.r_[pure[:, 1], mixed[:, 1]]):.2f}"
     )
-    print(
-        f"best bisection of {len(mixed)} themes holding two needs (>= 20 notes):"
-        f" contrast 10/50/90% {np.percentile(mixed[:, 0], [10, 50, 90]).round(4).tolist()},"
-        f" conductance {np.percentile(mixed[:, 1], [10, 50, 90]).round(3).tolist()};"
-        f" the two sides' majority needs differ in {along}"
+    spread(
+        "themes holding two needs (>= 20 notes)",
+        mixed,
+        f"; the two sides' majority needs differ in {along}",
     )
 
 
@@ -441,12 +425,17 @@ def weakest_cuts_recursive(truth, final, edges, weight, steps=120):
         found.append(scored(truth, _re(labels)) + (conductance,))
         push(members[side])
         push(members[~side])
-    best = int(np.argmax([f[1] for f in found]))
-    nmi, ari, count, bar = found[best]
+    print_best("weakest conductance first, sides cut again", found, (10, 20, 40, 80))
+
+
+def print_best(what, steps, marks):
+    """The best of (NMI, ARI, themes, bar) after each cut, and the ARI after `marks` cuts."""
+    best = int(np.argmax([step[1] for step in steps]))
+    nmi, ari, count, bar = steps[best]
     print(
-        f"weakest conductance first, sides cut again: best after {best + 1} cuts"
-        f" (bar {bar:.4f}): {nmi:.3f} / {ari:.3f} / {count}; after 10, 20, 40, 80 cuts ARI "
-        f"{[round(found[i][1], 3) for i in (9, 19, 39, 79) if i < len(found)]}"
+        f"{what}: best after {best + 1} cuts (bar {bar:.4f}): {nmi:.3f} / {ari:.3f} / {count};"
+        f" after {', '.join(map(str, marks))} cuts ARI "
+        f"{[round(steps[i - 1][1], 3) for i in marks if i <= len(steps)]}"
     )
 
 
