@@ -20,6 +20,9 @@ only when it is beyond what one need would give, at the conventional 5% level
 - `own-rewired`: a finer split proposed at the community's own density
   ("denser than the community it came from", the next level of the same
   bar), kept only when its CPM gain at that density beats the rewired draws.
+- `fuzzy-graph` (not a test: the graph's weights): the engine's neighbours
+  weighted as UMAP weights them instead of by shared neighbours, then the
+  engine's partition.
 - `local-density` (no test): each community split by CPM at the density of
   its notes and their linked neighbours, a bar that does not fall as far-off
   notes are added (the graph's density does).
@@ -47,6 +50,7 @@ from math import comb
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import igraph as ig  # noqa: E402
@@ -179,12 +183,41 @@ def scored(truth, labels):
     )
 
 
-def stages(texts, tags, vectors, seed=0):
+def stages(texts, tags, vectors, seed=0, build=None):
+    """(graph, communities, pieces); `build(features, words)` replaces the engine's graph."""
     n = len(vectors)
     features = grouping._features(vectors, tags, seed)
     words = grouping._word_rows(texts, np.arange(n), n)
-    graph = grouping._graph(features, words)
+    graph = (build or grouping._graph)(features, words)
     return (graph, *engine_partition(graph, seed))
+
+
+def fuzzy_graph(features, words) -> ig.Graph:
+    """The engine's k nearest, weighted as UMAP weights them (McInnes, Healy & Melville
+    2018) instead of by shared neighbours: exp(-(d - rho) / sigma), rho the distance to
+    the note's nearest, sigma such that its k weights sum to log2 k; a + b - ab both
+    ways. Distances are 1 - the whole similarity (meaning + the words' share)."""
+    k = grouping.K_NEIGHBOURS
+    found = grouping.nearest_neighbours(features, k, words)
+    n = len(features)
+    rows = np.repeat(np.arange(n), k)
+    similarity = (features[rows] * features[found.ravel()]).sum(axis=1)
+    if words is not None:
+        pair = words[rows].multiply(words[found.ravel()]).sum(axis=1)
+        similarity = similarity + grouping.words_module.WEIGHT**2 * np.asarray(pair).ravel()
+    distance = similarity.reshape(n, k).max() - similarity.reshape(n, k)
+    excess = distance - distance.min(axis=1, keepdims=True)
+    low, high, sigma = np.zeros(n), np.full(n, np.inf), np.ones(n)
+    for _ in range(64):  # bisection for each note's sigma
+        above = np.exp(-excess / sigma[:, None]).sum(axis=1) > np.log2(k)
+        high, low = np.where(above, sigma, high), np.where(above, low, sigma)
+        sigma = np.where(np.isinf(high), sigma * 2, (low + high) / 2)
+    weight = np.exp(-excess / sigma[:, None]).ravel()
+    one_way = sp.csr_matrix((weight, (rows, found.ravel())), shape=(n, n))
+    both = sp.triu(one_way + one_way.T - one_way.multiply(one_way.T), 1).tocoo()
+    graph = ig.Graph(n=n, edges=np.column_stack([both.row, both.col]).tolist())
+    graph.es["weight"] = both.data.tolist()
+    return graph
 
 
 def finish(communities, pieces, tags):
@@ -456,8 +489,12 @@ def main():
         if args.diagnose:
             diagnose(texts, tags, truth, vectors)
             continue
+        if "fuzzy-graph" in args.variants:
+            graph, communities, pieces = stages(texts, tags, vectors, build=fuzzy_graph)
+            nmi, ari, count = scored(truth, finish(communities, pieces, tags))
+            print(f"{Path(name).stem:16} fuzzy-graph    {nmi:.3f} / {ari:.3f} / {count}")
         graph, communities, pieces = stages(texts, tags, vectors)
-        for variant in args.variants:
+        for variant in [v for v in args.variants if v != "fuzzy-graph"]:
             random.seed(0)  # igraph's rewiring draws from Python's generator
             started = time.perf_counter()
             finer = variant_pieces(variant, graph, communities, pieces)
