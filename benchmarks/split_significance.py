@@ -483,9 +483,26 @@ def main():
         "--variants", nargs="+", default=["engine", "random-halves", "rewired", "own-rewired"]
     )
     parser.add_argument("--diagnose", action="store_true")
+    parser.add_argument(
+        "--seeds", type=int, default=0, help="the engine alone over seeds 0..N-1 (PCA and Leiden)"
+    )
     args = parser.parse_args()
     for name in args.sets:
         texts, tags, truth, vectors = load(name)
+        if args.seeds:
+            found = []
+            for seed in range(args.seeds):
+                graph, communities, pieces = stages(texts, tags, vectors, seed=seed)
+                found.append(scored(truth, finish(communities, pieces, tags)))
+                nmi, ari, count = found[-1]
+                print(f"{Path(name).stem:16} seed {seed}  {nmi:.3f} / {ari:.3f} / {count}")
+            mean, sd = np.mean(found, axis=0), np.std(found, axis=0, ddof=1)
+            print(
+                f"{Path(name).stem:16} mean    {mean[0]:.3f} / {mean[1]:.3f} / {mean[2]:.1f}"
+                f" (sd {sd[0]:.3f} / {sd[1]:.3f} / {sd[2]:.1f})",
+                flush=True,
+            )
+            continue
         if args.diagnose:
             diagnose(texts, tags, truth, vectors)
             continue
