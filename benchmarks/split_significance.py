@@ -299,6 +299,10 @@ def rejoins(truth, final, edges, weight, degree):
     pairs = [(i, j) for i, j in zip(*np.nonzero(np.triu(gain, 1) > 0), strict=True)]
     same = sum(major[i] == major[j] for i, j in pairs)
     print(f"theme pairs whose merge would raise modularity: {len(pairs)}, of one need: {same}")
+    size = np.bincount(final[final >= 0], minlength=count)
+    density = links / np.maximum(np.outer(size, size), 1)
+    closest = np.sort(np.triu(density, 1).ravel())[::-1][:10]
+    print(f"link density of the 10 most densely linked pairs of themes: {closest.round(4)}")
 
 
 def weakest_cuts(truth, final, edges, weight):
