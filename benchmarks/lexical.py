@@ -168,8 +168,8 @@ def reranked(features, words, k, pool=3, weight=1.0):
     return np.take_along_axis(found, best, axis=1).astype(np.int64)
 
 
-def engine_steps(graph: ig.Graph, tags, seed: int = 0) -> np.ndarray:
-    """What `group_with_phrasings` does once the graph is built (below GRAPH_SAMPLE)."""
+def engine_partition(graph: ig.Graph, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(communities, pieces) as `grouping._communities` finds them on a built graph."""
     found = leidenalg.find_partition(
         graph,
         leidenalg.RBConfigurationVertexPartition,
@@ -178,7 +178,12 @@ def engine_steps(graph: ig.Graph, tags, seed: int = 0) -> np.ndarray:
         seed=seed,
     )
     communities = np.asarray(found.membership, dtype=np.int64)
-    pieces = density_split.pieces(graph, communities, seed)
+    return communities, density_split.pieces(graph, communities, seed)
+
+
+def engine_steps(graph: ig.Graph, tags, seed: int = 0) -> np.ndarray:
+    """What `group_with_phrasings` does once the graph is built (below GRAPH_SAMPLE)."""
+    communities, pieces = engine_partition(graph, seed)
     joined = tag_partners.join(communities, tags)
     labels, _ = density_split.split_unjoined(communities, pieces, joined)
     return grouping._tidy(labels)
