@@ -199,17 +199,9 @@ FACTS = NoteRows(
 )
 
 # A tag's or competitor's notes from the rows kept per name: read from one index alone,
-# where in FACTS each would be a table page (models.facts.NoteNameFacts). Figures only:
-# no tag arrays for top names.
-NAMED = NoteRows(
-    NoteNameFacts,
-    NoteFilter.name_facts_q,
-    account="account_id",
-    day="call_date",
-    deal="deal_id",
-    amount="deal_amount",
-    stage="deal_stage",
-)
+# where in FACTS each would be a table page (models.facts.NoteNameFacts). Its rows carry
+# no tag arrays: the dashboard reads the top names of the rows shown from FACTS.
+NAMED = replace(FACTS, model=NoteNameFacts, condition=NoteFilter.name_facts_q, names=())
 
 
 def facts_for(notes: NoteFilter) -> NoteRows:

@@ -30,7 +30,28 @@ def _covering(column: str, *, name: str) -> models.Index:
     )
 
 
-class NoteFacts(models.Model):
+class NoteColumns(models.Model):
+    """What NoteFacts and NoteNameFacts copy of a themed note: its theme, call date,
+    account, author and deal, the deal's amount, stage and competitor, the account's
+    segment and region, and the competitors the note names."""
+
+    theme_id = models.BigIntegerField()
+    call_date = models.DateField()
+    account_id = models.BigIntegerField()
+    author_id = models.BigIntegerField()
+    deal_id = models.BigIntegerField(null=True)
+    deal_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    deal_stage = models.CharField(max_length=20, null=True)
+    deal_competitor_id = models.BigIntegerField(null=True)
+    segment = models.CharField(max_length=12)
+    region = models.CharField(max_length=10)
+    competitor_ids = ArrayField(models.BigIntegerField(), default=list)
+
+    class Meta:
+        abstract = True
+
+
+class NoteFacts(NoteColumns):
     """One themed note with everything a dashboard filter or figure reads of it.
 
     A copy, flattened: the note's theme, call date, account, author and deal,
@@ -51,18 +72,7 @@ class NoteFacts(models.Model):
     """
 
     note_id = models.BigIntegerField(primary_key=True)
-    theme_id = models.BigIntegerField()
-    call_date = models.DateField()
-    account_id = models.BigIntegerField()
-    author_id = models.BigIntegerField()
-    deal_id = models.BigIntegerField(null=True)
-    deal_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-    deal_stage = models.CharField(max_length=20, null=True)
-    deal_competitor_id = models.BigIntegerField(null=True)
-    segment = models.CharField(max_length=12)
-    region = models.CharField(max_length=10)
     tag_ids = ArrayField(models.BigIntegerField(), default=list)
-    competitor_ids = ArrayField(models.BigIntegerField(), default=list)
 
     class Meta:
         indexes = [
@@ -112,7 +122,7 @@ class NoteFacts(models.Model):
         return f"note {self.note_id} in theme {self.theme_id}"
 
 
-class NoteNameFacts(models.Model):
+class NoteNameFacts(NoteColumns):
     """One themed note under one of its names: a tag it carries, or a competitor it names
     or its deal is against (one row for both).
 
@@ -138,17 +148,6 @@ class NoteNameFacts(models.Model):
     note_id = models.BigIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
     name_id = models.BigIntegerField()
-    theme_id = models.BigIntegerField()
-    call_date = models.DateField()
-    account_id = models.BigIntegerField()
-    author_id = models.BigIntegerField()
-    deal_id = models.BigIntegerField(null=True)
-    deal_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-    deal_stage = models.CharField(max_length=20, null=True)
-    deal_competitor_id = models.BigIntegerField(null=True)
-    segment = models.CharField(max_length=12)
-    region = models.CharField(max_length=10)
-    competitor_ids = ArrayField(models.BigIntegerField(), default=list)
 
     class Meta:
         indexes = [
