@@ -14,6 +14,26 @@ VACUUM_AS_DEFAULT = (
     "autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor)"
 )
 
+# models.facts.COVERED as it was when this migration was written.
+_COVERED = (
+    "segment",
+    "region",
+    "deal_stage",
+    "author_id",
+    "theme_id",
+    "account_id",
+    "deal_id",
+    "deal_amount",
+)
+
+
+def _covering(column: str, short: str) -> models.Index:
+    return models.Index(
+        fields=[column, "call_date"],
+        include=tuple(c for c in _COVERED if c != column),
+        name=f"facts_{short}_day_cover",
+    )
+
 
 class Migration(migrations.Migration):
     """Stage, segment and region indexes that answer a filter combination alone.
@@ -35,53 +55,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name="notefacts",
-            index=models.Index(
-                fields=["deal_stage", "call_date"],
-                include=(
-                    "segment",
-                    "region",
-                    "author_id",
-                    "theme_id",
-                    "account_id",
-                    "deal_id",
-                    "deal_amount",
-                ),
-                name="facts_stage_day_cover",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="notefacts",
-            index=models.Index(
-                fields=["segment", "call_date"],
-                include=(
-                    "region",
-                    "deal_stage",
-                    "author_id",
-                    "theme_id",
-                    "account_id",
-                    "deal_id",
-                    "deal_amount",
-                ),
-                name="facts_segment_day_cover",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="notefacts",
-            index=models.Index(
-                fields=["region", "call_date"],
-                include=(
-                    "segment",
-                    "deal_stage",
-                    "author_id",
-                    "theme_id",
-                    "account_id",
-                    "deal_id",
-                    "deal_amount",
-                ),
-                name="facts_region_day_cover",
-            ),
-        ),
+        migrations.AddIndex(model_name="notefacts", index=_covering("deal_stage", "stage")),
+        migrations.AddIndex(model_name="notefacts", index=_covering("segment", "segment")),
+        migrations.AddIndex(model_name="notefacts", index=_covering("region", "region")),
         migrations.RunSQL(VACUUM_SOONER, VACUUM_AS_DEFAULT),
     ]
