@@ -33,7 +33,7 @@ from feedbackhub import periods
 from feedbackhub.queue import enqueue_now
 from insights.notes.models import CallNote, Tag
 from insights.themes import figures as theme_figures
-from insights.themes.figures import FACTS, Figures, NoteFilter
+from insights.themes.figures import Figures, NoteFilter
 from insights.themes.models import (
     ALL_TIME_DAYS,
     FacetKind,
@@ -348,7 +348,9 @@ def _attach_themes(rows: list[Row], themes, filters: Filters | None) -> None:
     if filters:
         tags, rivals = _cached(
             ("top names", astuple(filters), timezone.localdate(), sorted(shown)),
-            lambda: theme_figures.theme_top_names(themes=list(shown), notes=filters, rows=FACTS),
+            lambda: theme_figures.theme_top_names(
+                themes=list(shown), notes=filters, rows=theme_figures.facts_for(filters)
+            ),
         )
     rows[:] = [r for r in rows if r.theme_id in shown]
     for row in rows:

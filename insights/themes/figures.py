@@ -200,7 +200,7 @@ FACTS = NoteRows(
 
 # A tag's or competitor's notes from the rows kept per name: read from one index alone,
 # where in FACTS each would be a table page (models.facts.NoteNameFacts). Its rows carry
-# no tag arrays: the dashboard reads the top names of the rows shown from FACTS.
+# no tag arrays: the top names of the rows shown read FACTS rows, found through these.
 NAMED = replace(FACTS, model=NoteNameFacts, condition=NoteFilter.name_facts_q, names=())
 
 
@@ -438,9 +438,9 @@ FACT_NAME_BRANCHES = [
 def _top_names(
     themes, notes: NoteFilter | None, today: dt.date, starts, limit: int, rows: NoteRows
 ):
-    matching = rows.matching(themes, notes, today).values(
-        "theme_id", "note_id", rows.day, *rows.names
-    )
+    matching = _with_names(rows, themes, notes, today)
+    rows = FACTS if rows is NAMED else rows
+    matching = matching.values("theme_id", "note_id", rows.day, *rows.names)
     empty = {"tag": defaultdict(dict), "competitor": defaultdict(dict)}
     try:
         matching_sql, params = matching.query.sql_with_params()
@@ -456,3 +456,18 @@ def _top_names(
         columns=("m_tags", "m_competitors") if rows.names else (),
     )
     return {kind: found.get(kind, empty[kind]) for kind in empty}
+
+
+def _with_names(rows: NoteRows, themes, notes: NoteFilter | None, today: dt.date) -> QuerySet:
+    """The matching rows, as rows that carry the notes' tags and competitors.
+
+    NAMED rows carry none: their notes are found in the index kept per name (which holds
+    the note), then their NoteFacts rows by primary key. A few hundred look-ups for the
+    themes shown, where finding them in NoteFacts itself meant intersecting bitmaps of
+    every note of those themes, of the name and of the stage (250,000 entries for 564
+    notes at a million notes, docs/performance.md, session 11).
+    """
+    if rows is not NAMED:
+        return rows.matching(themes, notes, today)
+    found = NAMED.matching(themes, notes, today).values("note_id")
+    return NoteFacts.objects.filter(note_id__in=found)

@@ -30,6 +30,7 @@ from insights.themes.figures import (
     facts_for,
     theme_figures,
     theme_figures_by_period,
+    theme_top_names,
 )
 from insights.themes.merge_undo import theme_merge_undo
 from insights.themes.models import NoteFacts, Theme, ThemeAssignment
@@ -292,6 +293,49 @@ def test_a_name_with_a_stage_reads_only_that_stage_of_the_names_rows(world, filt
     scans = re.findall(r'"Node Type": "Index Only Scan".*?"Index Name": "(\w+)"', plan)
     assert "facts_name_stage_day_cover" in scans, plan
     assert re.search(r'"Index Cond": "[^"]*deal_stage', plan), plan  # a key, not a filter
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"competitor": "first", "stage": Stage.NEGOTIATION},
+        {"tag": "first", "segment": "enterprise"},
+    ],
+    ids=["competitor + stage", "tag + segment"],
+)
+def test_the_top_names_of_the_themes_shown_find_their_notes_through_the_rows_per_name(
+    world, filters
+):
+    """The top tags and competitors of the fifty themes shown intersected bitmaps of every
+    note of those themes, of the name and of the stage: 250,000 entries for 564 notes at a
+    million notes (docs/performance.md, session 11). The rows per name hold the note, so
+    its notes are read from that index and their tags from NoteFacts by primary key; and
+    they are the names of the notes themselves."""
+    names = {"tag": world["tags"][0].name, "competitor": world["rivals"][0].pk}
+    filters = {
+        kind: names.get(kind, value) if value == "first" else value
+        for kind, value in filters.items()
+    }
+    shown = sorted(_reference(filters, SPARK_WEEKS))[:3]
+    with CaptureQueriesContext(connection) as captured:
+        tags, rivals = theme_top_names(themes=shown, notes=NoteFilter(**filters), rows=NAMED)
+    assert (tags, rivals) == theme_top_names(
+        themes=shown, notes=NoteFilter(**filters), rows=ASSIGNMENTS
+    )
+    assert any(tags.values())
+    (statement,) = [q["sql"] for q in captured]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE insights_notenamefacts")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}")
+        plan = json.dumps(cursor.fetchone()[0])
+    scans = re.findall(r'"Node Type": "(Index Only Scan|Index Scan)".*?"Index Name": "(\w+)"', plan)
+    assert (
+        "Index Only Scan",
+        "facts_name_stage_day_cover" if "stage" in filters else "facts_name_day_note_cover",
+    ) in scans, plan
+    assert ("Index Scan", "insights_notefacts_pkey") in scans, plan
 
 
 def test_the_rows_per_name_refuse_a_filter_without_a_tag_or_competitor(world):

@@ -51,9 +51,10 @@ class NoteColumns(models.Model):
         abstract = True
 
 
-# What NoteNameFacts' indexes hold besides their keys: COVERED, and the competitor columns
-# a tag's rows are filtered by (tag + competitor).
-NAME_COVERED = [*COVERED, "deal_competitor_id", "competitor_ids"]
+# What NoteNameFacts' indexes hold besides their keys: COVERED, the competitor columns a
+# tag's rows are filtered by (tag + competitor), and the note, by which the top tags and
+# competitors of the themes shown find the matching notes' NoteFacts rows.
+NAME_COVERED = [*COVERED, "deal_competitor_id", "competitor_ids", "note_id"]
 
 
 class NoteFacts(NoteColumns):
@@ -136,7 +137,7 @@ class NoteNameFacts(NoteColumns):
     notes are found through a GIN index, and each is then a table page of its own: at a
     million notes a busy tag's 11,419 notes with a segment were 8,729 pages read. Here a
     name's notes sit side by side in one index that also holds what the figures and the
-    other filters read (`facts_name_day_cover`; with a stage, `facts_name_stage_day_cover`),
+    other filters read (`facts_name_day_note_cover`; with a stage, `facts_name_stage_day_cover`),
     so they are read from it alone. The competitor columns come along for a tag's rows
     (tag + competitor); a competitor's rows need no tags, because a combination with a tag
     starts from the tag.
@@ -160,7 +161,7 @@ class NoteNameFacts(NoteColumns):
             models.Index(
                 fields=["kind", "name_id", "call_date"],
                 include=NAME_COVERED,
-                name="facts_name_day_cover",
+                name="facts_name_day_note_cover",
             ),
             # A name with a deal stage (competitor + stage: where in the pipeline we meet
             # them): a stage holds about an eighth of a name's notes, and with the call date
