@@ -459,15 +459,17 @@ def _top_names(
 
 
 def _with_names(rows: NoteRows, themes, notes: NoteFilter | None, today: dt.date) -> QuerySet:
-    """The matching rows, as rows that carry the notes' tags and competitors.
+    """The matching rows, as rows that carry the notes' tags and competitors (NAMED's carry
+    none: FACTS' instead).
 
-    NAMED rows carry none: their notes are found in the index kept per name (which holds
-    the note), then their NoteFacts rows by primary key. A few hundred look-ups for the
-    themes shown, where finding them in NoteFacts itself meant intersecting bitmaps of
-    every note of those themes, of the name and of the stage (250,000 entries for 564
-    notes at a million notes, docs/performance.md, session 11).
+    A name with a deal stage finds its notes in the rows per name, keyed by both (their
+    index holds the note), then their FACTS rows by primary key: a few hundred look-ups
+    for the themes shown. Found in FACTS, they were an intersection of bitmaps of every
+    note of those themes, of the name and of the stage (250,000 entries for 564 notes at a
+    million notes, docs/performance.md, session 11). Without a stage the rows per name are
+    keyed by the name alone and would read all of its rows; there the bitmaps cost no more.
     """
-    if rows is not NAMED:
-        return rows.matching(themes, notes, today)
-    found = NAMED.matching(themes, notes, today).values("note_id")
-    return NoteFacts.objects.filter(note_id__in=found)
+    if rows is NAMED and notes is not None and notes.stage:
+        found = NAMED.matching(themes, notes, today).values("note_id")
+        return NoteFacts.objects.filter(note_id__in=found)
+    return (FACTS if rows is NAMED else rows).matching(themes, notes, today)

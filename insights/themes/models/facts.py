@@ -51,10 +51,9 @@ class NoteColumns(models.Model):
         abstract = True
 
 
-# What NoteNameFacts' indexes hold besides their keys: COVERED, the competitor columns a
-# tag's rows are filtered by (tag + competitor), and the note, by which the top tags and
-# competitors of the themes shown find the matching notes' NoteFacts rows.
-NAME_COVERED = [*COVERED, "deal_competitor_id", "competitor_ids", "note_id"]
+# What NoteNameFacts' indexes hold besides their keys: COVERED, and the competitor columns
+# a tag's rows are filtered by (tag + competitor).
+NAME_COVERED = [*COVERED, "deal_competitor_id", "competitor_ids"]
 
 
 class NoteFacts(NoteColumns):
@@ -137,7 +136,7 @@ class NoteNameFacts(NoteColumns):
     notes are found through a GIN index, and each is then a table page of its own: at a
     million notes a busy tag's 11,419 notes with a segment were 8,729 pages read. Here a
     name's notes sit side by side in one index that also holds what the figures and the
-    other filters read (`facts_name_day_note_cover`; with a stage, `facts_name_stage_day_cover`),
+    other filters read (`facts_name_day_cover`; with a stage, `facts_name_stage_day_cover`),
     so they are read from it alone. The competitor columns come along for a tag's rows
     (tag + competitor); a competitor's rows need no tags, because a combination with a tag
     starts from the tag.
@@ -161,17 +160,18 @@ class NoteNameFacts(NoteColumns):
             models.Index(
                 fields=["kind", "name_id", "call_date"],
                 include=NAME_COVERED,
-                name="facts_name_day_note_cover",
+                name="facts_name_day_cover",
             ),
             # A name with a deal stage (competitor + stage: where in the pipeline we meet
             # them): a stage holds about an eighth of a name's notes, and with the call date
             # second the index above reads all of the name's rows to keep those (118,499 of
             # a competitor's rows for 16,265 at a million notes). Keyed by the stage too, it
             # reads only those. The period stays last, so a stage with a period reads that
-            # period's rows of it.
+            # period's rows of it. Holding the note too: the top names of the themes shown
+            # find their notes here (figures._with_names).
             models.Index(
                 fields=["kind", "name_id", "deal_stage", "call_date"],
-                include=[c for c in NAME_COVERED if c != "deal_stage"],
+                include=[*(c for c in NAME_COVERED if c != "deal_stage"), "note_id"],
                 name="facts_name_stage_day_cover",
             ),
         ]
