@@ -260,6 +260,28 @@ def test_a_combination_reads_only_what_one_covering_index_holds(world, combinati
     assert any(read <= columns for columns in covering), read
 
 
+def _named(world, filters: dict) -> dict:
+    """The filters with "first" read as the world's first tag or competitor."""
+    names = {"tag": world["tags"][0].name, "competitor": world["rivals"][0].pk}
+    return {kind: names[kind] if value == "first" else value for kind, value in filters.items()}
+
+
+def _plan_by_indexes(statement: str) -> str:
+    """The statement's plan (JSON) with every way to the rows but an index switched off: which
+    index answers it in a test database of a few rows depends on its statistics, so what
+    this shows is that an index that answers it exists."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE insights_notenamefacts")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}")
+        return json.dumps(cursor.fetchone()[0])
+
+
+def _index_scans(plan: str) -> list[tuple[str, str]]:
+    return re.findall(r'"Node Type": "(Index Only Scan|Index Scan)".*?"Index Name": "(\w+)"', plan)
+
+
 @pytest.mark.parametrize(
     "filters",
     [
@@ -272,26 +294,15 @@ def test_a_name_with_a_stage_reads_only_that_stage_of_the_names_rows(world, filt
     """A stage holds about an eighth of a competitor's notes. Found by the name alone, the
     rows of every stage were read to keep one (118,499 for 16,265 at a million notes,
     docs/performance.md, session 10); found by name and stage, only the stage's rows are.
-    The plan is read with every other way to the rows switched off, so what is checked is
-    that an index keyed by both exists and answers the statement alone."""
-    names = {"tag": world["tags"][0].name, "competitor": world["rivals"][0].pk}
-    filters = {
-        kind: names.get(kind, value) if value == "first" else value
-        for kind, value in filters.items()
-    }
+    """
+    filters = _named(world, filters)
     notes = NoteFilter(**filters)
     assert facts_for(notes) is NAMED
     with CaptureQueriesContext(connection) as captured:
         assert theme_figures(themes=Theme.objects.all(), notes=notes, today=TODAY, rows=NAMED)
     (statement,) = [q["sql"] for q in captured if '"insights_notenamefacts"' in q["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE insights_notenamefacts")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}")
-        plan = json.dumps(cursor.fetchone()[0])
-    scans = re.findall(r'"Node Type": "Index Only Scan".*?"Index Name": "(\w+)"', plan)
-    assert "facts_name_stage_day_cover" in scans, plan
+    plan = _plan_by_indexes(statement)
+    assert ("Index Only Scan", "facts_name_stage_day_cover") in _index_scans(plan), plan
     assert re.search(r'"Index Cond": "[^"]*deal_stage', plan), plan  # a key, not a filter
 
 
@@ -311,11 +322,7 @@ def test_the_top_names_of_a_name_with_a_stage_find_their_notes_through_the_rows_
     million notes (docs/performance.md, session 11). The rows per name, keyed by name and
     stage, hold the note: its notes are read from that index and their tags from NoteFacts
     by primary key. And they are the names of the notes themselves."""
-    names = {"tag": world["tags"][0].name, "competitor": world["rivals"][0].pk}
-    filters = {
-        kind: names.get(kind, value) if value == "first" else value
-        for kind, value in filters.items()
-    }
+    filters = _named(world, filters)
     notes = NoteFilter(**filters)
     shown = sorted(_reference(filters, SPARK_WEEKS))[:3]
     with CaptureQueriesContext(connection) as captured:
@@ -323,13 +330,8 @@ def test_the_top_names_of_a_name_with_a_stage_find_their_notes_through_the_rows_
     assert found == theme_top_names(themes=shown, notes=notes, rows=ASSIGNMENTS)
     assert any(found[0].values())
     (statement,) = [q["sql"] for q in captured]
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE insights_notenamefacts")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}")
-        plan = json.dumps(cursor.fetchone()[0])
-    scans = re.findall(r'"Node Type": "(Index Only Scan|Index Scan)".*?"Index Name": "(\w+)"', plan)
+    plan = _plan_by_indexes(statement)
+    scans = _index_scans(plan)
     assert ("Index Only Scan", "facts_name_stage_day_cover") in scans, plan
     assert ("Index Scan", "insights_notefacts_pkey") in scans, plan
 
