@@ -20,7 +20,7 @@ from feedbackhub.queue import enqueue_group
 from insights.notes.models import CallNote
 from insights.themes import rep_figures
 from insights.themes.models import Theme, ThemeAssignment, ThemeEvent
-from insights.themes.pipeline import core, duplicates, runs, vectors
+from insights.themes.pipeline import core, duplicates, planner_stats, runs, vectors
 from insights.themes.pipeline.stats import store_theme_stats
 from insights.themes.pipeline.write_lock import hold_assignment_writes
 
@@ -112,6 +112,9 @@ def execute_full_run(*, run_id: int, holder: str = "") -> str:
         summary, touched = _write(lease, note_ids, labels, matrix, phrasings=phrasings, tags=tags)
 
         progress("statistics", 92, force=True)
+        planner_stats.refresh_after_run(
+            changed=summary["moved"] + summary["newly_themed"], notes=len(note_ids)
+        )
         store_theme_stats(theme_ids=touched)
         rep_figures.store_rep_figures(theme_ids=touched)
         duplicates.store_suggestions(note_ids=note_ids, matrix=matrix)
