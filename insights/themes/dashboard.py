@@ -300,8 +300,9 @@ def theme_row_chunks(*, filters: Filters, sort: str = "revenue", size: int = 500
         yield chunk
 
 
-# What an export reads of a theme (ShownTheme: its owner by name), and the figures it writes.
-_SHOWN = (
+# What an export reads of a theme (ShownTheme: its owner by name), and the figures it writes
+# (insights.themes.export_cache fingerprints the same fields).
+SHOWN_FIELDS = (
     "id",
     "title",
     "status",
@@ -310,7 +311,7 @@ _SHOWN = (
     "owner__last_name",
     "owner__username",
 )
-_WRITTEN = (
+WRITTEN_FIGURES = (
     "note_count",
     "account_count",
     "open_revenue",
@@ -325,16 +326,16 @@ def _stored_export_rows(filters: Filters, themes, sort: str, size: int) -> Itera
     models at a time, each page running the ordered join again)."""
     if filters.on_notes:
         source, tie = stored_figures(filters).filter(theme__in=themes.values("pk")), "-theme_id"
-        shown = tuple(f"theme__{name}" for name in _SHOWN)
+        shown = tuple(f"theme__{name}" for name in SHOWN_FIELDS)
     else:
-        source, tie, shown = themes, "-id", _SHOWN
-    values = source.values_list(*shown, *_WRITTEN)
+        source, tie, shown = themes, "-id", SHOWN_FIELDS
+    values = source.values_list(*shown, *WRITTEN_FIGURES)
     themes_shown = _ShownThemes()
 
     def make_row(found: tuple) -> Row:
-        notes, accounts, open_revenue, weighted, lost, weekly = found[len(_SHOWN) :]
+        notes, accounts, open_revenue, weighted, lost, weekly = found[len(SHOWN_FIELDS) :]
         return Row(
-            theme=themes_shown.of(found[: len(_SHOWN)]),
+            theme=themes_shown.of(found[: len(SHOWN_FIELDS)]),
             notes=notes,
             accounts=accounts,
             open_revenue=open_revenue,
@@ -350,7 +351,7 @@ def _stored_export_rows(filters: Filters, themes, sort: str, size: int) -> Itera
 
 
 class _ShownThemes:
-    """ShownTheme from the values of _SHOWN, each owner's display name made once (an
+    """ShownTheme from the values of SHOWN_FIELDS, each owner's display name made once (an
     export's 2,000 rows have a few owners)."""
 
     def __init__(self) -> None:
@@ -368,7 +369,7 @@ def _attach_shown(rows: list[Row], themes) -> None:
     """Give computed rows what an export writes of their themes (rows whose theme is gone
     are dropped, as on the page)."""
     themes_shown = _ShownThemes()
-    found = themes.filter(pk__in=[r.theme_id for r in rows]).values_list(*_SHOWN)
+    found = themes.filter(pk__in=[r.theme_id for r in rows]).values_list(*SHOWN_FIELDS)
     shown = {values[0]: themes_shown.of(values) for values in found}
     rows[:] = [r for r in rows if r.theme_id in shown]
     for row in rows:
