@@ -20,10 +20,14 @@ Where the figures come from, cheapest first:
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from dataclasses import astuple, dataclass, field
 from decimal import Decimal
+from itertools import islice
+from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
@@ -40,6 +44,7 @@ from insights.themes.models import (
     Theme,
     ThemeFacetFigures,
     ThemePeriodFigures,
+    ThemeStatus,
 )
 from insights.themes.models.stats import StoredFigures
 from insights.themes.pipeline import stats
@@ -65,9 +70,20 @@ class Filters(NoteFilter):
     new_since: dt.datetime | None = None
 
 
+class ShownTheme(NamedTuple):
+    """What an export writes of a theme, read as plain values with its figures: building a
+    Theme (and its stored figures and owner) as models for every row cost more than the
+    rest of writing it (docs/performance.md, "The one-tag export's cost per row")."""
+
+    pk: int
+    title: str
+    status_label: str
+    owner_name: str
+
+
 @dataclass
 class Row:
-    theme: Theme | None
+    theme: Theme | ShownTheme | None
     notes: int = 0
     accounts: int = 0
     open_revenue: Decimal = Decimal("0")
@@ -269,19 +285,95 @@ def theme_rows(
 
 def theme_row_chunks(*, filters: Filters, sort: str = "revenue", size: int = 500):
     """The rows of theme_rows (without top names), `size` at a time, for an export to write
-    as they come: stored figures a SQL page at a time, live ones computed once."""
+    as they come; each row's theme is what the export writes of it (ShownTheme). Stored
+    figures are one ordered query, read `size` rows at a time; live ones computed once."""
     themes = _candidates(filters)
     if _uses_stored_rows(filters, themes):
-        offset = 0
-        while rows := _stored_rows(filters, themes, sort, offset, size):
-            yield rows
-            offset += size
+        rows = _stored_export_rows(filters, themes, sort, size)
+        while chunk := list(islice(rows, size)):
+            yield chunk
         return
     ranked = _ranked_live_rows(filters, themes, sort)
     for start in range(0, len(ranked), size):
         chunk = ranked[start : start + size]
-        _attach_themes(chunk, themes, None)
+        _attach_shown(chunk, themes)
         yield chunk
+
+
+# What an export reads of a theme (ShownTheme: its owner by name), and the figures it writes
+# (insights.themes.export_cache fingerprints the same fields).
+SHOWN_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "owner_id",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+)
+WRITTEN_FIGURES = (
+    "note_count",
+    "account_count",
+    "open_revenue",
+    "weighted_revenue",
+    "lost_revenue",
+    "weekly_mentions",
+)
+
+
+def _stored_export_rows(filters: Filters, themes, sort: str, size: int) -> Iterator[Row]:
+    """The stored rows as values, in one query read `size` rows at a time (not a page of
+    models at a time, each page running the ordered join again)."""
+    if filters.on_notes:
+        source, tie = stored_figures(filters).filter(theme__in=themes.values("pk")), "-theme_id"
+        shown = tuple(f"theme__{name}" for name in SHOWN_FIELDS)
+    else:
+        source, tie, shown = themes, "-id", SHOWN_FIELDS
+    values = source.values_list(*shown, *WRITTEN_FIGURES)
+    themes_shown = _ShownThemes()
+
+    def make_row(found: tuple) -> Row:
+        notes, accounts, open_revenue, weighted, lost, weekly = found[len(SHOWN_FIELDS) :]
+        return Row(
+            theme=themes_shown.of(found[: len(SHOWN_FIELDS)]),
+            notes=notes,
+            accounts=accounts,
+            open_revenue=open_revenue,
+            weighted=weighted,
+            lost_revenue=lost,
+            weekly=list(weekly)[-SPARK_WEEKS:],
+        )
+
+    if sort in _ORDER:
+        ordered = values.order_by(*_ORDER[sort], tie).iterator(chunk_size=size)
+        return (make_row(found) for found in ordered)
+    return iter(_ordered_page(values, sort, 0, None, make_row, tie))
+
+
+class _ShownThemes:
+    """ShownTheme from the values of SHOWN_FIELDS, each owner's display name made once (an
+    export's 2,000 rows have a few owners)."""
+
+    def __init__(self) -> None:
+        self._owners: dict[int | None, str] = {None: ""}
+
+    def of(self, values: tuple) -> ShownTheme:
+        pk, title, status, owner_id, first_name, last_name, username = values
+        if owner_id not in self._owners:
+            owner = get_user_model()(first_name=first_name, last_name=last_name, username=username)
+            self._owners[owner_id] = owner.display_name
+        return ShownTheme(pk, title, ThemeStatus(status).label, self._owners[owner_id])
+
+
+def _attach_shown(rows: list[Row], themes) -> None:
+    """Give computed rows what an export writes of their themes (rows whose theme is gone
+    are dropped, as on the page)."""
+    themes_shown = _ShownThemes()
+    found = themes.filter(pk__in=[r.theme_id for r in rows]).values_list(*SHOWN_FIELDS)
+    shown = {values[0]: themes_shown.of(values) for values in found}
+    rows[:] = [r for r in rows if r.theme_id in shown]
+    for row in rows:
+        row.theme = shown[row.theme_id]
 
 
 def export_themes(filters: Filters):

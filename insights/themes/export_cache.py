@@ -31,24 +31,14 @@ from django.utils import timezone
 from insights.themes import dashboard
 from insights.themes.pipeline import stats
 
-# What an exported row shows of a theme and its owner, and what its cached figures are.
+# What an exported row shows of a theme and its owner, when the theme was last edited, and
+# the figures cached on it (what the all-time export writes) and when they were stored.
 _SHOWN = (
-    "id",
-    "title",
-    "status",
-    "owner_id",
-    "owner__first_name",
-    "owner__last_name",
-    "owner__username",
+    *dashboard.SHOWN_FIELDS,
     "updated_at",
     "stats_updated_at",
     "stats_as_of",
-    "note_count",
-    "account_count",
-    "open_revenue",
-    "weighted_revenue",
-    "lost_revenue",
-    "weekly_mentions",
+    *dashboard.WRITTEN_FIGURES,
     "last_mentioned_on",
 )
 

@@ -49,7 +49,8 @@ def growth_columns(ratio: float | None, before: int) -> tuple[float | str, str]:
 
 
 def theme_row(row) -> list:
-    """One dashboard row (insights.themes.dashboard.Row) as export cells."""
+    """One dashboard row (insights.themes.dashboard.Row, its theme a ShownTheme) as export
+    cells."""
     theme = row.theme
     weekly = list(row.weekly)
     recent, before = sum(weekly[-4:]), sum(weekly[-8:-4])
@@ -57,8 +58,8 @@ def theme_row(row) -> list:
     return [
         theme.pk,
         theme.title,
-        theme.get_status_display(),
-        theme.owner.display_name if theme.owner else "",
+        theme.status_label,
+        theme.owner_name,
         row.notes,
         row.accounts,
         _amount(row.open_revenue),

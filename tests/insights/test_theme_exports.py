@@ -3,6 +3,7 @@ who may export (the person who asked, for a built one)."""
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,10 +12,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insights.themes import exports
-from insights.themes.dashboard import Filters, theme_row_chunks, theme_rows
-from insights.themes.models import ThemeAssignment, ThemeExport
+from insights.themes.dashboard import (
+    Filters,
+    reads_stored_figures,
+    theme_row_chunks,
+    theme_rows,
+)
+from insights.themes.models import ThemeAssignment, ThemeExport, ThemeStatus
 from insights.themes.pipeline.stats import store_theme_stats
-from tests.factories import CallNoteFactory, CompetitorFactory, ProductManagerFactory, ThemeFactory
+from tests.factories import (
+    CallNoteFactory,
+    CompetitorFactory,
+    DealFactory,
+    ProductManagerFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +43,94 @@ def themes(rep):
 
 def _csv(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture
+def tagged(rep):
+    """Four themes in different statuses, owned by a product manager with a name, one known
+    by username alone, or nobody; three have notes tagged `sso` (with other notes, all on
+    open deals of different sizes), some naming a competitor."""
+    named = ProductManagerFactory(first_name="Ada", last_name="Byron")
+    unnamed = ProductManagerFactory(first_name="", last_name="")
+    rival = CompetitorFactory(name="Productboard")
+    owners = [named, unnamed, None, named]
+    statuses = [ThemeStatus.PLANNED, ThemeStatus.UNDER_REVIEW, ThemeStatus.NEW, ThemeStatus.SHIPPED]
+    for i, (owner, status) in enumerate(zip(owners, statuses, strict=True)):
+        theme = ThemeFactory(title=f"Need {i}", owner=owner, status=status)
+        for j in range(i + 2):
+            deal = DealFactory(amount=Decimal(1000 * (i + 1) + 100 * j))
+            tags = ["sso"] if i < 3 and j % 2 == 0 else ["pricing"]
+            note = CallNoteFactory(author=rep, account=deal.account, deal=deal, tags=tags)
+            if j == 1:
+                note.competitors.add(rival)
+            ThemeAssignment.objects.create(note=note, theme=theme)
+    store_theme_stats()
+    return {"rival": rival, "unnamed": unnamed}
+
+
+def _written(response) -> list[tuple]:
+    return [
+        (
+            int(r["theme_id"]),
+            r["title"],
+            r["status"],
+            r["owner"],
+            int(r["notes"]),
+            int(r["accounts"]),
+            Decimal(r["open_pipeline_usd"]),
+            Decimal(r["weighted_pipeline_usd"]),
+            Decimal(r["lost_revenue_usd"]),
+            int(r["mentions_last_4_weeks"]),
+            int(r["mentions_4_weeks_before"]),
+        )
+        for r in _csv(b"".join(response.streaming_content).decode())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("view", "sort", "stored"),
+    [
+        ({"tag": "sso"}, "revenue", True),
+        ({"tag": "sso"}, "growth", True),
+        ({"competitor": "rival"}, "notes", True),
+        ({"segment": "mid_market"}, "lost", True),
+        ({"period": "90"}, "accounts", True),
+        ({}, "revenue", True),
+        ({"tag": "sso", "segment": "mid_market"}, "revenue", False),
+    ],
+)
+def test_an_export_writes_the_rows_the_dashboard_shows_for_its_view(
+    pm_client, tagged, view, sort, stored
+):
+    view = {k: tagged["rival"].pk if v == "rival" else v for k, v in view.items()}
+    filters = Filters(**view)
+    assert reads_stored_figures(filters) == stored
+    response = pm_client.get(reverse("dashboard"), {"format": "csv", "sort": sort, **view})
+    assert _written(response) == [
+        (
+            r.theme.pk,
+            r.theme.title,
+            r.theme.get_status_display(),
+            r.theme.owner.display_name if r.theme.owner else "",
+            r.notes,
+            r.accounts,
+            r.open_revenue,
+            r.weighted,
+            r.lost_revenue,
+            sum(r.weekly[-4:]),
+            sum(r.weekly[-8:-4]),
+        )
+        for r in theme_rows(filters=filters, sort=sort)
+    ]
+
+
+def test_the_tag_export_writes_each_themes_status_and_owner_as_people_read_them(pm_client, tagged):
+    response = pm_client.get(reverse("dashboard"), {"format": "csv", "tag": "sso"})
+    assert [row[1:4] for row in _written(response)] == [
+        ("Need 2", "New", ""),
+        ("Need 1", "Under review", tagged["unnamed"].username),
+        ("Need 0", "Planned", "Ada Byron"),
+    ]
 
 
 def test_a_small_export_streams_the_rows_of_the_view(pm_client, themes):
