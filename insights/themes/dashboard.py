@@ -286,7 +286,8 @@ def theme_rows(
 def theme_row_chunks(*, filters: Filters, sort: str = "revenue", size: int = 500):
     """The rows of theme_rows (without top names), `size` at a time, for an export to write
     as they come; each row's theme is what the export writes of it (ShownTheme). Stored
-    figures are one ordered query, read `size` rows at a time; live ones computed once."""
+    figures are one ordered query, read `size` rows at a time (ranked by growth: read whole
+    and ranked here); live ones computed once."""
     themes = _candidates(filters)
     if _uses_stored_rows(filters, themes):
         rows = _stored_export_rows(filters, themes, sort, size)

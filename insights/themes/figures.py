@@ -200,7 +200,8 @@ FACTS = NoteRows(
 
 # A tag's or competitor's notes from the rows kept per name: read from one index alone,
 # where in FACTS each would be a table page (models.facts.NoteNameFacts). Its rows carry
-# no tag arrays: the top names of the rows shown read FACTS rows, found through these.
+# no tag arrays: the top names of the rows shown read FACTS rows (found through these
+# when there is a deal stage, `_with_names`).
 NAMED = replace(FACTS, model=NoteNameFacts, condition=NoteFilter.name_facts_q, names=())
 
 
@@ -438,8 +439,7 @@ FACT_NAME_BRANCHES = [
 def _top_names(
     themes, notes: NoteFilter | None, today: dt.date, starts, limit: int, rows: NoteRows
 ):
-    matching = _with_names(rows, themes, notes, today)
-    rows = FACTS if rows is NAMED else rows
+    matching, rows = _with_names(rows, themes, notes, today)
     matching = matching.values("theme_id", "note_id", rows.day, *rows.names)
     empty = {"tag": defaultdict(dict), "competitor": defaultdict(dict)}
     try:
@@ -458,9 +458,11 @@ def _top_names(
     return {kind: found.get(kind, empty[kind]) for kind in empty}
 
 
-def _with_names(rows: NoteRows, themes, notes: NoteFilter | None, today: dt.date) -> QuerySet:
-    """The matching rows, as rows that carry the notes' tags and competitors (NAMED's carry
-    none: FACTS' instead).
+def _with_names(
+    rows: NoteRows, themes, notes: NoteFilter | None, today: dt.date
+) -> tuple[QuerySet, NoteRows]:
+    """The matching rows as rows that carry the notes' tags and competitors, and their
+    source: `rows` itself, or FACTS for NAMED (whose rows carry none).
 
     A name with a deal stage finds its notes in the rows per name, keyed by both (their
     index holds the note), then their FACTS rows by primary key: a few hundred look-ups
@@ -469,7 +471,9 @@ def _with_names(rows: NoteRows, themes, notes: NoteFilter | None, today: dt.date
     million notes, docs/performance.md, session 11). Without a stage the rows per name are
     keyed by the name alone and would read all of its rows; there the bitmaps cost no more.
     """
-    if rows is NAMED and notes is not None and notes.stage:
+    if rows is not NAMED:
+        return rows.matching(themes, notes, today), rows
+    if notes is not None and notes.stage:
         found = NAMED.matching(themes, notes, today).values("note_id")
-        return NoteFacts.objects.filter(note_id__in=found)
-    return (FACTS if rows is NAMED else rows).matching(themes, notes, today)
+        return NoteFacts.objects.filter(note_id__in=found), FACTS
+    return FACTS.matching(themes, notes, today), FACTS

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -144,6 +145,19 @@ def test_a_small_export_streams_the_rows_of_the_view(pm_client, themes):
     want = theme_rows(filters=Filters(), sort="notes")
     assert [(int(r["theme_id"]), int(r["notes"])) for r in rows] == [
         (r.theme.pk, r.notes) for r in want
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_streamed_outside_a_transaction_writes_every_row_once(themes):
+    """In production a request is not in a transaction: the stored rows' server-side
+    cursor is then declared WITH HOLD and outlives each statement. Read in chunks of two,
+    the rows are still every row of the view, once each."""
+    assert connection.get_autocommit()
+    chunks = list(theme_row_chunks(filters=Filters(), sort="notes", size=2))
+    assert len(chunks) == 3
+    assert [r.theme.pk for chunk in chunks for r in chunk] == [
+        r.theme.pk for r in theme_rows(filters=Filters(), sort="notes")
     ]
 
 

@@ -12,8 +12,10 @@ by the same bar.
 
 from django.db import connection
 
+from insights.themes.models import NoteFacts, NoteNameFacts, ThemeAssignment
+
 # What a run's writes change wholesale: the assignments, and the facts their triggers keep.
-REWRITTEN = ("insights_themeassignment", "insights_notefacts", "insights_notenamefacts")
+REWRITTEN = tuple(m._meta.db_table for m in (ThemeAssignment, NoteFacts, NoteNameFacts))
 # PostgreSQL's own bar (autovacuum_analyze_scale_factor): a tenth of the rows changed.
 CHANGED_SHARE = 0.1
 
